@@ -1,0 +1,37 @@
+/**
+ * The contract between the kernel and the code that finds, installs and reads jsii
+ * assemblies. The kernel never parses a `.jsii` file itself: it asks an
+ * `AssemblySource` for the few types a program uses.
+ */
+import type * as spec from '@jsii/spec';
+
+/** One loaded assembly, read lazily: only the types asked for are decoded. */
+export interface AssemblySource {
+  readonly name: string;
+  readonly version: string;
+  /** Everything in the assembly except `types` (targets, dependencies, submodules, usedFeatures, ...). */
+  readonly metadata: Omit<spec.Assembly, 'types'>;
+  /** Number of types in the assembly (what `load` reports). */
+  readonly typeCount: number;
+  /** True if the assembly declares this fully-qualified type name. */
+  hasType(fqn: string): boolean;
+  /** The type's spec, decoded on first use and cached; `undefined` if not declared here. */
+  getType(fqn: string): spec.Type | undefined;
+  /** Every type name the assembly declares. */
+  typeNames(): Iterable<string>;
+}
+
+/** Options shared by installing and opening assemblies. */
+export interface AssemblyStoreOptions {
+  /**
+   * Directory for the package cache (extracted tarballs keyed by hash) and the assembly
+   * index. @default `$JSII_RING_CACHE_DIR`, else `<os cache dir>/jsii-ring`
+   */
+  readonly cacheDir?: string;
+}
+
+/** Where a `load` request's package ended up on disk. */
+export interface InstalledPackage {
+  /** Directory holding the package's `package.json` and `.jsii`. */
+  readonly packageDir: string;
+}

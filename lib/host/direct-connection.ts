@@ -1,0 +1,105 @@
+/**
+ * A `KernelConnection` to a kernel in the same thread: no transport, no pipelining.
+ * Used by tests of the bindings, by the request replay benchmark, and wherever a worker
+ * thread is not wanted. Every `send` runs at once; its failure is thrown right there
+ * (there is no later sync point to defer it to).
+ */
+import { EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, HOST_ID_PREFIX } from '../protocol/api.js';
+import type { Callback, KernelApi, KernelRequest, RequestOf, ResponseOf } from '../protocol/api.js';
+import { ErrorCode, JsiiRingError } from '../errors.js';
+import { Kernel } from '../kernel/kernel.js';
+import type { KernelOptions } from '../kernel/kernel.js';
+import type { AliasHandler, CallbackHandler, ConnectionCapabilities, KernelConnection } from './connection.js';
+
+/** Options of `DirectConnection`. */
+export interface DirectConnectionOptions extends Omit<KernelOptions, 'callbackHandler'> {
+  /**
+   * Turn on the client-allocated id extension (so callers exercise the same code paths as
+   * with a pipelining transport). @default true
+   */
+  readonly objid?: boolean;
+}
+
+/** A kernel in this thread behind the `KernelConnection` interface. */
+export class DirectConnection implements KernelConnection {
+  public readonly capabilities: ConnectionCapabilities;
+  /** The kernel itself, for tests that want to look inside. */
+  public readonly kernel: Kernel;
+  #nextId = 1;
+  #callbackHandler: CallbackHandler | undefined;
+  #aliasHandler: AliasHandler | undefined;
+  #closed = false;
+
+  public constructor(options: DirectConnectionOptions = {}) {
+    const objid = options.objid ?? true;
+    this.kernel = new Kernel({ ...options, callbackHandler: (cb: Callback) => this.#onCallback(cb) });
+    this.kernel.enableExtensions(objid ? [EXT_OBJID, EXT_LOAD_PATH, EXT_ALIAS_NOTICES] : [EXT_LOAD_PATH]);
+    this.capabilities = { objid, pipeline: false, loadPath: true };
+  }
+
+  public request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A> {
+    this.#assertOpen();
+    const response = this.kernel.dispatch(request);
+    if (response instanceof Promise) {
+      throw new JsiiRingError(ErrorCode.INVALID_OPTION, `'${request.api}' must be sent with requestAsync() on a direct connection`);
+    }
+    this.#deliverAliases();
+    return response as ResponseOf<A>;
+  }
+
+  public async requestAsync<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): Promise<ResponseOf<A>> {
+    this.#assertOpen();
+    const response = await this.kernel.dispatch(request);
+    this.#deliverAliases();
+    return response as ResponseOf<A>;
+  }
+
+  public send(request: KernelRequest): void {
+    this.#assertOpen();
+    this.kernel.dispatch(request);
+    this.#deliverAliases();
+  }
+
+  public allocateId(): string {
+    return `${HOST_ID_PREFIX}${this.#nextId++}`;
+  }
+
+  public flush(): void {
+    this.#assertOpen();
+  }
+
+  public setCallbackHandler(handler: CallbackHandler): void {
+    this.#callbackHandler = handler;
+  }
+
+  public setAliasHandler(handler: AliasHandler): void {
+    this.#aliasHandler = handler;
+  }
+
+  public async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #onCallback(callback: Callback): unknown {
+    if (this.#callbackHandler === undefined) {
+      throw new JsiiRingError(ErrorCode.CALLBACK_FAILED, `Kernel made callback ${callback.cbid} but no callback handler is installed`);
+    }
+    return this.#callbackHandler(callback);
+  }
+
+  #deliverAliases(): void {
+    const notices = this.kernel.takeAliasNotices();
+    if (notices.length === 0 || this.#aliasHandler === undefined) {
+      return;
+    }
+    for (const notice of notices) {
+      this.#aliasHandler(notice.objid, notice.target);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new JsiiRingError(ErrorCode.CLOSED, 'The connection is closed');
+    }
+  }
+}

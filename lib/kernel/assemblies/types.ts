@@ -28,10 +28,34 @@ export interface AssemblyStoreOptions {
    * index. @default `$JSII_RING_CACHE_DIR`, else `<os cache dir>/jsii-ring`
    */
   readonly cacheDir?: string;
+  /**
+   * Directory packages are installed into, as `<installDir>/node_modules/<name>`, so that
+   * packages loaded from tarballs resolve each other by name. A kernel passes its own.
+   * @default a temporary directory per process, created on first use and removed at exit
+   */
+  readonly installDir?: string;
+}
+
+/** The package-locating part of a `load` request: exactly one of `tarball` and `path`. */
+export interface InstallRequest {
+  readonly name: string;
+  readonly version: string;
+  /** An npm tarball (`npm pack` output, gzipped tar with entries under `package/`). */
+  readonly tarball?: string;
+  /** A directory already holding the installed package (extension `load-path`). */
+  readonly path?: string;
 }
 
 /** Where a `load` request's package ended up on disk. */
 export interface InstalledPackage {
   /** Directory holding the package's `package.json` and `.jsii`. */
   readonly packageDir: string;
+  /** The package name, as requested. */
+  readonly name?: string;
+  /** The package version, as requested. */
+  readonly version?: string;
+  /** True if this name at this version was already installed: the load is a no-op. */
+  readonly alreadyInstalled?: boolean;
+  /** True if a tarball's contents came from the package cache (no extraction). */
+  readonly fromCache?: boolean;
 }

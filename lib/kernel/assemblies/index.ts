@@ -1,0 +1,8 @@
+/**
+ * Finding, installing and reading jsii assemblies for the kernel.
+ */
+export * from './types.js';
+export { resolveCacheDir, CACHE_DIR_ENV } from './cache-dir.js';
+export { installPackage, resolveInstallDir } from './install.js';
+export { openAssembly } from './open.js';
+export { SUPPORTED_FEATURES } from './features.js';

@@ -1,0 +1,180 @@
+/**
+ * Installing the package of a `load` request, the way the reference kernel does: every
+ * package lands at `<installDir>/node_modules/<name>`, so that a package's
+ * `require('<dependency>')` finds the dependency loaded before it (Node's resolution walks
+ * up to `<installDir>/node_modules`). Loading `aws-cdk-lib` after `constructs` therefore
+ * makes `aws-cdk-lib` see the very `constructs` the kernel loaded.
+ *
+ * - From a tarball: the tarball is extracted once into the package cache
+ *   (`<cacheDir>/packages/<sha256 of the tarball>`, extracted aside then renamed, so a
+ *   cache entry is always whole), then hard-linked (or copied) into the install directory.
+ * - From a path (extension `load-path`): `<installDir>/node_modules/<name>` becomes a
+ *   symlink to the package's real directory. Node resolves modules by real path, so the
+ *   package keeps resolving its own dependencies where it is installed, and packages
+ *   installed from tarballs later still find it by name.
+ *
+ * The same name at the same version is a no-op; at another version, a fault.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { JsiiFault } from '../../errors.js';
+import { PACKAGES_SUBDIR, resolveCacheDir } from './cache-dir.js';
+import { linkTree, publishDirectory, tempSibling } from './fs-util.js';
+import { extractTarball, UnsafeTarballError } from './tar-extract.js';
+import type { AssemblyStoreOptions, InstalledPackage, InstallRequest } from './types.js';
+
+// npm's own rule for package names (scoped or not); it also keeps the name a safe path.
+const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9_~][a-z0-9._~-]*$/i;
+
+/** Per-process default install directory, created on first use and removed at exit. */
+let defaultInstallDir: string | undefined;
+
+/**
+ * Installs a `load` request's package: from `path` (extension: already installed, no
+ * extraction) or from an npm `tarball` (extracted safely into the install dir, via an
+ * on-disk cache keyed by the tarball's hash). Throws `JsiiFault` for a bad request, an
+ * unsafe or malformed tarball, or a version conflict.
+ */
+export function installPackage(request: InstallRequest, options?: AssemblyStoreOptions): InstalledPackage {
+  const { name, version } = request;
+  const fault = (message: string, cause?: unknown): JsiiFault =>
+    new JsiiFault(`Cannot load ${name}@${version}: ${message}`, cause === undefined ? undefined : { cause });
+  if (typeof name !== 'string' || !PACKAGE_NAME.test(name)) {
+    throw new JsiiFault(`Cannot load package: invalid package name ${JSON.stringify(name)}`);
+  }
+  if (typeof version !== 'string' || version === '') {
+    throw fault('the version must be a non-empty string');
+  }
+  const hasTarball = request.tarball !== undefined;
+  const hasPath = request.path !== undefined;
+  if (hasTarball === hasPath) {
+    throw fault(hasTarball ? 'give either a tarball or a path, not both' : 'the request names neither a tarball nor a path');
+  }
+
+  const installDir = resolveInstallDir(options);
+  const packageDir = path.join(installDir, 'node_modules', ...name.split('/'));
+  const existing = installedVersion(packageDir);
+  if (existing !== undefined) {
+    if (existing !== version) {
+      throw fault(
+        `version ${existing} of '${name}' is already loaded; multiple versions of a package cannot be loaded together`,
+      );
+    }
+    return { packageDir, name, version, alreadyInstalled: true, fromCache: false };
+  }
+
+  fs.mkdirSync(path.dirname(packageDir), { recursive: true });
+  if (hasPath) {
+    const source = verifiedPackagePath(request.path as string, name, version, fault);
+    fs.symlinkSync(source, packageDir, 'junction');
+    return { packageDir, name, version, alreadyInstalled: false, fromCache: false };
+  }
+
+  const { cached, fromCache } = cachedExtraction(request.tarball as string, options, fault);
+  // Link aside then rename, so a crash never leaves a half-installed package behind that a
+  // later load would take for complete.
+  const temp = tempSibling(packageDir);
+  try {
+    linkTree(cached, temp);
+    fs.renameSync(temp, packageDir);
+  } catch (e) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw fault(`cannot install into ${packageDir}: ${(e as Error).message}`, e);
+  }
+  return { packageDir, name, version, alreadyInstalled: false, fromCache };
+}
+
+/** The install directory: `options.installDir`, else a per-process temporary directory. */
+export function resolveInstallDir(options?: AssemblyStoreOptions): string {
+  if (options?.installDir !== undefined) {
+    if (typeof options.installDir !== 'string' || options.installDir === '') {
+      throw new TypeError('options.installDir must be a non-empty string');
+    }
+    return path.resolve(options.installDir);
+  }
+  if (defaultInstallDir === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-'));
+    defaultInstallDir = dir;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return defaultInstallDir;
+}
+
+function installedVersion(packageDir: string): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
+    throw e;
+  }
+  const version: unknown = (JSON.parse(text) as { version?: unknown }).version;
+  return typeof version === 'string' ? version : '<no version>';
+}
+
+function verifiedPackagePath(
+  requested: string,
+  name: string,
+  version: string,
+  fault: (message: string, cause?: unknown) => JsiiFault,
+): string {
+  if (typeof requested !== 'string' || requested === '') {
+    throw fault('path must be a non-empty string');
+  }
+  let real: string;
+  let manifest: { name?: unknown; version?: unknown };
+  try {
+    real = fs.realpathSync(requested);
+    manifest = JSON.parse(fs.readFileSync(path.join(real, 'package.json'), 'utf8')) as typeof manifest;
+  } catch (e) {
+    throw fault(`no readable package.json in ${requested}: ${(e as Error).message}`, e);
+  }
+  if (manifest.name !== name || manifest.version !== version) {
+    throw fault(`${requested} holds ${String(manifest.name)}@${String(manifest.version)}`);
+  }
+  return real;
+}
+
+/**
+ * Returns the cache entry holding the tarball's extracted contents, extracting it first
+ * when absent. Content-addressed: two processes extracting the same tarball at once both
+ * succeed and one rename wins.
+ */
+function cachedExtraction(
+  tarball: string,
+  options: AssemblyStoreOptions | undefined,
+  fault: (message: string, cause?: unknown) => JsiiFault,
+): { cached: string; fromCache: boolean } {
+  if (typeof tarball !== 'string' || tarball === '') {
+    throw fault('tarball must be a non-empty string');
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(tarball);
+  } catch (e) {
+    throw fault(`cannot read tarball ${tarball}: ${(e as Error).message}`, e);
+  }
+  const hash = crypto.createHash('sha256').update(bytes).digest('hex');
+  const cached = path.join(resolveCacheDir(options), PACKAGES_SUBDIR, hash);
+  if (fs.existsSync(cached)) {
+    return { cached, fromCache: true };
+  }
+  fs.mkdirSync(path.dirname(cached), { recursive: true });
+  const temp = tempSibling(cached);
+  fs.mkdirSync(temp);
+  try {
+    extractTarball(bytes, temp);
+  } catch (e) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    if (e instanceof UnsafeTarballError) {
+      throw fault(e.message, e);
+    }
+    throw fault(`cannot extract ${tarball}: ${(e as Error).message}`, e);
+  }
+  publishDirectory(temp, cached);
+  return { cached, fromCache: false };
+}

@@ -1,0 +1,131 @@
+/**
+ * Options of `KernelClient`: one interface, one defaults constant, one place that
+ * validates and merges (`resolveClientOptions`).
+ */
+import { CODEC_NAMES } from '../protocol/codec.js';
+import type { CodecName } from '../protocol/codec.js';
+import { EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE } from '../protocol/api.js';
+
+/** Options of a kernel client. Every field is optional. */
+export interface KernelClientOptions {
+  /**
+   * Codec for frames after the handshake.
+   * @default 'msgpack'
+   */
+  readonly codec?: CodecName;
+  /**
+   * The most pipelined requests in flight before the host waits for the kernel to catch
+   * up. `0` makes every call synchronous; `Infinity` never waits (the rings' own
+   * backpressure still applies).
+   * @default DEFAULT_PENDING_CAP
+   */
+  readonly pendingCap?: number;
+  /**
+   * Capture the host call site of every pipelined request, so a deferred failure can say
+   * where the request was issued.
+   * @default true
+   */
+  readonly captureCallSites?: boolean;
+  /**
+   * Protocol extensions to ask for. `[]` gives plain jsii behaviour (no client ids, no
+   * pipelining).
+   * @default every extension the kernel offers
+   */
+  readonly extensions?: readonly string[];
+  /** Bytes in the request ring (power of two). @default 1 MiB */
+  readonly requestRingBytes?: number;
+  /** Bytes in the callback ring (power of two). @default 256 KiB */
+  readonly callbackRingBytes?: number;
+  /** Bytes in the response ring (power of two). @default 1 MiB */
+  readonly responseRingBytes?: number;
+  /** How long to wait for the worker to start and greet, ms. @default 30000 */
+  readonly startTimeoutMs?: number;
+  /** How long one blocking wait for the kernel may last, ms. @default Infinity */
+  readonly requestTimeoutMs?: number;
+  /** Package cache directory passed to the kernel. @default the kernel's own default */
+  readonly cacheDir?: string;
+  /** Called for every request the client issues (for `--trace`). @default none */
+  readonly onRequest?: (event: RequestEvent) => void;
+}
+
+/** What `onRequest` is told. */
+export interface RequestEvent {
+  readonly seq: number;
+  readonly api: string;
+  /** Class or object fqn (or objref) the request is about. */
+  readonly target: string;
+  /** Method or property, if any. */
+  readonly member?: string;
+  readonly pipelined: boolean;
+  /** Milliseconds the host spent in the call (pipelined: just the send). */
+  readonly ms: number;
+}
+
+/**
+ * Default pending cap. A larger cap lets the host run further ahead; beyond a few hundred
+ * requests nothing more overlaps on this workload (see benchmarks/RESULTS.md).
+ */
+export const DEFAULT_PENDING_CAP = 256;
+
+/** Every extension a client asks for by default. */
+export const ALL_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES];
+
+const MIB = 1024 * 1024;
+
+/** Resolved options: every field present. */
+export type ResolvedClientOptions = Required<Omit<KernelClientOptions, 'cacheDir' | 'onRequest'>> & Pick<KernelClientOptions, 'cacheDir' | 'onRequest'>;
+
+const DEFAULTS: Omit<ResolvedClientOptions, 'cacheDir' | 'onRequest'> = {
+  codec: 'msgpack',
+  pendingCap: DEFAULT_PENDING_CAP,
+  captureCallSites: true,
+  extensions: ALL_EXTENSIONS,
+  requestRingBytes: MIB,
+  callbackRingBytes: MIB / 4,
+  responseRingBytes: MIB,
+  startTimeoutMs: 30_000,
+  requestTimeoutMs: Infinity,
+};
+
+/** Validates and merges options with the defaults. Bad values throw TypeError/RangeError naming the option. */
+export function resolveClientOptions(options: KernelClientOptions = {}): ResolvedClientOptions {
+  const resolved = { ...DEFAULTS, ...stripUndefined(options) } as ResolvedClientOptions;
+  if (!CODEC_NAMES.includes(resolved.codec)) {
+    throw new TypeError(`options.codec must be one of ${CODEC_NAMES.join(', ')} (got ${JSON.stringify(resolved.codec)})`);
+  }
+  if (typeof resolved.pendingCap !== 'number' || Number.isNaN(resolved.pendingCap) || resolved.pendingCap < 0 || (!Number.isInteger(resolved.pendingCap) && resolved.pendingCap !== Infinity)) {
+    throw new RangeError(`options.pendingCap must be a non-negative integer or Infinity (got ${String(resolved.pendingCap)})`);
+  }
+  for (const key of ['requestRingBytes', 'callbackRingBytes', 'responseRingBytes'] as const) {
+    const value = resolved[key];
+    if (!Number.isInteger(value) || value < 4096 || (value & (value - 1)) !== 0) {
+      throw new RangeError(`options.${key} must be a power of two of at least 4096 (got ${String(value)})`);
+    }
+  }
+  for (const key of ['startTimeoutMs', 'requestTimeoutMs'] as const) {
+    const value = resolved[key];
+    if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+      throw new RangeError(`options.${key} must be a positive number of milliseconds or Infinity (got ${String(value)})`);
+    }
+  }
+  if (typeof resolved.captureCallSites !== 'boolean') {
+    throw new TypeError(`options.captureCallSites must be a boolean (got ${typeof resolved.captureCallSites})`);
+  }
+  if (!Array.isArray(resolved.extensions) || resolved.extensions.some((e) => typeof e !== 'string')) {
+    throw new TypeError('options.extensions must be an array of extension names');
+  }
+  if (resolved.onRequest !== undefined && typeof resolved.onRequest !== 'function') {
+    throw new TypeError('options.onRequest must be a function');
+  }
+  return resolved;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== undefined) {
+      (out as Record<string, unknown>)[key] = field;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+/** Counters a client keeps about its own traffic (for the CLI summary and benchmarks). */
+export class ClientStats {
+  /** Requests by api, split by how they were sent. */
+  public readonly sync: Record<string, number> = {};
+  public readonly pipelined: Record<string, number> = {};
+  public syncPoints = 0;
+  public pipelinedTotal = 0;
+  public callbacks = 0;
+  public aliases = 0;
+  public capWaits = 0;
+  public flushes = 0;
+  public pipelinedFailures = 0;
+
+  public countSync(api: string): void {
+    this.sync[api] = (this.sync[api] ?? 0) + 1;
+    this.syncPoints++;
+  }
+
+  public countPipelined(api: string): void {
+    this.pipelined[api] = (this.pipelined[api] ?? 0) + 1;
+    this.pipelinedTotal++;
+  }
+
+  /** A plain snapshot. */
+  public toJSON(): Record<string, unknown> {
+    return {
+      sync: { ...this.sync },
+      pipelined: { ...this.pipelined },
+      syncPoints: this.syncPoints,
+      pipelinedTotal: this.pipelinedTotal,
+      callbacks: this.callbacks,
+      aliases: this.aliases,
+      capWaits: this.capWaits,
+      flushes: this.flushes,
+      pipelinedFailures: this.pipelinedFailures,
+    };
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The shared memory between a host and its kernel worker: three rings and one block of
+ * counters.
+ *
+ * ```
+ *  request ring   host ──▶ kernel   requests (sync and pipelined), BYE
+ *  callback ring  host ──▶ kernel   read by the kernel only while a callback runs:
+ *                                   COMPLETE frames and the handler's own requests
+ *  response ring  kernel ──▶ host   RESPONSE, ERROR, CALLBACK, ALIASES, WAKE
+ *  state          Int32Array, slots below
+ * ```
+ *
+ * State slots (Int32, all accessed with Atomics):
+ *  - COMPLETED_SLOT: seq of the last request served from the request ring. Written by the
+ *    kernel only, after the request's effects (and its ERROR frame, if any) are published.
+ *  - CB_COMPLETED_SLOT: the same for the callback ring.
+ *  - HOST_WAIT_SLOT: a seq the host is blocked waiting to see completed (0 = not waiting).
+ *    The host stores it, then re-reads the completed slot before sleeping; the kernel
+ *    stores the completed slot, then reads this one. Atomics are sequentially consistent,
+ *    so at least one side sees the other's store: either the host sees the progress and
+ *    does not sleep, or the kernel sees the waiter and writes a WAKE frame. The kernel
+ *    clears it with compareExchange so one wait gets at most one WAKE.
+ *  - STATE_SLOT: the kernel's life (STARTING, READY, EXITED, DEAD).
+ *  - NOTE_LENGTH_SLOT: byte length of the death note (why the kernel died), written before
+ *    STATE_SLOT becomes DEAD.
+ *
+ * Invariants: seqs are allocated by the host, strictly increasing across both rings; the
+ * kernel serves each ring in order, so "completed >= s" means every request of that ring
+ * up to s has been served.
+ */
+import { createRingBuffer } from 'atomics-ring-buffer';
+
+export const COMPLETED_SLOT = 0;
+export const CB_COMPLETED_SLOT = 1;
+export const HOST_WAIT_SLOT = 2;
+export const STATE_SLOT = 3;
+export const NOTE_LENGTH_SLOT = 4;
+const STATE_SLOTS = 8;
+/** Bytes after the slots that hold the death note (UTF-8). */
+const NOTE_BYTES = 8192;
+
+export const KernelState = { STARTING: 0, READY: 1, EXITED: 2, DEAD: 3 } as const;
+
+/** Everything a worker needs to attach to its host. Plain data: goes through `workerData`. */
+export interface ChannelBuffers {
+  readonly request: SharedArrayBuffer;
+  readonly callback: SharedArrayBuffer;
+  readonly response: SharedArrayBuffer;
+  readonly state: SharedArrayBuffer;
+}
+
+/** Ring sizes. */
+export interface ChannelSizes {
+  readonly requestCapacity: number;
+  readonly callbackCapacity: number;
+  readonly responseCapacity: number;
+}
+
+/** Allocates the shared memory of one host ↔ kernel channel. */
+export function createChannelBuffers(sizes: ChannelSizes): ChannelBuffers {
+  return {
+    request: createRingBuffer(sizes.requestCapacity),
+    callback: createRingBuffer(sizes.callbackCapacity),
+    response: createRingBuffer(sizes.responseCapacity),
+    state: new SharedArrayBuffer(STATE_SLOTS * 4 + NOTE_BYTES),
+  };
+}
+
+/** Writes why the kernel is dying, then flags it DEAD (the note is published first). */
+export function writeDeathNote(state: SharedArrayBuffer, note: string): void {
+  const slots = new Int32Array(state, 0, STATE_SLOTS);
+  const bytes = new Uint8Array(state, STATE_SLOTS * 4, NOTE_BYTES);
+  const encoded = new TextEncoder().encode(note).subarray(0, NOTE_BYTES);
+  bytes.set(encoded);
+  Atomics.store(slots, NOTE_LENGTH_SLOT, encoded.byteLength);
+  Atomics.store(slots, STATE_SLOT, KernelState.DEAD);
+}
+
+/** Reads the death note, or undefined if the kernel did not leave one. */
+export function readDeathNote(state: SharedArrayBuffer): string | undefined {
+  const slots = new Int32Array(state, 0, STATE_SLOTS);
+  if (Atomics.load(slots, STATE_SLOT) !== KernelState.DEAD) {
+    return undefined;
+  }
+  const length = Atomics.load(slots, NOTE_LENGTH_SLOT);
+  return new TextDecoder().decode(new Uint8Array(state, STATE_SLOTS * 4, length).slice());
+}
+
+/** The counters of a channel. */
+export function stateSlots(state: SharedArrayBuffer): Int32Array {
+  return new Int32Array(state, 0, STATE_SLOTS);
+}

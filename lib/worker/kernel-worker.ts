@@ -1,0 +1,55 @@
+/**
+ * The kernel worker's entry point: wiring only. Attaches to the channel the host
+ * allocated, builds a kernel, serves it, and makes sure that however this thread ends
+ * (BYE, an uncaught exception, `process.exit()` inside library code) the host is woken
+ * with the reason instead of waiting forever.
+ */
+import { isMainThread, workerData } from 'node:worker_threads';
+import { markDead } from 'atomics-ring-buffer';
+import { Kernel } from '../kernel/kernel.js';
+import { KernelState, STATE_SLOT, stateSlots, writeDeathNote } from '../transports/channel.js';
+import type { ChannelBuffers } from '../transports/channel.js';
+import { RingServer } from './ring-server.js';
+
+/** What the host passes in `workerData`. */
+export interface KernelWorkerData {
+  readonly buffers: ChannelBuffers;
+  readonly cacheDir?: string;
+}
+
+function die(buffers: ChannelBuffers, note: string): void {
+  const slots = stateSlots(buffers.state);
+  if (Atomics.load(slots, STATE_SLOT) === KernelState.EXITED) {
+    return;
+  }
+  writeDeathNote(buffers.state, note);
+  markDead([buffers.request, buffers.callback, buffers.response], note);
+}
+
+function main(data: KernelWorkerData): void {
+  const { buffers } = data;
+  process.on('uncaughtException', (error) => {
+    die(buffers, `The kernel worker crashed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    die(buffers, `The kernel worker crashed on an unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+    process.exit(1);
+  });
+  process.on('exit', (code) => {
+    die(buffers, `The kernel worker exited (code ${code}) while the host was still connected`);
+  });
+  const kernel = new Kernel({ cacheDir: data.cacheDir });
+  const server = new RingServer(kernel, buffers);
+  server.run().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      die(buffers, `The kernel worker failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
+
+if (!isMainThread) {
+  main(workerData as KernelWorkerData);
+}

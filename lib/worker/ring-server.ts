@@ -1,0 +1,223 @@
+/**
+ * Serves one host over the channel rings: reads frames, hands requests to the kernel,
+ * writes responses, errors, callbacks and identity notices back.
+ *
+ * Threading: this runs on the kernel worker's thread. While idle it waits with
+ * `readAsync` so the worker's event loop keeps running (promises of async methods settle);
+ * while a sync callback runs it blocks on the callback ring, because the kernel's caller
+ * (library code) is synchronous and cannot yield.
+ */
+import { RingReader, RingWriter } from 'atomics-ring-buffer';
+import type { Callback, KernelRequest } from '../protocol/api.js';
+import { EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
+import type { WireErrorName } from '../protocol/api.js';
+import { CODEC_NAMES, createCodec } from '../protocol/codec.js';
+import type { Codec, CodecName } from '../protocol/codec.js';
+import { FLAG_NO_REPLY, FrameKind, isFrame } from '../protocol/frames.js';
+import type { Frame, HostHello, WireError } from '../protocol/frames.js';
+import type { Kernel } from '../kernel/kernel.js';
+import { CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, STATE_SLOT, stateSlots } from '../transports/channel.js';
+import type { ChannelBuffers } from '../transports/channel.js';
+
+/** Extensions this server can carry for the kernel. */
+export const SERVER_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES];
+
+/** How many empty polls before an idle server parks on `readAsync`. */
+const IDLE_SPINS = 2000;
+
+/** The completion of a sync callback, as the host sends it. */
+interface CallbackCompletion {
+  readonly cbid: string;
+  readonly result?: unknown;
+  readonly err?: string;
+  readonly name?: string;
+  readonly stack?: string;
+}
+
+export class RingServer {
+  readonly #kernel: Kernel;
+  readonly #requests: RingReader;
+  readonly #callbacks: RingReader;
+  readonly #responses: RingWriter;
+  readonly #state: Int32Array;
+  /** The handshake is always JSON; the host's choice applies from then on. */
+  #codec: Codec = createCodec('json');
+  #aliasNotices = false;
+
+  public constructor(kernel: Kernel, buffers: ChannelBuffers) {
+    this.#kernel = kernel;
+    this.#requests = new RingReader(buffers.request);
+    this.#callbacks = new RingReader(buffers.callback);
+    this.#responses = new RingWriter(buffers.response);
+    this.#state = stateSlots(buffers.state);
+    kernel.callbackHandler = (callback) => this.#runCallback(callback);
+  }
+
+  /** Serves until the host says BYE or closes the request ring. */
+  public async run(): Promise<void> {
+    this.#welcome();
+    Atomics.store(this.#state, STATE_SLOT, KernelState.READY);
+    for (;;) {
+      let bytes = this.#requests.tryRead();
+      for (let spins = 0; bytes === undefined && spins < IDLE_SPINS; spins++) {
+        bytes = this.#requests.tryRead();
+      }
+      if (bytes === undefined) {
+        bytes = await this.#requests.readAsync();
+      }
+      if (bytes === null) {
+        break;
+      }
+      const frame = this.#decode(bytes);
+      if (frame[0] === FrameKind.BYE) {
+        break;
+      }
+      const pending = this.#serve(frame, COMPLETED_SLOT);
+      if (pending !== undefined) {
+        await pending;
+      }
+    }
+    Atomics.store(this.#state, STATE_SLOT, KernelState.EXITED);
+    this.#responses.close();
+  }
+
+  /** Capabilities out (JSON), the host's choice in (JSON). */
+  #welcome(): void {
+    const hello = this.#kernel.hello();
+    this.#write([FrameKind.WELCOME, 0, 0, {
+      hello: hello.hello,
+      capabilities: { protocol: PROTOCOL_VERSION, codecs: CODEC_NAMES, extensions: SERVER_EXTENSIONS },
+    }]);
+    const bytes = this.#requests.read();
+    if (bytes === null) {
+      return;
+    }
+    const frame = this.#decode(bytes);
+    if (frame[0] !== FrameKind.HELLO) {
+      throw new Error(`Expected the host's HELLO frame, got kind ${frame[0]}`);
+    }
+    const choice = frame[3] as HostHello;
+    const kernelExtensions = choice.extensions.filter((e) => e !== EXT_PIPELINE);
+    this.#kernel.enableExtensions(kernelExtensions);
+    this.#aliasNotices = choice.extensions.includes(EXT_ALIAS_NOTICES);
+    this.#codec = createCodec(choice.codec as CodecName);
+  }
+
+  /**
+   * Serves one REQUEST frame read from the ring whose completed counter is `slot`.
+   * Returns a promise only when the kernel's answer is asynchronous (`end`).
+   */
+  #serve(frame: Frame, slot: number): Promise<void> | undefined {
+    const [kind, seq, flags, body] = frame;
+    if (kind !== FrameKind.REQUEST) {
+      this.#complete(seq, slot, flags, undefined, protocolError(`Unexpected frame kind ${kind} on the request ring`));
+      return undefined;
+    }
+    let result: unknown;
+    try {
+      result = this.#kernel.dispatch(body as KernelRequest);
+    } catch (error) {
+      this.#complete(seq, slot, flags, undefined, toWireError(error));
+      return undefined;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => this.#complete(seq, slot, flags, value, undefined),
+        (error) => this.#complete(seq, slot, flags, undefined, toWireError(error)),
+      );
+    }
+    this.#complete(seq, slot, flags, result, undefined);
+    return undefined;
+  }
+
+  /** Publishes a request's outcome: notices, then the answer, then the completed counter. */
+  #complete(seq: number, slot: number, flags: number, result: unknown, error: WireError | undefined): void {
+    if (this.#aliasNotices) {
+      const notices = this.#kernel.takeAliasNotices();
+      if (notices.length > 0) {
+        const flat: string[] = [];
+        for (const notice of notices) {
+          flat.push(notice.objid, notice.target);
+        }
+        this.#write([FrameKind.ALIASES, seq, 0, flat]);
+      }
+    }
+    if (error !== undefined) {
+      this.#write([FrameKind.ERROR, seq, flags, error]);
+    } else if ((flags & FLAG_NO_REPLY) === 0) {
+      this.#write([FrameKind.RESPONSE, seq, 0, result ?? {}]);
+    }
+    Atomics.store(this.#state, slot, seq);
+    // See channel.ts: store completed, then look for a waiting host.
+    const waitingFor = Atomics.load(this.#state, HOST_WAIT_SLOT);
+    if (waitingFor !== 0 && seq >= waitingFor && Atomics.compareExchange(this.#state, HOST_WAIT_SLOT, waitingFor, 0) === waitingFor) {
+      this.#write([FrameKind.WAKE, seq, 0, null]);
+    }
+  }
+
+  /**
+   * The kernel's synchronous callback into a host override: send it, then serve the
+   * callback ring (the handler's own requests, nested callbacks) until its completion.
+   */
+  #runCallback(callback: Callback): unknown {
+    this.#write([FrameKind.CALLBACK, 0, 0, callback]);
+    for (;;) {
+      const bytes = this.#callbacks.read();
+      if (bytes === null) {
+        throw protocolErrorObject('The host closed the callback channel while a callback was running');
+      }
+      const frame = this.#decode(bytes);
+      if (frame[0] === FrameKind.COMPLETE) {
+        const completion = frame[3] as CallbackCompletion;
+        if (completion.cbid !== callback.cbid) {
+          throw protocolErrorObject(`Callback ${callback.cbid} was completed as ${completion.cbid}`);
+        }
+        if (completion.err !== undefined) {
+          const error = new Error(completion.err);
+          error.name = completion.name ?? RUNTIME_ERROR_NAME;
+          if (completion.stack !== undefined) {
+            error.stack = completion.stack;
+          }
+          throw error;
+        }
+        return completion.result;
+      }
+      // A synchronous callback cannot yield to the event loop, so an asynchronous answer
+      // (`end`) here is served to completion only if it is already settled.
+      const pending = this.#serve(frame, CB_COMPLETED_SLOT);
+      if (pending !== undefined) {
+        pending.catch(() => undefined);
+      }
+    }
+  }
+
+  #decode(bytes: Uint8Array): Frame {
+    const frame = this.#codec.decode(bytes);
+    if (!isFrame(frame)) {
+      throw protocolErrorObject('Received a frame that is not [kind, seq, flags, body]');
+    }
+    return frame;
+  }
+
+  #write(frame: Frame): void {
+    this.#responses.write(this.#codec.encode(frame));
+  }
+}
+
+function toWireError(error: unknown): WireError {
+  if (error instanceof Error) {
+    const name: WireErrorName = error.name === RUNTIME_ERROR_NAME ? RUNTIME_ERROR_NAME : FAULT_NAME;
+    return { error: error.message, name, stack: error.stack };
+  }
+  return { error: String(error), name: RUNTIME_ERROR_NAME };
+}
+
+function protocolError(message: string): WireError {
+  return { error: message, name: FAULT_NAME };
+}
+
+function protocolErrorObject(message: string): Error {
+  const error = new Error(message);
+  error.name = FAULT_NAME;
+  return error;
+}

@@ -1,0 +1,84 @@
+/**
+ * Options of a ring side: one readonly interface, one defaults constant, one validating merge.
+ */
+import { RingError, RingErrorCode } from './errors.js';
+
+/** Options shared by {@link RingWriter} and {@link RingReader}. */
+export interface RingOptions {
+  /**
+   * Upper bound on spin-loop iterations (about 9 ns each) before a blocked side sleeps in
+   * `Atomics.wait`. With `adaptive` on, the side spins only as long as spinning has recently
+   * paid off and sleeps at once otherwise; 0 never spins.
+   * @default 20000
+   */
+  readonly spin?: number;
+  /**
+   * Adapt the spin to what recently worked (see the README's wait policy). Off spins the full
+   * `spin` budget every time: for benchmarks comparing fixed budgets.
+   * @default true
+   */
+  readonly adaptive?: boolean;
+  /**
+   * Default timeout of blocking reads and writes, in milliseconds.
+   * @default Infinity
+   */
+  readonly timeoutMs?: number;
+}
+
+/** {@link RingOptions} with every field present. */
+export interface ResolvedRingOptions {
+  /** @see RingOptions.spin */
+  readonly spin: number;
+  /** @see RingOptions.adaptive */
+  readonly adaptive: boolean;
+  /** @see RingOptions.timeoutMs */
+  readonly timeoutMs: number;
+}
+
+/** Defaults of {@link RingOptions}; see `benchmarks/ring` for how `spin` was chosen. */
+export const DEFAULT_RING_OPTIONS: ResolvedRingOptions = Object.freeze({
+  spin: 20_000,
+  adaptive: true,
+  timeoutMs: Infinity,
+});
+
+/** Validates `options` and merges them over {@link DEFAULT_RING_OPTIONS}. */
+export function resolveOptions(options: RingOptions | undefined): ResolvedRingOptions {
+  if (options === undefined) return DEFAULT_RING_OPTIONS;
+  if (typeof options !== 'object' || options === null) {
+    throw new RingError(RingErrorCode.INVALID_OPTION, 'options must be an object');
+  }
+  const spin = options.spin ?? DEFAULT_RING_OPTIONS.spin;
+  if (typeof spin !== 'number' || !Number.isSafeInteger(spin) || spin < 0) {
+    throw new RingError(RingErrorCode.INVALID_OPTION, `options.spin must be a non-negative integer, got ${String(spin)}`);
+  }
+  const adaptive = options.adaptive ?? DEFAULT_RING_OPTIONS.adaptive;
+  if (typeof adaptive !== 'boolean') {
+    throw new RingError(RingErrorCode.INVALID_OPTION, `options.adaptive must be a boolean, got ${String(adaptive)}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_RING_OPTIONS.timeoutMs;
+  if (!isTimeout(timeoutMs)) {
+    throw new RingError(
+      RingErrorCode.INVALID_OPTION,
+      `options.timeoutMs must be a non-negative number of milliseconds or Infinity, got ${String(timeoutMs)}`,
+    );
+  }
+  return { spin, adaptive, timeoutMs };
+}
+
+/** Whether `value` is an acceptable timeout: a number ≥ 0 (Infinity allowed, NaN not). */
+export function isTimeout(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0;
+}
+
+/** Resolves a per-call timeout argument against the side's default; throws on a bad value. */
+export function resolveTimeout(timeoutMs: number | undefined, fallback: number): number {
+  if (timeoutMs === undefined) return fallback;
+  if (!isTimeout(timeoutMs)) {
+    throw new RingError(
+      RingErrorCode.INVALID_ARGUMENT,
+      `timeoutMs must be a non-negative number of milliseconds or Infinity, got ${String(timeoutMs)}`,
+    );
+  }
+  return timeoutMs;
+}

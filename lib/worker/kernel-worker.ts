@@ -41,8 +41,13 @@ function main(data: KernelWorkerData): void {
   });
   const kernel = new Kernel({ cacheDir: data.cacheDir });
   const server = new RingServer(kernel, buffers);
+  // A pending Atomics.waitAsync does not keep an event loop alive: hold it open while serving.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   server.run().then(
-    () => process.exit(0),
+    () => {
+      clearInterval(keepAlive);
+      process.exit(0);
+    },
     (error: unknown) => {
       die(buffers, `The kernel worker failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       process.exit(1);

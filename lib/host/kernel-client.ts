@@ -26,6 +26,19 @@ import { InFlightQueue, PipelinedRequestError, describeRequest, firstWithOthers 
 import { ClientStats } from './stats.js';
 
 const WORKER_ENTRY = path.join(__dirname, '..', 'worker', 'kernel-worker.js');
+const RELAY_ENTRY = path.join(__dirname, '..', 'transports', 'stdio-relay-worker.js');
+const CLI_ENTRY = path.join(__dirname, '..', 'cli', 'main.js');
+
+/** The command line of a stdio kernel. */
+function stdioCommand(kernel: ResolvedClientOptions['stdioKernel']): string[] {
+  if (kernel === 'ours') {
+    return [process.execPath, CLI_ENTRY, 'serve', '--stdio'];
+  }
+  if (kernel === 'reference') {
+    return [process.execPath, require.resolve('@jsii/runtime/webpack/bin/jsii-runtime.js')];
+  }
+  return [...kernel];
+}
 
 /** What the kernel said in its welcome. */
 export interface KernelWelcome {
@@ -80,11 +93,16 @@ export class KernelClient implements KernelConnection {
       { writer: new RingWriter(this.#buffers.request), slot: COMPLETED_SLOT, inFlight: new InFlightQueue() },
       { writer: new RingWriter(this.#buffers.callback), slot: CB_COMPLETED_SLOT, inFlight: new InFlightQueue() },
     ];
-    this.#worker = new Worker(WORKER_ENTRY, {
-      workerData: { buffers: this.#buffers, cacheDir: options.cacheDir },
-      stdout: false,
-      stderr: false,
-    });
+    this.#worker = options.transport === 'ring'
+      ? new Worker(WORKER_ENTRY, { workerData: { buffers: this.#buffers, cacheDir: options.cacheDir } })
+      : new Worker(RELAY_ENTRY, {
+        workerData: {
+          buffers: this.#buffers,
+          command: stdioCommand(options.stdioKernel),
+          // The reference runtime warns about this Node version on every start.
+          env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] ?? '', ...(options.cacheDir !== undefined ? { JSII_RING_CACHE_DIR: options.cacheDir } : {}) },
+        },
+      });
     this.#exited = new Promise((resolve) => this.#worker.once('exit', resolve));
     this.#worker.on('error', (error) => {
       this.#workerError = error;

@@ -44,9 +44,25 @@ export interface KernelClientOptions {
   readonly requestTimeoutMs?: number;
   /** Package cache directory passed to the kernel. @default the kernel's own default */
   readonly cacheDir?: string;
+  /**
+   * How requests reach the kernel: `ring` (a kernel in a worker thread) or `stdio` (a
+   * child process speaking the jsii stdio protocol, relayed by a worker thread).
+   * @default 'ring'
+   */
+  readonly transport?: TransportName;
+  /**
+   * With `transport: 'stdio'`: which program serves the protocol. `ours` runs
+   * `jsii-ring serve --stdio`; `reference` runs the reference `@jsii/runtime`; an array is
+   * a command line. @default 'ours'
+   */
+  readonly stdioKernel?: 'ours' | 'reference' | readonly string[];
   /** Called for every request the client issues (for `--trace`). @default none */
   readonly onRequest?: (event: RequestEvent) => void;
 }
+
+/** Transports a client can use. */
+export type TransportName = 'ring' | 'stdio';
+export const TRANSPORT_NAMES: readonly TransportName[] = ['ring', 'stdio'];
 
 /** What `onRequest` is told. */
 export interface RequestEvent {
@@ -85,6 +101,8 @@ const DEFAULTS: Omit<ResolvedClientOptions, 'cacheDir' | 'onRequest'> = {
   responseRingBytes: MIB,
   startTimeoutMs: 30_000,
   requestTimeoutMs: Infinity,
+  transport: 'ring',
+  stdioKernel: 'ours',
 };
 
 /** Validates and merges options with the defaults. Bad values throw TypeError/RangeError naming the option. */
@@ -107,6 +125,13 @@ export function resolveClientOptions(options: KernelClientOptions = {}): Resolve
     if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
       throw new RangeError(`options.${key} must be a positive number of milliseconds or Infinity (got ${String(value)})`);
     }
+  }
+  if (!TRANSPORT_NAMES.includes(resolved.transport)) {
+    throw new TypeError(`options.transport must be one of ${TRANSPORT_NAMES.join(', ')} (got ${JSON.stringify(resolved.transport)})`);
+  }
+  const kernel = resolved.stdioKernel;
+  if (kernel !== 'ours' && kernel !== 'reference' && !(Array.isArray(kernel) && kernel.length > 0 && kernel.every((a) => typeof a === 'string'))) {
+    throw new TypeError(`options.stdioKernel must be 'ours', 'reference' or a non-empty command array (got ${JSON.stringify(kernel)})`);
   }
   if (typeof resolved.captureCallSites !== 'boolean') {
     throw new TypeError(`options.captureCallSites must be a boolean (got ${typeof resolved.captureCallSites})`);

@@ -1,0 +1,40 @@
+/** Command-line parsing shared by the commands: `node:util` parseArgs with usage errors. */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { ErrorCode, JsiiRingError } from '../errors.js';
+
+/** A command-line mistake: printed without a stack, exit code 2. */
+export class UsageError extends JsiiRingError {
+  public readonly help: string | undefined;
+
+  public constructor(message: string, help?: string) {
+    super(ErrorCode.USAGE, message);
+    this.name = 'UsageError';
+    this.help = help;
+  }
+}
+
+/** Parses `argv` with the given options; unknown flags become a UsageError carrying `help`. */
+export function parseCommandLine(argv: string[], options: NonNullable<ParseArgsConfig['options']>, help: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message, help);
+  }
+}
+
+/** Reads an integer flag (or `Infinity`/`unlimited`). */
+export function integerFlag(value: string | boolean | undefined, name: string, help: string): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (value === 'Infinity' || value === 'unlimited') {
+    return Infinity;
+  }
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--${name} must be a non-negative integer or 'unlimited' (got ${JSON.stringify(value)})`, help);
+  }
+  return n;
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * `jsii-ring`: synthesize a CDK app through the worker kernel, benchmark the protocol,
+ * serve the kernel over stdio, generate type declarations.
+ *
+ * Exit codes: 0 success; 1 the command failed (the app threw, a kernel error, a
+ * benchmark failed); 2 usage error (bad flag, missing argument, unknown command).
+ */
+import { JsiiRingError } from '../errors.js';
+import { UsageError } from './args.js';
+
+interface Command {
+  readonly summary: string;
+  readonly run: (argv: string[]) => Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  synth: { summary: 'synthesize a CDK app written against the bindings', run: async (argv) => (await import('./synth.js')).synthCommand(argv) },
+  bench: { summary: 'benchmark the protocol (modes, pending cap, codec)', run: async (argv) => (await import('./bench.js')).benchCommand(argv) },
+  serve: { summary: 'serve our kernel over stdio, as a drop-in for the jsii runtime', run: async (argv) => (await import('./serve.js')).serveCommand(argv) },
+  types: { summary: 'generate .d.ts declarations for a jsii package', run: async (argv) => (await import('./types.js')).typesCommand(argv) },
+};
+
+function usage(): string {
+  const lines = [
+    'Usage: jsii-ring <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`),
+    '',
+    "Run 'jsii-ring <command> --help' for a command's options.",
+    '',
+    'Exit codes: 0 success, 1 failure, 2 usage error.',
+  ];
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    process.stdout.write(`${(require('../../../package.json') as { version: string }).version}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    throw new UsageError(`unknown command '${name}'`);
+  }
+  return command.run(rest);
+}
+
+const verbose = process.argv.includes('--verbose');
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`jsii-ring: ${error.message}\n${error.help ?? "Run 'jsii-ring --help' for usage."}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const e = error instanceof Error ? error : new Error(String(error));
+    const code = e instanceof JsiiRingError ? ` [${e.code}]` : '';
+    process.stderr.write(verbose ? `jsii-ring: ${e.stack ?? e.message}\n` : `jsii-ring: ${e.message}${code}\n(run with --verbose for the stack)\n`);
+    process.exitCode = 1;
+  },
+);

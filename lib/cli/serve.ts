@@ -1,0 +1,27 @@
+/** `jsii-ring serve --stdio`: our kernel as a drop-in for the reference runtime's program. */
+import { UsageError, parseCommandLine } from './args.js';
+
+const HELP = `Usage: jsii-ring serve --stdio
+
+Serves the jsii kernel protocol on stdin/stdout (one JSON message per line), exactly
+as the reference @jsii/runtime program does, so an existing jsii host can run on it.
+Library output to stdout is redirected to stderr. Extensions (client-allocated ids,
+loading from an installed directory) are off until the host negotiates them.
+
+Options:
+  --stdio       serve over stdin/stdout (the only transport this command offers)
+  -h, --help    show this help`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandLine(argv, { stdio: { type: 'boolean' } }, HELP);
+  if (values.help === true) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (values.stdio !== true) {
+    throw new UsageError('serve needs --stdio', HELP);
+  }
+  const { serveStdio } = await import('../transports/stdio-server.js');
+  await serveStdio();
+  return 0;
+}

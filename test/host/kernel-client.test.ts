@@ -1,0 +1,140 @@
+import test from 'ava';
+import { KernelClient } from '../../lib/host/kernel-client.js';
+import { DEFAULT_PENDING_CAP, resolveClientOptions } from '../../lib/host/options.js';
+import { PipelinedRequestError } from '../../lib/host/pipeline.js';
+import type { ObjRef } from '../../lib/protocol/api.js';
+
+const ref = (id: string): ObjRef => ({ '$jsii.byref': `Object@${id}` });
+
+test('the handshake names the kernel and what it agreed to', async (t) => {
+  const client = KernelClient.start();
+  t.teardown(() => client.close());
+  t.regex(client.welcome.hello, /^jsii-ring@/);
+  t.deepEqual(client.capabilities, { objid: true, pipeline: true, loadPath: true });
+  t.true(client.welcome.capabilities.codecs.includes('msgpack'));
+});
+
+test('a host that asks for no extension gets plain jsii behaviour', async (t) => {
+  const client = KernelClient.start({ extensions: [] });
+  t.teardown(() => client.close());
+  t.deepEqual(client.capabilities, { objid: false, pipeline: false, loadPath: false });
+  const created = client.request({ api: 'create', fqn: 'Object' });
+  t.regex(created['$jsii.byref'], /^Object@10000$/);
+  const error = t.throws(() => client.request({ api: 'create', fqn: 'Object', objid: 'h1' }));
+  t.is(error?.name, '@jsii/kernel.Fault');
+});
+
+for (const codec of ['msgpack', 'json'] as const) {
+  test(`pipelined creates are all served before the next sync point (${codec})`, async (t) => {
+    const client = KernelClient.start({ codec, pendingCap: 16 });
+    t.teardown(() => client.close());
+    for (let i = 0; i < 1000; i++) {
+      client.send({ api: 'create', fqn: 'Object', objid: client.allocateId() });
+    }
+    t.is(client.request({ api: 'stats' }).objectCount, 1000);
+    t.is(client.stats.pipelinedTotal, 1000);
+    t.true(client.stats.capWaits > 0, 'a cap of 16 must have made the host wait');
+  });
+}
+
+test('pendingCap 0 makes send synchronous: a failure is thrown at the call', async (t) => {
+  const client = KernelClient.start({ pendingCap: 0 });
+  t.teardown(() => client.close());
+  t.false(client.capabilities.pipeline);
+  const error = t.throws(() => client.send({ api: 'del', objref: ref('h77') }));
+  t.is(error?.name, '@jsii/kernel.Fault');
+});
+
+test('failed pipelined requests are reported once, at the next sync point, first with the rest attached', async (t) => {
+  const client = KernelClient.start({ pendingCap: Infinity });
+  t.teardown(() => client.close());
+  const good = client.allocateId();
+  client.send({ api: 'create', fqn: 'Object', objid: good });
+  client.send({ api: 'del', objref: ref('h900') }); // fails: never created
+  client.send({ api: 'create', fqn: 'Object', objid: client.allocateId() });
+  client.send({ api: 'del', objref: ref('h901') }); // fails
+  const error = t.throws(() => client.request({ api: 'stats' }), { instanceOf: PipelinedRequestError }) as PipelinedRequestError;
+  t.is(error.code, 'ERR_DEFERRED_FAILURE');
+  t.is(error.seq, 2);
+  t.is(error.request.api, 'del');
+  t.is(error.jsiiName, '@jsii/kernel.Fault');
+  t.is(error.others.length, 1);
+  t.is(error.others[0]?.seq, 4);
+  t.regex(error.callSite ?? '', /kernel-client\.test\.js/);
+  t.truthy(error.kernelStack);
+  t.is(client.stats.pipelinedFailures, 2);
+  // Reported once: the next sync point is clean, and independent requests succeeded.
+  t.is(client.request({ api: 'stats' }).objectCount, 2);
+});
+
+test('a request using an id whose creation failed names the root cause', async (t) => {
+  const client = KernelClient.start();
+  t.teardown(() => client.close());
+  const id = client.allocateId();
+  client.send({ api: 'create', fqn: 'no.such.Type', objid: id });
+  client.send({ api: 'del', objref: ref(id) });
+  const error = t.throws(() => client.flush(), { instanceOf: PipelinedRequestError }) as PipelinedRequestError;
+  t.is(error.request.api, 'create');
+  t.is(error.others.length, 1);
+  t.regex(error.others[0]?.message ?? '', new RegExp(id));
+  t.regex(error.others[0]?.message ?? '', /no\.such\.Type|create/);
+});
+
+test('close() reports a deferred failure and still ends the worker', async (t) => {
+  const client = KernelClient.start();
+  client.send({ api: 'del', objref: ref('h5') });
+  await t.throwsAsync(() => client.close(), { code: 'ERR_DEFERRED_FAILURE' });
+  t.throws(() => client.request({ api: 'stats' }), { code: 'ERR_CLOSED' });
+  await t.notThrowsAsync(() => client.close());
+});
+
+test('a client whose worker is gone fails every call with ERR_PEER_GONE and the reason', async (t) => {
+  const client = KernelClient.start();
+  await client.worker.terminate();
+  const error = t.throws(() => client.request({ api: 'stats' }), { code: 'ERR_PEER_GONE' });
+  t.regex(error?.message ?? '', /kernel is gone/);
+  t.throws(() => client.send({ api: 'create', fqn: 'Object', objid: client.allocateId() }), { code: 'ERR_PEER_GONE' });
+  await client.close();
+});
+
+test('the stdio transport drives our kernel with the same client', async (t) => {
+  const client = KernelClient.start({ transport: 'stdio', stdioKernel: 'ours' });
+  t.teardown(() => client.close());
+  t.regex(client.welcome.hello, /^jsii-ring@/);
+  t.false(client.capabilities.pipeline);
+  client.send({ api: 'create', fqn: 'Object', objid: client.allocateId() });
+  t.is(client.request({ api: 'stats' }).objectCount, 1);
+});
+
+test('the stdio transport drives the reference runtime with the same client', async (t) => {
+  const client = KernelClient.start({ transport: 'stdio', stdioKernel: 'reference' });
+  t.teardown(() => client.close());
+  t.regex(client.welcome.hello, /^@jsii\/runtime@1\.140\.0$/);
+  t.deepEqual(client.capabilities, { objid: false, pipeline: false, loadPath: false });
+  t.deepEqual(client.request({ api: 'create', fqn: 'Object' }), { '$jsii.byref': 'Object@10000' });
+  t.is(client.request({ api: 'stats' }).objectCount, 1);
+});
+
+test('options are validated with messages that name the option', (t) => {
+  t.is(resolveClientOptions().pendingCap, DEFAULT_PENDING_CAP);
+  t.is(t.throws(() => resolveClientOptions({ pendingCap: -1 }), { instanceOf: RangeError })?.message,
+    'options.pendingCap must be a non-negative integer or Infinity (got -1)');
+  t.is(t.throws(() => resolveClientOptions({ pendingCap: 1.5 }), { instanceOf: RangeError })?.message,
+    'options.pendingCap must be a non-negative integer or Infinity (got 1.5)');
+  t.is(t.throws(() => resolveClientOptions({ codec: 'xml' as never }), { instanceOf: TypeError })?.message,
+    'options.codec must be one of msgpack, json (got "xml")');
+  t.is(t.throws(() => resolveClientOptions({ requestRingBytes: 5000 }), { instanceOf: RangeError })?.message,
+    'options.requestRingBytes must be a power of two of at least 4096 (got 5000)');
+  t.is(t.throws(() => resolveClientOptions({ startTimeoutMs: 0 }), { instanceOf: RangeError })?.message,
+    'options.startTimeoutMs must be a positive number of milliseconds or Infinity (got 0)');
+  t.is(t.throws(() => resolveClientOptions({ transport: 'pipe' as never }), { instanceOf: TypeError })?.message,
+    'options.transport must be one of ring, stdio (got "pipe")');
+  t.is(t.throws(() => resolveClientOptions({ stdioKernel: [] }), { instanceOf: TypeError })?.message,
+    "options.stdioKernel must be 'ours', 'reference' or a non-empty command array (got [])");
+  t.is(t.throws(() => resolveClientOptions({ captureCallSites: 'yes' as never }), { instanceOf: TypeError })?.message,
+    'options.captureCallSites must be a boolean (got string)');
+  t.is(t.throws(() => resolveClientOptions({ extensions: [1] as never }), { instanceOf: TypeError })?.message,
+    'options.extensions must be an array of extension names');
+  t.is(t.throws(() => resolveClientOptions({ onRequest: 1 as never }), { instanceOf: TypeError })?.message,
+    'options.onRequest must be a function');
+});

@@ -1,0 +1,59 @@
+/**
+ * A conformance driver over `KernelClient`: the same scripts that run against the
+ * reference runtime and the in-process kernel run through the ring to a worker kernel
+ * (or through the stdio transport), so the transports are held to the same transcripts.
+ */
+import type { Callback, KernelApi, KernelRequest, RequestOf } from '../../lib/protocol/api.js';
+import { KernelClient } from '../../lib/host/kernel-client.js';
+import type { KernelClientOptions } from '../../lib/host/options.js';
+import {
+  unexpectedCallbackAnswer,
+  type CallbackAnswer, type Envelope, type ProtocolDriver, type SyncProtocolDriver,
+} from '../helpers/protocol-driver.js';
+
+class RingDriver implements SyncProtocolDriver {
+  public readonly label: string;
+  public readonly client: KernelClient;
+  public onCallback: (cb: Callback, driver: ProtocolDriver) => Promise<CallbackAnswer> = async (cb) => unexpectedCallbackAnswer(cb);
+  public onCallbackSync: (cb: Callback, driver: SyncProtocolDriver) => CallbackAnswer = (cb) => unexpectedCallbackAnswer(cb);
+
+  public constructor(label: string, options: KernelClientOptions) {
+    this.label = label;
+    this.client = KernelClient.start(options);
+    this.client.setCallbackHandler((cb) => {
+      const answer = this.onCallbackSync(cb, this);
+      if ('err' in answer) {
+        const error = new Error(answer.err);
+        if (answer.name !== undefined) error.name = answer.name;
+        throw error;
+      }
+      return answer.result;
+    });
+  }
+
+  public requestSync(req: KernelRequest): Envelope {
+    try {
+      const ok = this.client.request(req as RequestOf<KernelApi> & { readonly api: KernelApi });
+      return { ok: JSON.parse(JSON.stringify(ok ?? {})) as unknown };
+    } catch (error) {
+      const e = error as Error & { code?: string };
+      if (e.code === 'ERR_PEER_GONE' || e.code === 'ERR_RING_TIMEOUT') {
+        throw error;
+      }
+      return { error: e.message, name: e.name, ...(e.stack !== undefined ? { stack: e.stack } : {}) };
+    }
+  }
+
+  public async request(req: KernelRequest): Promise<Envelope> {
+    return this.requestSync(req);
+  }
+
+  public async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** Starts a worker kernel (or a stdio kernel) behind a sync conformance driver. */
+export function startRingDriver(label: string, options: KernelClientOptions = {}): SyncProtocolDriver & { readonly client: KernelClient } {
+  return new RingDriver(label, { pendingCap: 0, ...options });
+}

@@ -128,6 +128,9 @@ export function readTarEntries(archive: Buffer): TarEntry[] {
     pendingLink = undefined;
     pendingSize = undefined;
   }
+  if (offset > archive.length) {
+    throw new TarFormatError('truncated archive: the last entry lacks its padding');
+  }
   if (offset !== archive.length) {
     throw new TarFormatError(`truncated archive: ${archive.length - offset} trailing bytes are not a whole block`);
   }

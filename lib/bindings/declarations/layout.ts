@@ -1,0 +1,89 @@
+/**
+ * Where each jsii type lands in the generated declarations.
+ *
+ * One declaration file per module: the assembly root is `index.d.ts`, the submodule
+ * `<assembly>.aws_sqs` is `aws_sqs.d.ts`, a nested submodule `<assembly>.aws_ecs.mixins` is
+ * `aws_ecs.mixins.d.ts`. Each module file re-exports its direct child submodules as
+ * namespaces (`export * as aws_sqs from './aws_sqs.js'`), so `import('aws-cdk-lib')` has the
+ * shape of the package (`cdk.aws_sqs.Queue`). A type nested in another type
+ * (`aws_s3.CfnBucket.RuleProperty`) lives in a namespace merged with its parent.
+ */
+
+/** The module (root or submodule) of an assembly a type belongs to, and its path in it. */
+export interface TypeLocation {
+  /** Assembly name (`aws-cdk-lib`). */
+  readonly assembly: string;
+  /** Submodule path relative to the assembly: `''` for the root, `aws_sqs`, `aws_ecs.mixins`. */
+  readonly module: string;
+  /** Path of the type inside its module: `Queue`, `CfnBucket.RuleProperty`. */
+  readonly path: readonly string[];
+}
+
+/** Maps fully-qualified names to modules, for one assembly and the assemblies it depends on. */
+export class AssemblyLayout {
+  readonly #assembly: string;
+  /** Submodule fqns per assembly (own and dependencies), longest first for prefix matching. */
+  readonly #submodules = new Map<string, string[]>();
+
+  /**
+   * @param assembly name of the assembly being generated.
+   * @param submodules submodule fqns per assembly (this one and each dependency), from the
+   *   assembly's `submodules` and `dependencyClosure[dep].submodules`.
+   */
+  public constructor(assembly: string, submodules: ReadonlyMap<string, Iterable<string>>) {
+    this.#assembly = assembly;
+    for (const [name, fqns] of submodules) {
+      this.#submodules.set(name, [...fqns].sort((a, b) => b.length - a.length));
+    }
+    if (!this.#submodules.has(assembly)) this.#submodules.set(assembly, []);
+  }
+
+  /** Name of the assembly being generated. */
+  public get assembly(): string {
+    return this.#assembly;
+  }
+
+  /** Submodule paths of the generated assembly (relative, e.g. `aws_sqs`), sorted. */
+  public ownModules(): string[] {
+    const prefix = `${this.#assembly}.`;
+    return (this.#submodules.get(this.#assembly) ?? []).map((fqn) => fqn.slice(prefix.length)).sort();
+  }
+
+  /** Locates a type by fqn. The assembly is the longest known assembly name prefixing it. */
+  public locate(fqn: string): TypeLocation {
+    let assembly: string | undefined;
+    for (const name of this.#submodules.keys()) {
+      if (fqn.startsWith(`${name}.`) && (assembly === undefined || name.length > assembly.length)) assembly = name;
+    }
+    if (assembly === undefined) {
+      // Not a known dependency: assume an assembly name without dots (`foo.Bar`, `@scope/foo.Bar`).
+      const dot = fqn.indexOf('.');
+      assembly = dot < 0 ? fqn : fqn.slice(0, dot);
+    }
+    const submodule = (this.#submodules.get(assembly) ?? []).find((sub) => fqn.startsWith(`${sub}.`));
+    const moduleFqn = submodule ?? assembly;
+    const module = moduleFqn === assembly ? '' : moduleFqn.slice(assembly.length + 1);
+    return { assembly, module, path: fqn.slice(moduleFqn.length + 1).split('.') };
+  }
+}
+
+/** File (relative to the package's declaration directory) of a module. */
+export function moduleFile(module: string): string {
+  return module === '' ? 'index.d.ts' : `${module}.d.ts`;
+}
+
+/** Import specifier of `target`'s file from another module file of the same assembly. */
+export function moduleSpecifier(target: string): string {
+  return `./${moduleFile(target).replace(/\.d\.ts$/, '.js')}`;
+}
+
+/** The parent module of a submodule path (`aws_ecs.mixins` → `aws_ecs`, `aws_sqs` → `''`). */
+export function parentModule(module: string): string {
+  const dot = module.lastIndexOf('.');
+  return dot < 0 ? '' : module.slice(0, dot);
+}
+
+/** The last segment of a submodule path: the namespace name its parent re-exports it under. */
+export function moduleLeaf(module: string): string {
+  return module.slice(module.lastIndexOf('.') + 1);
+}

@@ -1,0 +1,45 @@
+/**
+ * Host call sites on kernel errors. The error a connection throws carries the library's
+ * message and the kernel-side stack; the bindings append the host frames that made the
+ * call, so both stacks are in one `stack`.
+ */
+import * as path from 'node:path';
+
+/** The line that separates the kernel-side frames from the host's. */
+export const HOST_STACK_MARKER = '    --- host call site ---';
+
+const BINDINGS_DIR = `${__dirname}${path.sep}`;
+const DECORATED = new WeakSet<Error>();
+/** Enough frames to get past the bindings' own into the caller's code. */
+const HOST_FRAMES = 40;
+
+/** The current host stack, without the bindings' frames (the lines after the header). */
+export function captureHostFrames(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = HOST_FRAMES;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return stack
+    .split('\n')
+    .slice(1)
+    .filter((line) => !line.includes(BINDINGS_DIR))
+    .join('\n');
+}
+
+/**
+ * Appends the host call site (`frames`, or the current stack) to an error thrown by the
+ * kernel, once per error: when a callback's failure crosses several calls, the innermost
+ * host call site is the one that matters and stays the only one.
+ */
+export function withHostStack(error: unknown, frames?: string): unknown {
+  if (!(error instanceof Error) || DECORATED.has(error)) return error;
+  DECORATED.add(error);
+  const host = frames ?? captureHostFrames();
+  const own = error.stack ?? `${error.name}: ${error.message}`;
+  try {
+    error.stack = `${own}\n${HOST_STACK_MARKER}\n${host}`;
+  } catch {
+    // A frozen error keeps its stack; the message still reaches the caller.
+  }
+  return error;
+}

@@ -1,0 +1,145 @@
+/**
+ * `load('aws-cdk-lib')`: loads an installed jsii package and its jsii dependencies into
+ * the kernel (dependencies first), and returns the namespace object that mirrors its
+ * assembly. `load(name, { native: true })` returns `require(name)` instead, so one program
+ * can run both ways for comparison.
+ */
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { ErrorCode, JsiiRingError } from '../errors.js';
+import type { KernelConnection } from '../host/connection.js';
+import type { LoadRequest } from '../protocol/api.js';
+import { syncRequest } from './calls.js';
+import { dependencyOrder, resolvePackageDir, tarballFor, tarballForAsync } from './package-loader.js';
+import type { JsiiPackage } from './package-loader.js';
+import { BindingRuntime } from './runtime.js';
+import { getDefaultConnection } from './session.js';
+
+/** Options of `load` and `loadAsync`. */
+export interface LoadOptions {
+  /** The kernel to load into. @default the process-wide default connection (`getDefaultConnection()`) */
+  readonly connection?: KernelConnection;
+  /** Return `require(packageName)` itself: the library run natively, no kernel. @default false */
+  readonly native?: boolean;
+  /** Directory the package is resolved from, as `require` would from there. @default process.cwd() */
+  readonly resolveFrom?: string;
+  /**
+   * Cache root for tarballs packed from installed packages (only used when the kernel
+   * cannot load from a directory). @default `$JSII_RING_CACHE_DIR`, else `<os cache dir>/jsii-ring`
+   */
+  readonly cacheDir?: string;
+}
+
+interface ResolvedOptions {
+  readonly connection: KernelConnection | undefined;
+  readonly native: boolean;
+  readonly resolveFrom: string;
+  readonly cacheDir: string | undefined;
+}
+
+/** Validates and fills in options (the one place that does). */
+function resolveOptions(packageName: unknown, options: LoadOptions | undefined): ResolvedOptions {
+  if (typeof packageName !== 'string' || packageName === '') {
+    throw new TypeError('packageName must be a non-empty string');
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError('options must be an object');
+  }
+  const o = options ?? {};
+  if (o.connection !== undefined && (typeof o.connection !== 'object' || typeof o.connection.request !== 'function')) {
+    throw new TypeError('options.connection must be a KernelConnection');
+  }
+  if (o.native !== undefined && typeof o.native !== 'boolean') {
+    throw new TypeError('options.native must be a boolean');
+  }
+  if (o.resolveFrom !== undefined && (typeof o.resolveFrom !== 'string' || o.resolveFrom === '')) {
+    throw new TypeError('options.resolveFrom must be a non-empty string');
+  }
+  if (o.cacheDir !== undefined && (typeof o.cacheDir !== 'string' || o.cacheDir === '')) {
+    throw new TypeError('options.cacheDir must be a non-empty string');
+  }
+  return {
+    connection: o.connection,
+    native: o.native ?? false,
+    resolveFrom: path.resolve(o.resolveFrom ?? process.cwd()),
+    cacheDir: o.cacheDir,
+  };
+}
+
+/** Packages already loaded, per runtime: name → version. */
+const LOADED = new WeakMap<BindingRuntime, Map<string, string>>();
+
+function loadedOf(runtime: BindingRuntime): Map<string, string> {
+  let loaded = LOADED.get(runtime);
+  if (loaded === undefined) {
+    loaded = new Map();
+    LOADED.set(runtime, loaded);
+  }
+  return loaded;
+}
+
+function requireNative(packageName: string, from: string): unknown {
+  return createRequire(path.join(from, 'noop.js'))(packageName);
+}
+
+/** The request that loads one package: by path if the kernel can, else by tarball. */
+function loadRequest(pkg: JsiiPackage, tarball: string | undefined): LoadRequest {
+  return tarball === undefined
+    ? { api: 'load', name: pkg.name, version: pkg.version, path: pkg.dir }
+    : { api: 'load', name: pkg.name, version: pkg.version, tarball };
+}
+
+/**
+ * Loads an installed jsii package (and, first, every jsii package it depends on) into the
+ * kernel, and returns its namespace object: types and submodules as properties, built
+ * on first access. Loading the same package again returns the same object. Synchronous:
+ * blocks while the kernel loads.
+ */
+export function load(packageName: string, options?: LoadOptions): any {
+  const o = resolveOptions(packageName, options);
+  if (o.native) return requireNative(packageName, o.resolveFrom);
+  const runtime = BindingRuntime.of(o.connection ?? getDefaultConnection());
+  const connection = runtime.connection;
+  const order = dependencyOrder(resolvePackageDir(packageName, o.resolveFrom));
+  const loaded = loadedOf(runtime);
+  for (const pkg of order) {
+    if (alreadyLoaded(loaded, pkg)) continue;
+    const tarball = connection.capabilities.loadPath ? undefined : tarballFor(pkg, o.cacheDir);
+    syncRequest(() => connection.request(loadRequest(pkg, tarball)));
+    runtime.types.addAssembly(pkg.assembly);
+    loaded.set(pkg.name, pkg.version);
+  }
+  return runtime.namespaceOf(order[order.length - 1]!.name);
+}
+
+/** `load`, letting the event loop run while tarballs are packed and the kernel loads. */
+export async function loadAsync(packageName: string, options?: LoadOptions): Promise<any> {
+  const o = resolveOptions(packageName, options);
+  if (o.native) return requireNative(packageName, o.resolveFrom);
+  const runtime = BindingRuntime.of(o.connection ?? getDefaultConnection());
+  const connection = runtime.connection;
+  const order = dependencyOrder(resolvePackageDir(packageName, o.resolveFrom));
+  const loaded = loadedOf(runtime);
+  for (const pkg of order) {
+    if (alreadyLoaded(loaded, pkg)) continue;
+    const tarball = connection.capabilities.loadPath ? undefined : await tarballForAsync(pkg, o.cacheDir);
+    await connection.requestAsync(loadRequest(pkg, tarball));
+    // Another loadAsync may have finished the same package while this one waited.
+    runtime.types.addAssembly(pkg.assembly);
+    loaded.set(pkg.name, pkg.version);
+  }
+  return runtime.namespaceOf(order[order.length - 1]!.name);
+}
+
+/** True if this package is loaded already; a different version of it is an error. */
+function alreadyLoaded(loaded: ReadonlyMap<string, string>, pkg: JsiiPackage): boolean {
+  const version = loaded.get(pkg.name);
+  if (version === undefined) return false;
+  if (version !== pkg.version) {
+    throw new JsiiRingError(
+      ErrorCode.LOAD,
+      `${pkg.name}@${version} is already loaded on this connection; cannot also load ${pkg.version} (from ${pkg.dir})`,
+    );
+  }
+  return true;
+}

@@ -1,0 +1,167 @@
+/**
+ * Identity: one host object per kernel object, where the host can know it.
+ *
+ * Every proxy and every host object the kernel knows has an `ObjectState` (its ref). The
+ * table maps a kernel object id to the host object:
+ * - proxies are held weakly (the kernel keeps the object alive; a dropped proxy is simply
+ *   made again if the kernel returns the object later, and nobody can tell);
+ * - host objects (instances of host subclasses, host implementations of interfaces) are
+ *   held strongly: the kernel may call back into them, and they carry host state a new
+ *   proxy would not have.
+ *
+ * Aliases: a pipelined `get`/`invoke` names its result with a fresh id before the host
+ * knows which object it is. When the kernel reports that the id is an alias of an object
+ * already known under another id, later references to either id resolve to the first
+ * host object, and `sameObject()` says the two are the same. A proxy already handed out
+ * for the alias stays a distinct JavaScript object (`!==`), usable as before.
+ */
+import { TOKEN_REF } from '../protocol/api.js';
+import type { ObjRef } from '../protocol/api.js';
+import { idOfRef } from './type-system.js';
+
+/** What the bindings know about one host-side object that stands for a kernel object. */
+export interface ObjectState {
+  /** The kernel object id (the part of the ref after the last `@`). */
+  readonly id: string;
+  /** The wire ref sent in requests (frozen, reused). */
+  readonly ref: ObjRef;
+  /** Class fqn (or the declared type for a pipelined handle, or `Object`). */
+  readonly fqn: string;
+  /** Interfaces beyond the class's own (from `$jsii.interfaces`, or a host object's). */
+  interfaces: readonly string[];
+  /** True when the kernel may call back into this object (held strongly). */
+  readonly host: boolean;
+  /** The table it belongs to (one per connection). */
+  readonly table: ObjectTable;
+}
+
+/** States of every proxy and host object, across connections. */
+const STATES = new WeakMap<object, ObjectState>();
+
+/** The state of a proxy or registered host object, or `undefined`. */
+export function stateOf(value: unknown): ObjectState | undefined {
+  return typeof value === 'object' && value !== null ? STATES.get(value) : undefined;
+}
+
+/**
+ * True if `a` and `b` stand for the same kernel object: the same host object, or two
+ * proxies of one object (one made for a pipelined result before the kernel said it was
+ * an alias). False for anything that is not a jsii object unless `a === b`.
+ */
+export function sameObject(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const sa = stateOf(a);
+  const sb = stateOf(b);
+  if (sa === undefined || sb === undefined || sa.table !== sb.table) return false;
+  return sa.table.canonicalId(sa.id) === sb.table.canonicalId(sb.id);
+}
+
+/** Sweeps dead weak entries when the map has grown this much since the last sweep. */
+const SWEEP_MIN = 1024;
+
+/** The id → host object table of one connection. */
+export class ObjectTable {
+  readonly #weak = new Map<string, WeakRef<object>>();
+  readonly #strong = new Map<string, object>();
+  /** alias id → canonical id (the id the kernel first knew the object by). */
+  readonly #aliases = new Map<string, string>();
+  #sweepAt = SWEEP_MIN;
+
+  /** Makes a state for `ref` and attaches it to `obj` (which must not have one). */
+  public register(obj: object, ref: string, fqn: string, interfaces: readonly string[], host: boolean): ObjectState {
+    const state: ObjectState = {
+      id: idOfRef(ref),
+      ref: Object.freeze({ [TOKEN_REF]: ref }),
+      fqn,
+      interfaces,
+      host,
+      table: this,
+    };
+    STATES.set(obj, state);
+    this.#put(state.id, obj, host);
+    // The alias notice may have come first (a same-thread kernel reports it during the
+    // request): the object it names is met for the first time through this id.
+    const root = this.#aliases.get(state.id);
+    if (root !== undefined && this.#get(root) === undefined) this.#put(root, obj, host);
+    return state;
+  }
+
+  /** Forgets an object whose creation failed. */
+  public unregister(obj: object): void {
+    const state = STATES.get(obj);
+    if (state === undefined || state.table !== this) return;
+    STATES.delete(obj);
+    if (this.#strong.get(state.id) === obj) this.#strong.delete(state.id);
+    if (this.#weak.get(state.id)?.deref() === obj) this.#weak.delete(state.id);
+  }
+
+  /** The host object for a kernel id (following aliases), if still alive. */
+  public lookup(id: string): object | undefined {
+    const direct = this.#get(id);
+    if (direct !== undefined) return direct;
+    const canonical = this.#aliases.get(id);
+    return canonical === undefined ? undefined : this.#get(canonical);
+  }
+
+  /**
+   * Records that `objid` names the object the kernel knows as `target` (a full ref).
+   * Later lookups of either id return the first host object known for it.
+   */
+  public alias(objid: string, target: string): void {
+    const root = this.canonicalId(idOfRef(target));
+    if (root === objid) return;
+    this.#aliases.set(objid, root);
+    const first = this.#get(root);
+    const second = this.#get(objid);
+    if (first !== undefined) {
+      // The object was already known: references through the alias resolve to it. A
+      // strong entry for the alias (a host object registered under it) is left alone.
+      if (!this.#strong.has(objid)) this.#weak.set(objid, new WeakRef(first));
+    } else if (second !== undefined) {
+      // First time the host meets this object: the alias's proxy becomes its proxy.
+      this.#put(root, second, this.#strong.get(objid) === second);
+    }
+  }
+
+  /** The id an object was first known by (itself if it is not an alias). */
+  public canonicalId(id: string): string {
+    let current = id;
+    for (let next = this.#aliases.get(current); next !== undefined && next !== current; next = this.#aliases.get(current)) {
+      current = next;
+    }
+    return current;
+  }
+
+  /** Number of live entries (for tests and diagnostics). */
+  public get size(): { readonly weak: number; readonly strong: number; readonly aliases: number } {
+    return { weak: this.#weak.size, strong: this.#strong.size, aliases: this.#aliases.size };
+  }
+
+  #get(id: string): object | undefined {
+    return this.#strong.get(id) ?? this.#weak.get(id)?.deref();
+  }
+
+  #put(id: string, obj: object, strong: boolean): void {
+    if (strong) {
+      this.#strong.set(id, obj);
+      return;
+    }
+    this.#weak.set(id, new WeakRef(obj));
+    if (this.#weak.size >= this.#sweepAt) this.#sweep();
+  }
+
+  /**
+   * Drops entries whose proxy was collected. Amortized: runs when the map has doubled
+   * since the last sweep, so each entry is visited O(1) times on average. An alias whose
+   * only proxy died is dropped too: nothing on the host can still ask about it.
+   */
+  #sweep(): void {
+    for (const [id, ref] of this.#weak) {
+      if (ref.deref() === undefined) {
+        this.#weak.delete(id);
+        if (!this.#strong.has(id)) this.#aliases.delete(id);
+      }
+    }
+    this.#sweepAt = Math.max(SWEEP_MIN, this.#weak.size * 2);
+  }
+}

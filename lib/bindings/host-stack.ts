@@ -29,13 +29,18 @@ export function captureHostFrames(): string {
 /**
  * Appends the host call site (`frames`, or the current stack) to an error thrown by the
  * kernel, once per error: when a callback's failure crosses several calls, the innermost
- * host call site is the one that matters and stays the only one.
+ * host call site is the one that matters and stays the only one. Nothing is added when
+ * the stack already shows the caller's frame.
  */
 export function withHostStack(error: unknown, frames?: string): unknown {
   if (!(error instanceof Error) || DECORATED.has(error)) return error;
   DECORATED.add(error);
   const host = frames ?? captureHostFrames();
   const own = error.stack ?? `${error.name}: ${error.message}`;
+  // A connection may have recorded the host frames already (where it issued the
+  // request): the caller's frame is then in the stack, and once is enough.
+  const callerFrame = host.split('\n', 1)[0];
+  if (callerFrame !== undefined && callerFrame !== '' && own.includes(callerFrame)) return error;
   try {
     error.stack = `${own}\n${HOST_STACK_MARKER}\n${host}`;
   } catch {

@@ -67,7 +67,8 @@ export function buildInterfaceBinding(host: BindingHost, type: spec.InterfaceTyp
  */
 export function buildProxyClass(host: BindingHost, base: BindingClass, interfaces: readonly string[]): BindingClass {
   const derived: BindingClass = class extends base {};
-  const name = base[BINDING_FQN] === undefined ? interfaces.join('&') : `${base.name}&${interfaces.join('&')}`;
+  const shortNames = interfaces.map((i) => host.types.tryFindType(i)?.name ?? i);
+  const name = base[BINDING_FQN] === undefined ? shortNames.join('&') : [base.name, ...shortNames].join('&');
   Object.defineProperty(derived, 'name', { value: name, configurable: true });
   const proto = derived.prototype as object;
   for (const iface of interfaces) {

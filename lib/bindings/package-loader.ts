@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ErrorCode, JsiiRingError } from '../errors.js';
-import { openAssembly, resolveCacheDir } from '../kernel/assemblies/index.js';
+import { dependencyClosure, openAssembly, resolveCacheDir } from '../kernel/assemblies/index.js';
 import type { AssemblySource } from '../kernel/assemblies/types.js';
 
 /** One installed jsii package. */
@@ -57,26 +57,16 @@ export function packageAt(dir: string): JsiiPackage {
 
 /**
  * The package in `rootDir` and every jsii package it depends on, dependencies first
- * (the order the kernel must load them in). Each dependency is resolved from the
- * directory of the package that depends on it.
+ * (the order the kernel must load them in), as `dependencyClosure` resolves them.
  */
 export function dependencyOrder(rootDir: string): JsiiPackage[] {
-  const order: JsiiPackage[] = [];
-  const done = new Set<string>();
-  const visiting = new Set<string>();
-  const visit = (dir: string): void => {
-    if (done.has(dir) || visiting.has(dir)) return; // a cycle cannot load anyway; the kernel says so
-    visiting.add(dir);
-    const pkg = packageAt(dir);
-    for (const dependency of Object.keys(pkg.assembly.metadata.dependencies ?? {})) {
-      visit(resolvePackageDir(dependency, dir));
-    }
-    visiting.delete(dir);
-    done.add(dir);
-    order.push(pkg);
-  };
-  visit(rootDir);
-  return order;
+  let closure: ReturnType<typeof dependencyClosure>;
+  try {
+    closure = dependencyClosure(rootDir);
+  } catch (e) {
+    throw new JsiiRingError(ErrorCode.LOAD, (e as Error).message, { cause: e });
+  }
+  return closure.map((entry) => packageAt(entry.packageDir));
 }
 
 /** Where the tarball of an installed package is cached (keyed by its directory and mtime). */

@@ -11,7 +11,7 @@ import { TOKEN_ENUM, TOKEN_INTERFACES, TOKEN_REF } from '../protocol/api.js';
 import type { Callback, CreateRequest, ObjRef, WireEnum } from '../protocol/api.js';
 import { ArgsPlan, planMethod, planProperty, send, syncRequest } from './calls.js';
 import type { MethodPlan, PropertyPlan } from './calls.js';
-import { buildClassBinding, JsiiObject } from './class-binding.js';
+import { BINDING_FQN, buildClassBinding, JsiiObject } from './class-binding.js';
 import type { BindingClass, BindingHost } from './class-binding.js';
 import { Converters } from './convert.js';
 import { buildEnumBinding, parseEnumRef } from './enum-binding.js';
@@ -223,7 +223,10 @@ export class BindingRuntime implements BindingHost {
       base = this.interfaceBinding(declared);
       if (!known.includes(declared)) known.unshift(declared);
     }
-    const cls = interfaces.length === 0 ? base : this.#proxyClass(base, fqn, interfaces);
+    // Only interfaces the base binding does not already implement add members.
+    const baseFqn = base[BINDING_FQN];
+    const extra = baseFqn === undefined ? interfaces : interfaces.filter((i) => !this.types.supertypes(baseFqn).has(i));
+    const cls = extra.length === 0 ? base : this.#proxyClass(base, extra);
     const proxy = Object.create(cls.prototype as object) as object;
     this.table.register(proxy, refString, fqn, known, false);
     return proxy;
@@ -235,8 +238,8 @@ export class BindingRuntime implements BindingHost {
     return interfaces.find((i) => this.types.isStruct(i));
   }
 
-  #proxyClass(base: BindingClass, fqn: string, interfaces: readonly string[]): BindingClass {
-    const key = `${base === JsiiObject ? OBJECT_FQN : fqn}|${interfaces.join('|')}`;
+  #proxyClass(base: BindingClass, interfaces: readonly string[]): BindingClass {
+    const key = `${base[BINDING_FQN] ?? OBJECT_FQN}|${interfaces.join('|')}`;
     let cls = this.#proxyClasses.get(key);
     if (cls === undefined) {
       cls = buildProxyClass(this, base, interfaces);

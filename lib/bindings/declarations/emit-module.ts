@@ -129,8 +129,8 @@ class TypeEmitter {
       out += this.#doc(init.docs, inner, init.parameters);
       out += `${inner}${init.protected ? 'protected ' : ''}constructor(${this.#params(init.parameters, scope)});\n`;
     }
-    for (const property of type.properties ?? []) out += this.#property(property, scope, inner);
-    for (const method of type.methods ?? []) out += this.#method(method, scope, inner);
+    for (const property of type.properties ?? []) out += this.#property(property, scope, inner, true);
+    for (const method of type.methods ?? []) out += this.#method(method, scope, inner, true);
     return `${out}${indent}}\n`;
   }
 
@@ -143,8 +143,9 @@ class TypeEmitter {
     }
     const inner = indent + INDENT;
     let out = `${head} {\n`;
-    for (const property of type.properties ?? []) out += this.#property(property, scope, inner);
-    for (const method of type.methods ?? []) out += this.#method(method, scope, inner);
+    // jsii marks interface members `abstract`; TypeScript allows no modifier there.
+    for (const property of type.properties ?? []) out += this.#property(property, scope, inner, false);
+    for (const method of type.methods ?? []) out += this.#method(method, scope, inner, false);
     return `${out}${indent}}\n`;
   }
 
@@ -160,22 +161,22 @@ class TypeEmitter {
     return `${out}${indent}}\n`;
   }
 
-  #property(property: spec.Property, scope: readonly string[], indent: string): string {
+  #property(property: spec.Property, scope: readonly string[], indent: string, inClass: boolean): string {
     let modifiers = '';
-    if (property.protected) modifiers += 'protected ';
-    if (property.static) modifiers += 'static ';
-    if (property.abstract) modifiers += 'abstract ';
+    if (inClass && property.protected) modifiers += 'protected ';
+    if (inClass && property.static) modifiers += 'static ';
+    if (inClass && property.abstract) modifiers += 'abstract ';
     if (property.immutable || property.const) modifiers += 'readonly ';
     const optional = property.optional ? '?' : '';
     const type = this.#refs.render(property.type, scope);
     return `${this.#doc(property.docs, indent)}${indent}${modifiers}${memberName(property.name)}${optional}: ${type};\n`;
   }
 
-  #method(method: spec.Method, scope: readonly string[], indent: string): string {
+  #method(method: spec.Method, scope: readonly string[], indent: string, inClass: boolean): string {
     let modifiers = '';
-    if (method.protected) modifiers += 'protected ';
-    if (method.static) modifiers += 'static ';
-    if (method.abstract) modifiers += 'abstract ';
+    if (inClass && method.protected) modifiers += 'protected ';
+    if (inClass && method.static) modifiers += 'static ';
+    if (inClass && method.abstract) modifiers += 'abstract ';
     let returns = method.returns === undefined ? 'void' : this.#refs.render(method.returns.type, scope);
     if (method.returns?.optional && returns !== 'any') returns = `${returns} | undefined`;
     if (method.async) returns = `${this.#refs.globalName('Promise')}<${returns}>`;

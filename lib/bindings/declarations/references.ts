@@ -79,7 +79,10 @@ export class ReferenceRenderer {
   /** `import * as alias from '...'` lines for every module referenced so far. */
   public importLines(): string[] {
     // Plain (not `import type`) imports: a class's `extends` clause is a value position.
-    return [...this.#aliases].map(([specifier, alias]) => `import * as ${alias} from '${specifier}';`);
+    // Sorted by specifier: other assemblies (bare names) first, then this assembly's files.
+    return [...this.#aliases]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([specifier, alias]) => `import * as ${alias} from '${specifier}';`);
   }
 
   #primitive(primitive: string): string {

@@ -80,24 +80,29 @@ export function publishDirectory(temp: string, target: string): boolean {
 
 /**
  * Recreates the tree `source` at `target` (which must not exist) with hard links to its
- * files, copying when hard links are impossible (another device, unsupported FS).
+ * files, copying when hard links are impossible (another device, unsupported FS): after
+ * the first refusal every remaining file is copied, rather than failing a link per file.
  * Symlinks are recreated with the same (already validated) target text.
  */
-export function linkTree(source: string, target: string): void {
+export function linkTree(source: string, target: string, state = { canLink: true }): void {
   fs.mkdirSync(target, { recursive: true, mode: 0o755 });
   for (const entry of fs.readdirSync(source, { withFileTypes: true })) {
     const from = path.join(source, entry.name);
     const to = path.join(target, entry.name);
     if (entry.isDirectory()) {
-      linkTree(from, to);
+      linkTree(from, to, state);
     } else if (entry.isSymbolicLink()) {
       fs.symlinkSync(fs.readlinkSync(from), to);
     } else if (entry.isFile()) {
-      try {
-        fs.linkSync(from, to);
-      } catch {
-        fs.copyFileSync(from, to);
+      if (state.canLink) {
+        try {
+          fs.linkSync(from, to);
+          continue;
+        } catch {
+          state.canLink = false;
+        }
       }
+      fs.copyFileSync(from, to);
     }
   }
 }

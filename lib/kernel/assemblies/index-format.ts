@@ -29,6 +29,7 @@
  */
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
+import { ErrorCode, JsiiRingError } from '../../errors.js';
 
 /** Version of the layout above; part of the file name, and checked in the header. */
 export const FORMAT_VERSION = 1;
@@ -142,6 +143,7 @@ export class IndexReader {
   readonly #storage: IndexStorage;
   readonly #table: Buffer;
   readonly #dataStart: number;
+  #closed = false;
 
   /** Validates header and table against `sourceHashHex`; throws `IndexCorruptError`. */
   public constructor(storage: IndexStorage, sourceHashHex: string) {
@@ -207,6 +209,11 @@ export class IndexReader {
 
   /** Releases the file descriptor, if any. Further reads throw. */
   public close(): void {
+    // Idempotent, and never closes twice: the fd number may already belong to another file.
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
     if ('fd' in this.#storage) {
       fs.closeSync(this.#storage.fd);
     }
@@ -222,6 +229,9 @@ export class IndexReader {
   }
 
   #read(position: number, length: number, size: number | undefined): Buffer {
+    if (this.#closed) {
+      throw new JsiiRingError(ErrorCode.CLOSED, 'the assembly index was closed');
+    }
     if (size !== undefined && position + length > size) {
       throw new IndexCorruptError(`truncated (needs ${position + length} bytes, has ${size})`);
     }

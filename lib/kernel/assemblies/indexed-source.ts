@@ -45,13 +45,7 @@ interface ReaderCell {
   reader: IndexReader;
 }
 
-const CLOSE_ON_COLLECT = new FinalizationRegistry<ReaderCell>((cell) => {
-  try {
-    cell.reader.close();
-  } catch {
-    // Already closed: nothing to release.
-  }
-});
+const CLOSE_ON_COLLECT = new FinalizationRegistry<ReaderCell>((cell) => cell.reader.close());
 
 /** A lazily-read assembly. Not shared between kernels: callers may keep what it returns. */
 export class IndexedAssemblySource implements AssemblySource {
@@ -184,10 +178,6 @@ export class IndexedAssemblySource implements AssemblySource {
     }
     this.#cell.reader = fresh;
     this.origin = 'rebuilt';
-    try {
-      old.close();
-    } catch {
-      // Already closed.
-    }
+    old.close();
   }
 }

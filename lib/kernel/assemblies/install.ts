@@ -72,18 +72,42 @@ export function installPackage(request: InstallRequest, options?: AssemblyStoreO
     return { packageDir, name, version, alreadyInstalled: false, fromCache: false };
   }
 
-  const { cached, fromCache } = cachedExtraction(request.tarball as string, options, fault);
-  // Link aside then rename, so a crash never leaves a half-installed package behind that a
-  // later load would take for complete.
+  const tarball = request.tarball;
+  if (typeof tarball !== 'string' || tarball === '') {
+    throw fault('tarball must be a non-empty string');
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(tarball);
+  } catch (e) {
+    throw fault(`cannot read tarball ${tarball}: ${(e as Error).message}`, e);
+  }
+  let cached: { dir: string; fromCache: boolean } | undefined;
+  try {
+    cached = cachedExtraction(bytes, options);
+  } catch (e) {
+    if (e instanceof UnsafeTarballError) {
+      throw fault(e.message, e);
+    }
+    // The cache is an optimisation: unwritable or full, extract straight into the install dir.
+    cached = undefined;
+  }
+  // Install aside then rename, so a crash never leaves a half-installed package behind that
+  // a later load would take for complete.
   const temp = tempSibling(packageDir);
   try {
-    linkTree(cached, temp);
+    if (cached !== undefined) {
+      linkTree(cached.dir, temp);
+    } else {
+      fs.mkdirSync(temp);
+      extractTarball(bytes, temp);
+    }
     fs.renameSync(temp, packageDir);
   } catch (e) {
     fs.rmSync(temp, { recursive: true, force: true });
-    throw fault(`cannot install into ${packageDir}: ${(e as Error).message}`, e);
+    throw fault(e instanceof UnsafeTarballError ? e.message : `cannot install into ${packageDir}: ${(e as Error).message}`, e);
   }
-  return { packageDir, name, version, alreadyInstalled: false, fromCache };
+  return { packageDir, name, version, alreadyInstalled: false, fromCache: cached?.fromCache ?? false };
 }
 
 /** The install directory: `options.installDir`, else a per-process temporary directory. */
@@ -141,40 +165,25 @@ function verifiedPackagePath(
 
 /**
  * Returns the cache entry holding the tarball's extracted contents, extracting it first
- * when absent. Content-addressed: two processes extracting the same tarball at once both
- * succeed and one rename wins.
+ * when absent. Content-addressed by the tarball's sha256: two processes extracting the
+ * same tarball at once both succeed and one rename wins. Throws `UnsafeTarballError` for
+ * a bad archive, and file-system errors when the cache cannot be written.
  */
-function cachedExtraction(
-  tarball: string,
-  options: AssemblyStoreOptions | undefined,
-  fault: (message: string, cause?: unknown) => JsiiFault,
-): { cached: string; fromCache: boolean } {
-  if (typeof tarball !== 'string' || tarball === '') {
-    throw fault('tarball must be a non-empty string');
-  }
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(tarball);
-  } catch (e) {
-    throw fault(`cannot read tarball ${tarball}: ${(e as Error).message}`, e);
-  }
+function cachedExtraction(bytes: Buffer, options: AssemblyStoreOptions | undefined): { dir: string; fromCache: boolean } {
   const hash = crypto.createHash('sha256').update(bytes).digest('hex');
-  const cached = path.join(resolveCacheDir(options), PACKAGES_SUBDIR, hash);
-  if (fs.existsSync(cached)) {
-    return { cached, fromCache: true };
+  const dir = path.join(resolveCacheDir(options), PACKAGES_SUBDIR, hash);
+  if (fs.existsSync(dir)) {
+    return { dir, fromCache: true };
   }
-  fs.mkdirSync(path.dirname(cached), { recursive: true });
-  const temp = tempSibling(cached);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const temp = tempSibling(dir);
   fs.mkdirSync(temp);
   try {
     extractTarball(bytes, temp);
   } catch (e) {
     fs.rmSync(temp, { recursive: true, force: true });
-    if (e instanceof UnsafeTarballError) {
-      throw fault(e.message, e);
-    }
-    throw fault(`cannot extract ${tarball}: ${(e as Error).message}`, e);
+    throw e;
   }
-  publishDirectory(temp, cached);
-  return { cached, fromCache: false };
+  publishDirectory(temp, dir);
+  return { dir, fromCache: false };
 }

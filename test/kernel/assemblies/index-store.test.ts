@@ -183,3 +183,15 @@ test('processes building the same index at once all succeed and leave one valid 
   t.is(source.origin, 'hit');
   source.close();
 });
+
+test('reads after close() fail clearly, and close() is idempotent', (t) => {
+  const f = fixture(t);
+  const source = open(f.dir, f.cacheDir);
+  t.deepEqual(source.getType('idx-lib.T1'), f.types['idx-lib.T1']);
+  source.close();
+  source.close();
+  t.deepEqual(source.getType('idx-lib.T1'), f.types['idx-lib.T1'], 'already decoded: served from memory');
+  const error = t.throws(() => source.getType('idx-lib.T2'));
+  t.is((error as { code?: string }).code, 'ERR_CLOSED');
+  t.is(error.message, 'the assembly index was closed');
+});

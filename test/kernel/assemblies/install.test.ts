@@ -250,3 +250,26 @@ test('hardlinks inside the archive are materialised', (t) => {
   const dir = installPackage({ name: 'hard', version: '1.0.0', tarball }, options).packageDir;
   t.is(fs.readFileSync(path.join(dir, 'b.txt'), 'utf8'), 'shared');
 });
+
+test('an unusable package cache does not stop the install: extracted straight into the install dir', (t) => {
+  const { root, options } = setup(t);
+  fs.writeFileSync(path.join(root, 'cache'), 'a file where the cache directory should be');
+  const tarball = writeTarball(root, 'a.tgz', [manifest('lib-a', '1.0.0'), { path: 'package/index.js', data: 'x' }]);
+  const installed = installPackage({ name: 'lib-a', version: '1.0.0', tarball }, options);
+  t.false(installed.fromCache);
+  t.is(fs.readFileSync(path.join(installed.packageDir, 'index.js'), 'utf8'), 'x');
+  // Unsafe archives are still refused on this path.
+  const evil = writeTarball(root, 'evil.tgz', [manifest('evil', '1.0.0'), { path: 'package/../x', data: 'x' }]);
+  t.throws(() => installPackage({ name: 'evil', version: '1.0.0', tarball: evil }, options), {
+    instanceOf: JsiiFault,
+    message: "Cannot load evil@1.0.0: tarball entry 'package/../x' escapes the install directory",
+  });
+});
+
+test('a tarball that is not a string is refused before touching the file system', (t) => {
+  const { options } = setup(t);
+  t.throws(() => installPackage({ name: 'a', version: '1.0.0', tarball: 0 as unknown as string }, options), {
+    instanceOf: JsiiFault,
+    message: 'Cannot load a@1.0.0: tarball must be a non-empty string',
+  });
+});

@@ -1,56 +1,185 @@
 /**
- * The jsii kernel: serves jsii protocol requests against loaded jsii libraries.
- * (Work in progress: the request handlers land in the following commits.)
+ * The jsii kernel: serves jsii protocol requests (the reference `@jsii/runtime` 1.140.0
+ * semantics) against jsii libraries loaded into this thread. Pure logic: a transport (ring
+ * to a worker, stdio) feeds it decoded requests and sends back what it answers or throws.
+ *
+ * ```ts
+ * const kernel = new Kernel({ callbackHandler: (cb) => host.serve(cb) });
+ * kernel.enableExtensions(['objid', 'load-path']);
+ * kernel.dispatch({ api: 'load', name: 'constructs', version: '10.8.1', path: dir });
+ * const app = kernel.dispatch({ api: 'create', fqn: 'aws-cdk-lib.App', objid: 'h1' });
+ * ```
+ *
+ * Errors: `dispatch` throws `JsiiFault` (`@jsii/kernel.Fault`: the request was wrong) or
+ * `JsiiRuntimeError` (library code failed; its `name` is what the reference puts on the wire,
+ * usually `@jsii/kernel.RuntimeError`). The kernel keeps serving after any error.
  */
-import type { Callback, HelloResponse, KernelRequest } from '../protocol/api.js';
-import { EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, PROTOCOL_VERSION } from '../protocol/api.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { JsiiFault } from '../errors.js';
+import {
+  EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, PROTOCOL_VERSION,
+  type Callback, type HelloResponse, type KernelApi, type KernelRequest,
+} from '../protocol/api.js';
+import { begin, callbacks, complete, end } from './async-requests.js';
+import { enterHostTrace, publishKernelDirectory, restoreHostTrace } from './host-context.js';
+import { type AliasNotice, KernelCore } from './kernel-core.js';
+import { runtimeErrorOf } from './kernel-errors.js';
+import { load } from './load-request.js';
+import { create, del, get, invoke, naming, set, sget, sinvoke, sset, stats } from './object-requests.js';
+import { Unconvertible, withContext } from './serialization-error.js';
+
+export type { AliasNotice } from './kernel-core.js';
 
 /** Options of {@link Kernel}. */
 export interface KernelOptions {
   /**
-   * Serves sync callbacks into host overrides: gets the Callback, returns the wire-encoded result or throws.
+   * Serves sync callbacks into host overrides: gets the Callback, returns the wire-encoded
+   * result or throws (an Error named `@jsii/kernel.Fault` / `@jsii/kernel.RuntimeError`, or
+   * anything else, which the library sees as a RuntimeError).
    * @default none: a callback is a Fault
    */
   readonly callbackHandler?: (callback: Callback) => unknown;
-  /** Passed to assembly loading. @default the assembly store's default */
+  /** Passed to assembly loading (package cache). @default the assembly store's default */
   readonly cacheDir?: string;
+  /**
+   * Where loaded packages are installed (`<installDir>/node_modules/<name>`).
+   * @default a temporary directory per kernel, removed when the process exits
+   */
+  readonly installDir?: string;
 }
 
-/** A pipelined get/invoke with `objid` returned an object the kernel already knew. */
-export interface AliasNotice {
-  readonly objid: string;
-  /** The full `fqn@id` ref of the pre-existing object. */
-  readonly target: string;
-}
+/** Extensions this kernel implements (DESIGN.md); `pipeline` itself is the transport's. */
+const EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES];
+
+type Handler = (core: KernelCore, request: never) => unknown;
+
+/** The dispatch table: api name → handler. A Map, so no api name can reach anything else. */
+const HANDLERS: ReadonlyMap<string, Handler> = new Map<KernelApi, Handler>([
+  ['load', load],
+  ['create', create],
+  ['del', del],
+  ['get', get],
+  ['sget', sget],
+  ['set', set],
+  ['sset', sset],
+  ['invoke', invoke],
+  ['sinvoke', sinvoke],
+  ['begin', begin],
+  ['end', end],
+  ['callbacks', callbacks],
+  ['complete', complete],
+  ['naming', naming],
+  ['stats', stats],
+]);
 
 /** The jsii kernel. */
 export class Kernel {
-  /** Serves sync callbacks into host overrides. */
+  /** Serves sync callbacks into host overrides; settable at any time. */
   public callbackHandler: ((callback: Callback) => unknown) | undefined;
+  readonly #core: KernelCore;
 
   public constructor(options: KernelOptions = {}) {
     this.callbackHandler = options.callbackHandler;
+    this.#core = new KernelCore(this, options.cacheDir, options.installDir);
+    publishKernelDirectory();
   }
 
-  /** The hello response. */
+  /**
+   * The hello message: `{ hello: 'jsii-ring@<version>', capabilities: { protocol, codecs,
+   * extensions } }` (the reference sends only `hello`).
+   */
   public hello(): HelloResponse {
     return {
-      hello: 'jsii-ring@0.1.0',
-      capabilities: { protocol: PROTOCOL_VERSION, codecs: ['json', 'msgpack'], extensions: [EXT_OBJID, EXT_LOAD_PATH, EXT_ALIAS_NOTICES] },
+      hello: `jsii-ring@${packageVersion()}`,
+      capabilities: { protocol: PROTOCOL_VERSION, codecs: ['json', 'msgpack'], extensions: [...EXTENSIONS] },
     };
   }
 
-  /** Turns on extensions. */
-  public enableExtensions(_names: readonly string[]): void {}
+  /**
+   * Turns on extensions the host asked for (`objid`, `load-path`, `alias-notices`,
+   * `pipeline`). An unknown name is a Fault. All are off by default: plain jsii behaviour.
+   */
+  public enableExtensions(names: readonly string[]): void {
+    for (const name of names) {
+      if (!EXTENSIONS.includes(name)) {
+        throw new JsiiFault(`Unknown extension '${String(name)}' (this kernel offers: ${EXTENSIONS.join(', ')})`);
+      }
+    }
+    const core = this.#core;
+    for (const name of names) {
+      if (name === EXT_OBJID) core.objid = true;
+      if (name === EXT_LOAD_PATH) core.loadPath = true;
+      if (name === EXT_ALIAS_NOTICES) core.aliasNoticesOn = true;
+    }
+  }
 
-  /** Serves one request. */
+  /**
+   * Serves one request and returns its answer (the `ok` payload), or throws `JsiiFault` /
+   * `JsiiRuntimeError`. Only `end` answers with a Promise. Malformed requests and unknown
+   * apis are Faults; the kernel keeps serving after any error.
+   */
   public dispatch(request: KernelRequest): unknown {
-    throw new JsiiFault(`Not implemented yet: ${request.api}`);
+    if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+      throw new JsiiFault(`Malformed request: expected an object, got ${request === null ? 'null' : typeof request}`);
+    }
+    const api: unknown = (request as { api?: unknown }).api;
+    if (typeof api !== 'string') {
+      throw new JsiiFault('Malformed request, "api" field is required');
+    }
+    const handler = HANDLERS.get(api);
+    if (handler === undefined) {
+      throw new JsiiFault(`Invalid kernel api call: ${api}`);
+    }
+    const previousTrace = enterHostTrace(request);
+    try {
+      return (handler as (core: KernelCore, request: KernelRequest) => unknown)(this.#core, request);
+    } catch (e) {
+      throw finalError(e, this.#core);
+    } finally {
+      restoreHostTrace(previousTrace);
+    }
   }
 
-  /** Alias notices recorded since the last call. */
+  /** Alias notices recorded since the last call (extension `alias-notices`). */
   public takeAliasNotices(): AliasNotice[] {
-    return [];
+    const notices = this.#core.aliasNotices;
+    if (notices.length === 0) {
+      return [];
+    }
+    this.#core.aliasNotices = [];
+    return notices;
   }
+}
+
+/** Whatever escaped a handler, as one of our errors (a safety net: handlers map their own). */
+function finalError(e: unknown, core: KernelCore): unknown {
+  if (e instanceof Unconvertible) {
+    return withContext(e, core.types, 'value');
+  }
+  return e instanceof Error ? e : runtimeErrorOf(e);
+}
+
+let version: string | undefined;
+
+/** This package's version, from the nearest `package.json` named `jsii-ring` above this file. */
+function packageVersion(): string {
+  if (version === undefined) {
+    version = '0.0.0';
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+      try {
+        const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+        if (manifest.name === 'jsii-ring' && typeof manifest.version === 'string') {
+          version = manifest.version;
+          break;
+        }
+      } catch {
+        // no package.json here: keep walking up
+      }
+      if (path.dirname(dir) === dir) {
+        break;
+      }
+    }
+  }
+  return version;
 }

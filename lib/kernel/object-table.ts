@@ -1,0 +1,272 @@
+/**
+ * The objects the kernel has handed out, by id, and the ids of objects.
+ *
+ * Ids: the kernel mints `<fqn>@<n>` with n counting from 10000, as the reference does. With
+ * the `objid` extension the host allocates ids of its own, `h<digits>`, a namespace the
+ * kernel never mints in; such an id either names a fresh object (its canonical id) or is an
+ * alias of an object the kernel already knew. An id whose creating request failed is
+ * remembered with the reason, so later uses fail with a Fault naming the root cause.
+ *
+ * Lookup: by the id after the last `@`. A kernel id must come with its exact ref (as in the
+ * reference, `a.B@10000` does not find `a.C@10000`); a host id may come with any fqn, since
+ * the host may send the declared type before it knows the runtime class.
+ *
+ * An object is tagged through a WeakMap, not a property on the object, so library objects
+ * keep their shape and several kernels in one process never see each other's tags.
+ */
+import { JsiiFault } from '../errors.js';
+import { HOST_ID_PREFIX, type ObjRef, TOKEN_INTERFACES, TOKEN_REF } from '../protocol/api.js';
+import { DependencyFault } from './kernel-errors.js';
+import type { TypeRegistry } from './type-registry.js';
+import { EMPTY_OBJECT_FQN } from './values.js';
+
+/** One registered object. */
+export interface ObjectEntry {
+  readonly instance: object;
+  /** The fqn it was registered with (its class, or `Object`). */
+  readonly fqn: string;
+  /** Canonical id: `10000`, or a host id such as `h7`. */
+  readonly id: string;
+  /** Canonical ref: `<fqn>@<id>`. */
+  readonly ref: string;
+  /** Interfaces it implements beyond those its class declares (sorted), if any. */
+  interfaces: readonly string[] | undefined;
+  /** Its wire form, `{"$jsii.byref": ref, "$jsii.interfaces"?: [...]}` (frozen, shared). */
+  wire: ObjRef;
+  /** Host ids that alias it. */
+  aliases: string[] | undefined;
+}
+
+const HOST_ID = /^h[0-9]+$/;
+const FIRST_KERNEL_ID = 10000;
+const H = HOST_ID_PREFIX.charCodeAt(0);
+
+/** The object table of one kernel. */
+export class ObjectTable {
+  readonly #types: TypeRegistry;
+  readonly #byId = new Map<string, ObjectEntry>();
+  readonly #byInstance = new WeakMap<object, ObjectEntry>();
+  /** Host id → why the request that was to produce it failed. */
+  readonly #failed = new Map<string, string>();
+  /** Host ids of deleted objects: never reused. */
+  readonly #retired = new Set<string>();
+  #nextId = FIRST_KERNEL_ID;
+  #count = 0;
+  // The next object minted, if it is this one, takes this host id (see `reserve`).
+  #reservedFor: object | undefined;
+  #reservedId = '';
+
+  public constructor(types: TypeRegistry) {
+    this.#types = types;
+  }
+
+  /** Number of live objects (aliases not counted). */
+  public get count(): number {
+    return this.#count;
+  }
+
+  /**
+   * The reference's `registerObject`: a known object keeps its ref (its interfaces grow by
+   * `interfaces`, redundant ones removed); a new one gets a fresh id. Returns the wire ref.
+   */
+  public register(obj: object, fqn: string, interfaces: readonly string[] | undefined): ObjRef {
+    const known = this.#byInstance.get(obj);
+    if (known !== undefined) {
+      if (interfaces !== undefined) {
+        this.#growInterfaces(known, fqn, interfaces);
+      }
+      return known.wire;
+    }
+    const reduced = interfaces === undefined || interfaces.length === 0 ? undefined : this.#removeRedundant(interfaces, fqn);
+    let id: string;
+    if (this.#reservedFor === obj) {
+      id = this.#reservedId;
+      this.#reservedFor = undefined;
+    } else {
+      id = String(this.#nextId++);
+    }
+    const ref = `${fqn}@${id}`;
+    const entry: ObjectEntry = { instance: obj, fqn, id, ref, interfaces: reduced, wire: wireRef(ref, reduced), aliases: undefined };
+    this.#byId.set(id, entry);
+    this.#byInstance.set(obj, entry);
+    this.#count++;
+    return entry.wire;
+  }
+
+  /** The wire ref of an already registered object, if it is one. */
+  public wireRefOf(obj: object): ObjRef | undefined {
+    return this.#byInstance.get(obj)?.wire;
+  }
+
+  /** The entry of an already registered object, if it is one. */
+  public entryOf(obj: object): ObjectEntry | undefined {
+    return this.#byInstance.get(obj);
+  }
+
+  /** The object an `ObjRef` names, or a Fault (malformed, unknown, or failed id). */
+  public find(objref: unknown): ObjectEntry {
+    if (typeof objref !== 'object' || objref === null || !(TOKEN_REF in objref)) {
+      throw new JsiiFault(`Malformed object reference: ${JSON.stringify(objref)}`);
+    }
+    return this.findRef((objref as ObjRef)[TOKEN_REF]);
+  }
+
+  /** The object a ref string names (`fqn@id`), or a Fault. */
+  public findRef(ref: unknown): ObjectEntry {
+    if (typeof ref === 'string') {
+      const at = ref.lastIndexOf('@');
+      const id = at < 0 ? ref : ref.slice(at + 1);
+      const entry = this.#byId.get(id);
+      if (entry !== undefined && (entry.ref === ref || id.charCodeAt(0) === H)) {
+        return entry;
+      }
+      const failure = this.#failed.get(id);
+      if (failure !== undefined) {
+        throw new DependencyFault(`Object ${ref} cannot be used: ${failure}`);
+      }
+    }
+    throw new JsiiFault(`Object ${String(ref)} not found`);
+  }
+
+  /**
+   * The interfaces to search members in for a request on `entry`: its own, then those the
+   * request's ref declares (client-side down-casting; appended, never registered, so a
+   * wrong claim cannot poison the table).
+   */
+  public requestedInterfaces(entry: ObjectEntry, objref: unknown): readonly string[] | undefined {
+    const extra = (objref as { [TOKEN_INTERFACES]?: unknown })[TOKEN_INTERFACES];
+    if (extra == null || (Array.isArray(extra) && extra.length === 0)) {
+      return entry.interfaces;
+    }
+    if (!Array.isArray(extra) || !extra.every((i) => typeof i === 'string')) {
+      throw new JsiiFault(`Malformed object reference: "${TOKEN_INTERFACES}" must be a list of interface names`);
+    }
+    return [...(entry.interfaces ?? []), ...(extra as string[])];
+  }
+
+  /** Removes an object (and its aliases); a Fault if the ref names none. */
+  public delete(objref: unknown): void {
+    const entry = this.find(objref);
+    this.#byId.delete(entry.id);
+    this.#byInstance.delete(entry.instance);
+    this.#count--;
+    if (entry.id.charCodeAt(0) === H) {
+      this.#retired.add(entry.id);
+    }
+    for (const alias of entry.aliases ?? []) {
+      this.#byId.delete(alias);
+      this.#retired.add(alias);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Host ids (extension `objid`)
+  // -------------------------------------------------------------------------------------
+
+  /** Checks that `id` is a host id not used yet; returns it, or throws a Fault. */
+  public checkHostId(id: unknown): string {
+    if (typeof id !== 'string' || !HOST_ID.test(id)) {
+      throw new JsiiFault(`Invalid objid ${JSON.stringify(id)}: host object ids must match ${String(HOST_ID)}`);
+    }
+    if (this.#byId.has(id) || this.#failed.has(id) || this.#retired.has(id)) {
+      throw new JsiiFault(`Invalid objid '${id}': this id is already in use`);
+    }
+    return id;
+  }
+
+  /** The next object registered, if it is `obj`, takes host id `id` instead of a kernel id. */
+  public reserve(obj: unknown, id: string): void {
+    if (typeof obj === 'object' && obj !== null) {
+      this.#reservedFor = obj;
+      this.#reservedId = id;
+    }
+  }
+
+  /** Drops a reservation that was not used. */
+  public clearReservation(): void {
+    this.#reservedFor = undefined;
+  }
+
+  /**
+   * Settles host id `id` after its request succeeded with wire value `result`: nothing to do
+   * if the object took the id; an alias if it already had another id (returns the canonical
+   * ref, for the alias notice); a failed id if the request produced no object.
+   */
+  public settleHostId(id: string, result: unknown, what: string): string | undefined {
+    if (typeof result !== 'object' || result === null || !(TOKEN_REF in result)) {
+      const produced = result == null ? 'no object' : 'a value that is not an object reference';
+      this.markFailed(id, `${what} returned ${produced}`);
+      return undefined;
+    }
+    const entry = this.findRef((result as ObjRef)[TOKEN_REF]);
+    if (entry.id === id) {
+      return undefined;
+    }
+    this.#byId.set(id, entry);
+    (entry.aliases ??= []).push(id);
+    return entry.ref;
+  }
+
+  /** Remembers that the request meant to produce host id `id` failed, and why. */
+  public markFailed(id: string, reason: string): void {
+    if (!this.#byId.has(id)) {
+      this.#failed.set(id, reason);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // $jsii.interfaces
+  // -------------------------------------------------------------------------------------
+
+  #growInterfaces(entry: ObjectEntry, fqn: string, interfaces: readonly string[]): void {
+    const current = entry.interfaces;
+    // Common case: nothing new (already listed, or one the class implies).
+    if (interfaces.length === 1 && fqn === entry.fqn) {
+      const only = interfaces[0]!;
+      if (current?.includes(only) === true) {
+        return;
+      }
+      if (current === undefined && fqn !== EMPTY_OBJECT_FQN && this.#types.type(fqn).impliedInterfaces(true).has(only)) {
+        return;
+      }
+    }
+    const all = new Set(interfaces);
+    for (const iface of current ?? []) {
+      all.add(iface);
+    }
+    const reduced = this.#removeRedundant([...all], fqn);
+    if (!sameList(reduced, current)) {
+      entry.interfaces = reduced;
+      entry.wire = wireRef(entry.ref, reduced);
+    }
+  }
+
+  /**
+   * The reference's `removeRedundant`: drops the interfaces that the class (unless `Object`)
+   * or another listed interface already implies; sorted, or `undefined` if none is left.
+   */
+  #removeRedundant(interfaces: readonly string[], fqn: string): readonly string[] | undefined {
+    const implied = fqn === EMPTY_OBJECT_FQN ? undefined : this.#types.type(fqn).impliedInterfaces(true);
+    const ancestors: ReadonlySet<string>[] = [];
+    for (const iface of interfaces) {
+      ancestors.push(this.#types.type(iface).impliedInterfaces(false));
+    }
+    const kept = new Set<string>();
+    for (const iface of interfaces) {
+      if (implied?.has(iface) !== true && !ancestors.some((a) => a.has(iface))) {
+        kept.add(iface);
+      }
+    }
+    return kept.size === 0 ? undefined : Object.freeze([...kept].sort());
+  }
+}
+
+function wireRef(ref: string, interfaces: readonly string[] | undefined): ObjRef {
+  return Object.freeze(interfaces === undefined ? { [TOKEN_REF]: ref } : { [TOKEN_REF]: ref, [TOKEN_INTERFACES]: interfaces });
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i]);
+}

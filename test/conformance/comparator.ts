@@ -111,7 +111,7 @@ function compareEntry(step: string, where: string, a: TranscriptEntry, b: Transc
     const eb = b.envelope;
     if ('error' in ea || 'error' in eb) {
       if (!('error' in ea) || !('error' in eb)) {
-        out.push({ step, path: `${where}.envelope`, expected: ea, actual: eb, note: 'one side failed' });
+        out.push({ step, path: `${where}.envelope`, expected: withoutStack(ea), actual: withoutStack(eb), note: 'one side failed' });
         return;
       }
       if (ea.name !== eb.name) {
@@ -125,6 +125,11 @@ function compareEntry(step: string, where: string, a: TranscriptEntry, b: Transc
     }
   }
   compareValues(step, where, stripStack(a), stripStack(b), ids, out);
+}
+
+function withoutStack(envelope: object): object {
+  const { stack: _stack, ...rest } = envelope as { stack?: unknown };
+  return rest;
 }
 
 function stripStack(entry: TranscriptEntry): unknown {

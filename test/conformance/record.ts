@@ -40,7 +40,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`✗ ${script.name}: not recorded\n${transcript.expectationFailures.map((f) => `    ${f}`).join('\n')}\n`);
       continue;
     }
-    const path = writeRecording(toRecording(script, transcript));
+    const path = writeRecording(toRecording(script, transcript, fixtures.calc.sourceHash));
     process.stdout.write(`✓ ${script.name} (${transcript.entries.length} events) → ${path}\n`);
   }
   return failed === 0 ? 0 : 1;

@@ -22,6 +22,8 @@ export interface Recording {
   readonly scriptHash: string;
   /** `@jsii/runtime@<version>` that answered. */
   readonly runtime: string;
+  /** Source hash of the fixture library the conversation ran against. */
+  readonly fixtureHash: string;
   /** The reference's transcript, repository path replaced by `<root>`, stacks dropped. */
   readonly transcript: Transcript;
 }
@@ -43,13 +45,14 @@ export function referenceRuntimeVersion(): string {
 }
 
 /** Turns a live transcript into its stored form. */
-export function toRecording(script: ConformanceScript, transcript: Transcript): Recording {
+export function toRecording(script: ConformanceScript, transcript: Transcript, fixtureHash: string): Recording {
   const entries = normalizePaths(transcript.entries, repoRoot()).map(dropStack);
   return {
     format: RECORDING_FORMAT,
     script: script.name,
     scriptHash: scriptHash(script),
     runtime: referenceRuntimeVersion(),
+    fixtureHash,
     transcript: { ...transcript, entries },
   };
 }

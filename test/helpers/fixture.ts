@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import {
   existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { repoRoot } from './repo-root.js';
 
 /** One built fixture. */
@@ -30,6 +30,8 @@ export interface FixturePackage {
   readonly packageDir: string;
   /** Absolute path of the packed npm tarball. */
   readonly tarball: string;
+  /** Hash of the sources and compiler version the build came from. */
+  readonly sourceHash: string;
 }
 
 /** Every fixture, by short name. */
@@ -80,10 +82,9 @@ const reports: FixtureBuildReport[] = [];
 export function ensureFixtures(): FixturePaths {
   if (memo !== undefined) return memo;
   const root = repoRoot();
-  const jsiiVersion = readJson(join(root, 'node_modules', 'jsii', 'package.json')).version as string;
   const built: Record<string, FixturePackage> = {};
   for (const fixture of FIXTURES) {
-    built[fixture] = ensureOne(root, fixture, jsiiVersion);
+    built[fixture] = ensureFixtureAt(join(root, 'test', 'fixtures', fixture));
   }
   memo = built as unknown as FixturePaths;
   return memo;
@@ -94,14 +95,20 @@ export function fixtureBuildReports(): readonly FixtureBuildReport[] {
   return reports;
 }
 
-function ensureOne(root: string, fixture: string, jsiiVersion: string): FixturePackage {
+/**
+ * Builds (if needed) and packs the jsii library in `packageDir`, under the same cache and
+ * lock rules as `ensureFixtures()`. Exposed so the locking can be tested on a copy.
+ */
+export function ensureFixtureAt(packageDir: string): FixturePackage {
   const started = Date.now();
-  const packageDir = join(root, 'test', 'fixtures', fixture);
+  const root = repoRoot();
+  const fixture = basename(packageDir);
+  const jsiiVersion = readJson(join(root, 'node_modules', 'jsii', 'package.json')).version as string;
   const manifest = readJson(join(packageDir, 'package.json'));
   const name = manifest.name as string;
   const version = manifest.version as string;
   const hash = sourceHash(packageDir, jsiiVersion);
-  const result = (tarball: string): FixturePackage => ({ name, version, packageDir, tarball });
+  const result = (tarball: string): FixturePackage => ({ name, version, packageDir, tarball, sourceHash: hash });
 
   const ready = readyTarball(packageDir, hash);
   if (ready !== undefined) {

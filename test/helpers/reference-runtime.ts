@@ -24,6 +24,11 @@ export interface ReferenceRuntimeOptions {
   readonly label?: string;
   /** A request (including its callbacks) unanswered after this long fails the driver. @default 30000 */
   readonly timeoutMs?: number;
+  /**
+   * Script run by `node` instead of the reference runtime (tests of the driver itself use a
+   * stand-in that misbehaves on purpose). @default node_modules/@jsii/runtime/webpack/bin/jsii-runtime.js
+   */
+  readonly entryPoint?: string;
 }
 
 interface Pending {
@@ -63,7 +68,7 @@ class ReferenceRuntimeDriver implements ProtocolDriver {
       this.#rejectHello = reject;
     });
     this.#hello.catch(() => undefined); // Observed through request(); never unhandled.
-    const runtime = join(repoRoot(), 'node_modules', '@jsii', 'runtime', 'webpack', 'bin', 'jsii-runtime.js');
+    const runtime = options.entryPoint ?? join(repoRoot(), 'node_modules', '@jsii', 'runtime', 'webpack', 'bin', 'jsii-runtime.js');
     this.#child = spawn(process.execPath, [runtime], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },

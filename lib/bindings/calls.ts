@@ -3,7 +3,7 @@
  * converter) is compiled on its first use and reused; the call itself is a request built
  * from the plan, sent pipelined or as a sync point as the plan decided.
  */
-import type * as spec from '@jsii/spec';
+import * as spec from '@jsii/spec';
 import type { KernelConnection } from '../host/connection.js';
 import type { KernelRequest, ObjRef } from '../protocol/api.js';
 import { ConversionError } from './convert.js';
@@ -41,7 +41,7 @@ export class ArgsPlan {
     this.#label = label;
     this.#params = (params ?? []).map((p) => ({
       name: p.name,
-      optional: p.optional === true,
+      optional: p.optional === true || acceptsNothing(p.type),
       variadic: p.variadic === true,
       conv: host.converters.toWire(p.type),
     }));
@@ -86,6 +86,11 @@ export class ArgsPlan {
       throw e;
     }
   }
+}
+
+/** `any` and `json` take `null`/`undefined` even where not declared optional (as jsii does). */
+export function acceptsNothing(type: spec.TypeReference): boolean {
+  return spec.isPrimitiveTypeReference(type) && (type.primitive === spec.PrimitiveType.Any || type.primitive === spec.PrimitiveType.Json);
 }
 
 /** A method (instance or static), compiled. */
@@ -134,7 +139,7 @@ export function planProperty(host: CallHost, property: spec.Property, typeName: 
     name: property.name,
     kind,
     declared: kind === 'handle' ? (property.type as spec.NamedTypeReference).fqn : undefined,
-    optional: property.optional === true,
+    optional: property.optional === true || acceptsNothing(property.type),
     result: host.converters.fromWire(property.type),
     value: host.converters.toWire(property.type),
   };

@@ -17,6 +17,7 @@ import type { Callback, MethodOverride, Override, PropertyOverride } from '../pr
 import { FAULT_NAME, RUNTIME_ERROR_NAME, TOKEN_REF } from '../protocol/api.js';
 import { ErrorCode, JsiiRingError } from '../errors.js';
 import type * as spec from '@jsii/spec';
+import { acceptsNothing } from './calls.js';
 import type { CallHost } from './calls.js';
 import { ConversionError } from './convert.js';
 import type { FromWire, ToWire } from './convert.js';
@@ -105,12 +106,12 @@ function callbackPlan(host: CallHost, member: Member | undefined, name: string, 
       plan = {
         params: (m.parameters ?? []).map((p) => ({ variadic: p.variadic === true, conv: host.converters.fromWire(p.type) })),
         result: m.returns === undefined ? undefined : host.converters.toWire(m.returns.type),
-        optionalResult: m.returns === undefined || m.returns.optional === true,
+        optionalResult: m.returns === undefined || m.returns.optional === true || acceptsNothing(m.returns.type),
         label,
       };
     } else {
       const p: spec.Property = member.spec;
-      plan = { params: [{ variadic: false, conv: host.converters.fromWire(p.type) }], result: host.converters.toWire(p.type), optionalResult: p.optional === true, label };
+      plan = { params: [{ variadic: false, conv: host.converters.fromWire(p.type) }], result: host.converters.toWire(p.type), optionalResult: p.optional === true || acceptsNothing(p.type), label };
     }
     byHost.set(member.spec, plan);
   }

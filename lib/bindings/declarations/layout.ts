@@ -22,8 +22,10 @@ export interface TypeLocation {
 /** Maps fully-qualified names to modules, for one assembly and the assemblies it depends on. */
 export class AssemblyLayout {
   readonly #assembly: string;
-  /** Submodule fqns per assembly (own and dependencies), longest first for prefix matching. */
-  readonly #submodules = new Map<string, string[]>();
+  /** Submodule fqns per assembly (own and dependencies). */
+  readonly #submodules = new Map<string, Set<string>>();
+  /** Locations already computed: every type is referred to many times. */
+  readonly #cache = new Map<string, TypeLocation>();
 
   /**
    * @param assembly name of the assembly being generated.
@@ -32,10 +34,8 @@ export class AssemblyLayout {
    */
   public constructor(assembly: string, submodules: ReadonlyMap<string, Iterable<string>>) {
     this.#assembly = assembly;
-    for (const [name, fqns] of submodules) {
-      this.#submodules.set(name, [...fqns].sort((a, b) => b.length - a.length));
-    }
-    if (!this.#submodules.has(assembly)) this.#submodules.set(assembly, []);
+    for (const [name, fqns] of submodules) this.#submodules.set(name, new Set(fqns));
+    if (!this.#submodules.has(assembly)) this.#submodules.set(assembly, new Set());
   }
 
   /** Name of the assembly being generated. */
@@ -46,24 +46,41 @@ export class AssemblyLayout {
   /** Submodule paths of the generated assembly (relative, e.g. `aws_sqs`), sorted. */
   public ownModules(): string[] {
     const prefix = `${this.#assembly}.`;
-    return (this.#submodules.get(this.#assembly) ?? []).map((fqn) => fqn.slice(prefix.length)).sort();
+    return [...(this.#submodules.get(this.#assembly) ?? [])].map((fqn) => fqn.slice(prefix.length)).sort();
   }
 
-  /** Locates a type by fqn. The assembly is the longest known assembly name prefixing it. */
+  /**
+   * Locates a type by fqn: its assembly is the longest known assembly name prefixing it, its
+   * module the longest submodule of that assembly prefixing it.
+   */
   public locate(fqn: string): TypeLocation {
-    let assembly: string | undefined;
-    for (const name of this.#submodules.keys()) {
-      if (fqn.startsWith(`${name}.`) && (assembly === undefined || name.length > assembly.length)) assembly = name;
+    const cached = this.#cache.get(fqn);
+    if (cached !== undefined) return cached;
+    const segments = fqn.split('.');
+    // Assembly names may contain dots; try the longest prefix first.
+    let assemblySegments = 1;
+    for (let n = segments.length - 1; n >= 1; n--) {
+      if (this.#submodules.has(segments.slice(0, n).join('.'))) {
+        assemblySegments = n;
+        break;
+      }
     }
-    if (assembly === undefined) {
-      // Not a known dependency: assume an assembly name without dots (`foo.Bar`, `@scope/foo.Bar`).
-      const dot = fqn.indexOf('.');
-      assembly = dot < 0 ? fqn : fqn.slice(0, dot);
+    const assembly = segments.slice(0, assemblySegments).join('.');
+    const submodules = this.#submodules.get(assembly);
+    let moduleSegments = assemblySegments;
+    for (let n = segments.length - 1; n > assemblySegments; n--) {
+      if (submodules?.has(segments.slice(0, n).join('.'))) {
+        moduleSegments = n;
+        break;
+      }
     }
-    const submodule = (this.#submodules.get(assembly) ?? []).find((sub) => fqn.startsWith(`${sub}.`));
-    const moduleFqn = submodule ?? assembly;
-    const module = moduleFqn === assembly ? '' : moduleFqn.slice(assembly.length + 1);
-    return { assembly, module, path: fqn.slice(moduleFqn.length + 1).split('.') };
+    const location: TypeLocation = {
+      assembly,
+      module: segments.slice(assemblySegments, moduleSegments).join('.'),
+      path: segments.slice(moduleSegments),
+    };
+    this.#cache.set(fqn, location);
+    return location;
   }
 }
 

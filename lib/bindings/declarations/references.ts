@@ -79,9 +79,10 @@ export class ReferenceRenderer {
   /** `import * as alias from '...'` lines for every module referenced so far. */
   public importLines(): string[] {
     // Plain (not `import type`) imports: a class's `extends` clause is a value position.
-    // Sorted by specifier: other assemblies (bare names) first, then this assembly's files.
+    // Other assemblies (bare names) first, then this assembly's files; each sorted.
+    const key = (specifier: string): string => `${specifier.startsWith('.') ? 1 : 0}${specifier}`;
     return [...this.#aliases]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
       .map(([specifier, alias]) => `import * as ${alias} from '${specifier}';`);
   }
 

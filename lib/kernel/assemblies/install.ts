@@ -68,7 +68,11 @@ export function installPackage(request: InstallRequest, options?: AssemblyStoreO
   fs.mkdirSync(path.dirname(packageDir), { recursive: true });
   if (hasPath) {
     const source = verifiedPackagePath(request.path as string, name, version, fault);
-    fs.symlinkSync(source, packageDir, 'junction');
+    try {
+      fs.symlinkSync(source, packageDir, 'junction');
+    } catch (e) {
+      throw fault(`cannot link ${packageDir} to ${source}: ${(e as Error).message}`, e);
+    }
     return { packageDir, name, version, alreadyInstalled: false, fromCache: false };
   }
 

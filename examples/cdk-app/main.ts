@@ -3,59 +3,80 @@
  * run-time bindings (every call goes through the jsii kernel in a worker thread), builds the
  * app and synthesizes it.
  *
- *   node dist/examples/cdk-app/main.js [--native] [--outdir DIR] [--scale N]
+ *   node dist/examples/cdk-app/main.js [--native | --sync] [--outdir DIR] [--scale N]
  *
- * `--native` (or JSII_RING_NATIVE=1) runs on the packages themselves instead, as
- * `load(name, { native: true })` would.
+ * Modes: pipelined through the kernel (the default), `--sync` (pending cap 0: every call
+ * waits for its answer), `--native` (or JSII_RING_NATIVE=1: `load(name, { native: true })`,
+ * the packages themselves, no kernel).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { load } from '../../lib/bindings/index.js';
+import { KernelClient } from '../../lib/host/kernel-client.js';
 import { buildApp } from './app.js';
-import { summarizeCloudAssembly } from './compare.js';
+import { summarizeCloudAssembly, type CloudAssemblySummary } from './compare.js';
 import type { AppLibraries } from './libraries.js';
-import { loadNativeLibraries } from './synth-native.js';
 
-/** The part of `lib/bindings/index.js` this entry uses. */
-interface BindingsModule {
-  load(packageName: string, options?: { readonly native?: boolean }): unknown;
-  /** Optional: stops the kernel worker so the process can exit. */
-  shutdown?(): unknown;
+/** How the app reaches the libraries. */
+export type RunMode = 'native' | 'sync' | 'pipelined';
+
+/** Options of {@link runApp}. */
+export interface RunAppOptions {
+  readonly mode: RunMode;
+  readonly outdir: string;
+  /** @default 1 */
+  readonly scale?: number;
 }
 
-/** Where the run-time bindings live, relative to this file (compiled or not). */
-const BINDINGS_MODULE = '../../lib/bindings/index.js';
+/** What {@link runApp} did. */
+export interface RunAppResult {
+  readonly mode: RunMode;
+  /** The cloud assembly directory `synth()` reported. */
+  readonly outdir: string;
+  readonly summary: CloudAssemblySummary;
+  readonly expectedResources: number;
+  readonly auditedResources: number;
+  readonly timings: { readonly loadMs: number; readonly buildMs: number; readonly synthMs: number };
+}
 
-/** Loads the libraries through the jsii kernel bindings. */
-export function loadKernelLibraries(): { libs: AppLibraries; bindings: BindingsModule } {
-  // Resolved at run time, so this example compiles on its own and fails with a clear
-  // message where the bindings are not built.
-  let bindings: BindingsModule;
+/**
+ * Loads the libraries (natively or into a fresh kernel worker), builds the app, synthesizes
+ * it into `outdir`, and closes the kernel.
+ */
+export async function runApp(options: RunAppOptions): Promise<RunAppResult> {
+  const t0 = performance.now();
+  const client = options.mode === 'native' ? undefined : KernelClient.start({ pendingCap: options.mode === 'sync' ? 0 : undefined });
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    bindings = require(BINDINGS_MODULE) as BindingsModule;
-  } catch (error) {
-    throw new Error(`cannot load the jsii-ring bindings (${BINDINGS_MODULE}); use --native to run without them`, {
-      cause: error,
-    });
+    const loadOptions = client === undefined ? { native: true } : { connection: client };
+    const libs: AppLibraries = {
+      cdk: load('aws-cdk-lib', loadOptions) as AppLibraries['cdk'],
+      constructs: load('constructs', loadOptions) as AppLibraries['constructs'],
+    };
+    const t1 = performance.now();
+    const handle = buildApp(libs, { outdir: options.outdir, ...(options.scale !== undefined ? { scale: options.scale } : {}) });
+    const t2 = performance.now();
+    // `synth()` returns an object, so through the kernel it is pipelined; reading the
+    // assembly's directory (a string) is the sync point that waits for the files.
+    const directory = handle.app.synth().directory;
+    const t3 = performance.now();
+    return {
+      mode: options.mode,
+      outdir: directory,
+      summary: summarizeCloudAssembly(directory),
+      expectedResources: handle.expectedResources,
+      auditedResources: handle.aspect.resourceCount,
+      timings: { loadMs: t1 - t0, buildMs: t2 - t1, synthMs: t3 - t2 },
+    };
+  } finally {
+    await client?.close();
   }
-  const cdk = bindings.load('aws-cdk-lib') as AppLibraries['cdk'];
-  const constructs = bindings.load('constructs') as AppLibraries['constructs'];
-  return { libs: { cdk, constructs }, bindings };
 }
 
-interface MainArgs {
-  native: boolean;
-  outdir: string;
-  scale: number;
-}
-
-function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): MainArgs {
-  const args: MainArgs = {
-    native: env['JSII_RING_NATIVE'] === '1' || env['JSII_RING_NATIVE'] === 'true',
-    outdir: path.join(os.tmpdir(), 'jsii-ring-example'),
-    scale: 1,
-  };
+function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): RunAppOptions {
+  let mode: RunMode = env['JSII_RING_NATIVE'] === '1' || env['JSII_RING_NATIVE'] === 'true' ? 'native' : 'pipelined';
+  let outdir = path.join(os.tmpdir(), 'jsii-ring-example');
+  let scale = 1;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -63,37 +84,27 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): MainArgs {
       if (v === undefined) throw new Error(`${arg} needs a value`);
       return v;
     };
-    if (arg === '--native') args.native = true;
-    else if (arg === '--outdir') args.outdir = path.resolve(value());
-    else if (arg === '--scale') args.scale = Number(value());
-    else throw new Error(`unknown argument ${String(arg)}; usage: main [--native] [--outdir DIR] [--scale N]`);
+    if (arg === '--native') mode = 'native';
+    else if (arg === '--sync') mode = 'sync';
+    else if (arg === '--outdir') outdir = path.resolve(value());
+    else if (arg === '--scale') scale = Number(value());
+    else throw new Error(`unknown argument ${String(arg)}; usage: main [--native | --sync] [--outdir DIR] [--scale N]`);
   }
-  return args;
+  return { mode, outdir, scale };
 }
 
-function main(): void {
-  const args = parseArgs(process.argv.slice(2), process.env);
-  const t0 = performance.now();
-  const loaded = args.native ? { libs: loadNativeLibraries(), bindings: undefined } : loadKernelLibraries();
-  const t1 = performance.now();
-  try {
-    const handle = buildApp(loaded.libs, { outdir: args.outdir, scale: args.scale });
-    const t2 = performance.now();
-    handle.app.synth();
-    const t3 = performance.now();
-    const summary = summarizeCloudAssembly(args.outdir);
-    console.log(`${args.native ? 'native' : 'jsii-ring kernel'}: ${summary.stacks.length} stacks, ${summary.resources} resources in ${args.outdir}`);
-    console.log(`load: ${(t1 - t0).toFixed(0)} ms  build: ${(t2 - t1).toFixed(0)} ms  synth: ${(t3 - t2).toFixed(0)} ms`);
-  } finally {
-    loaded.bindings?.shutdown?.();
-  }
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2), process.env);
+  const result = await runApp(options);
+  const { summary, timings } = result;
+  const label = result.mode === 'native' ? 'native' : `jsii-ring kernel (${result.mode})`;
+  console.log(`${label}: ${summary.stacks.length} stacks, ${summary.resources} resources in ${options.outdir}`);
+  console.log(`load: ${timings.loadMs.toFixed(0)} ms  build: ${timings.buildMs.toFixed(0)} ms  synth: ${timings.synthMs.toFixed(0)} ms`);
 }
 
 if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
-    console.error(error);
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;
-  }
+  });
 }

@@ -62,12 +62,12 @@ export function synthNative(options: SynthNativeOptions): SynthNativeResult {
   const t1 = performance.now();
   const handle = buildApp(libs, { outdir: options.outdir, ...(options.scale !== undefined ? { scale: options.scale } : {}) });
   const t2 = performance.now();
-  handle.app.synth();
+  const directory = handle.app.synth().directory;
   const t3 = performance.now();
 
   return {
     outdir: options.outdir,
-    summary: summarizeCloudAssembly(options.outdir),
+    summary: summarizeCloudAssembly(directory),
     expectedResources: handle.expectedResources,
     auditedResources: handle.aspect.resourceCount,
     timings: { loadMs: t1 - t0, buildMs: t2 - t1, synthMs: t3 - t2 },

@@ -8,7 +8,14 @@ import * as path from 'node:path';
 /** The line that separates the kernel-side frames from the host's. */
 export const HOST_STACK_MARKER = '    --- host call site ---';
 
-const BINDINGS_DIR = `${__dirname}${path.sep}`;
+/**
+ * The bindings' own frames, compiled (`dist/lib/bindings/`) or, when source maps are on,
+ * mapped back to the sources (`lib/bindings/`).
+ */
+const BINDINGS_DIRS = [
+  `${__dirname}${path.sep}`,
+  `${path.resolve(__dirname, '..', '..', '..', 'lib', 'bindings')}${path.sep}`,
+];
 const DECORATED = new WeakSet<Error>();
 /** Enough frames to get past the bindings' own into the caller's code. */
 const HOST_FRAMES = 40;
@@ -22,7 +29,7 @@ export function captureHostFrames(): string {
   return stack
     .split('\n')
     .slice(1)
-    .filter((line) => !line.includes(BINDINGS_DIR))
+    .filter((line) => !BINDINGS_DIRS.some((dir) => line.includes(dir)))
     .join('\n');
 }
 

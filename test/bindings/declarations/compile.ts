@@ -21,8 +21,10 @@ export interface TypeCheckOptions {
 export interface Problem {
   /** `TS2322` etc. */
   readonly code: string;
-  /** `file(line,col)` relative to the file's directory when possible. */
+  /** `file(line,col)`: the file's base name and position. */
   readonly where: string;
+  /** Full path of the file (`''` for global problems). */
+  readonly file: string;
   readonly message: string;
 }
 
@@ -31,6 +33,8 @@ export interface TypeCheckResult {
   readonly problems: Problem[];
   /** Files in the program (own files, declarations, default libraries). */
   readonly files: number;
+  /** Their paths. */
+  readonly fileNames: string[];
   readonly millis: number;
 }
 
@@ -61,9 +65,15 @@ export function typeCheck(files: readonly string[], options: TypeCheckOptions): 
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
       where = `${path.basename(d.file.fileName)}(${line + 1},${character + 1})`;
     }
-    return { code: `TS${d.code}`, where, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') };
+    return {
+      code: `TS${d.code}`,
+      where,
+      file: d.file?.fileName ?? '',
+      message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+    };
   });
-  return { problems, files: program.getSourceFiles().length, millis: performance.now() - started };
+  const fileNames = program.getSourceFiles().map((f) => f.fileName);
+  return { problems, files: fileNames.length, fileNames, millis: performance.now() - started };
 }
 
 /** Writes `files` (relative name → content) into a fresh temp directory; removed at teardown. */

@@ -22,6 +22,11 @@ export interface CallHost extends ConversionHost {
   handle(objid: string, declaredFqn: string): object;
   /** Serves the async callbacks the kernel has queued, until it has none. */
   serveQueuedCallbacks(): Promise<void>;
+  /**
+   * True when every pipelined request must be followed by a flush: ordered callbacks are
+   * on and the kernel holds host objects it may call back into.
+   */
+  readonly flushAfterSend: boolean;
 }
 
 /** One parameter, ready to convert. */
@@ -191,12 +196,12 @@ export function getStatic(host: CallHost, plan: PropertyPlan, fqn: string): unkn
 /** Writes an instance property (pipelined). */
 export function setProperty(host: CallHost, plan: PropertyPlan, self: unknown, value: unknown): void {
   const objref = requireState(self, plan.label).ref;
-  send(host.connection, { api: 'set', objref, property: plan.name, value: propertyValue(plan, value) });
+  send(host, { api: 'set', objref, property: plan.name, value: propertyValue(plan, value) });
 }
 
 /** Writes a static property (pipelined). */
 export function setStatic(host: CallHost, plan: PropertyPlan, fqn: string, value: unknown): void {
-  send(host.connection, { api: 'sset', fqn, property: plan.name, value: propertyValue(plan, value) });
+  send(host, { api: 'sset', fqn, property: plan.name, value: propertyValue(plan, value) });
 }
 
 function propertyValue(plan: PropertyPlan, value: unknown): unknown {
@@ -223,12 +228,12 @@ type ObjectProducing = Extract<KernelRequest, { api: 'invoke' | 'sinvoke' | 'get
 function dispatch(host: CallHost, kind: ResultKind, declared: string | undefined, result: FromWire, request: ObjectProducing): unknown {
   const connection = host.connection;
   if (kind === 'void') {
-    send(connection, request);
+    send(host, request);
     return undefined;
   }
   if (kind === 'handle' && connection.capabilities.objid) {
     const objid = connection.allocateId();
-    send(connection, { ...request, objid });
+    send(host, { ...request, objid });
     return host.handle(objid, declared!);
   }
   let response: { readonly result?: unknown; readonly value?: unknown };
@@ -237,14 +242,23 @@ function dispatch(host: CallHost, kind: ResultKind, declared: string | undefined
   } catch (e) {
     throw withHostStack(e);
   }
+  host.table.syncPoint();
   const wire = request.api === 'get' || request.api === 'sget' ? response.value : response.result;
   return wire === undefined || wire === null ? undefined : result(wire);
 }
 
-/** `connection.send`, with the host call site added to a failure thrown right here. */
-export function send(connection: KernelConnection, request: KernelRequest): void {
+/**
+ * `connection.send`, with the host call site added to a failure thrown right here, and a
+ * flush after it when callbacks must run in program order (`flushAfterSend`).
+ */
+export function send(host: CallHost, request: KernelRequest): void {
+  const connection = host.connection;
   try {
     connection.send(request);
+    if (host.flushAfterSend) {
+      connection.flush();
+      host.table.syncPoint();
+    }
   } catch (e) {
     throw withHostStack(e);
   }

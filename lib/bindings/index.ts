@@ -2,7 +2,7 @@
  * Run-time bindings: TypeScript-facing proxies built from `.jsii` assemblies on top of a
  * `KernelConnection`.
  */
-export { load, loadAsync } from './load.js';
+export { flush, load, loadAsync } from './load.js';
 export type { LoadOptions } from './load.js';
 export { getDefaultConnection, setDefaultConnection, setDefaultConnectionFactory } from './session.js';
 export type { ConnectionFactory } from './session.js';

@@ -28,6 +28,18 @@ export interface LoadOptions {
    * cannot load from a directory). @default `$JSII_RING_CACHE_DIR`, else `<os cache dir>/jsii-ring`
    */
   readonly cacheDir?: string;
+  /**
+   * Callbacks in program order. Pipelined calls may make the library call back into host
+   * code (overrides, host-implemented interfaces); by default such a callback runs when the
+   * host next reaches a sync point, so host state it changes is seen from then on (call
+   * `flush()` to see it at once). With `true`, every pipelined request is followed by a
+   * flush as soon as the kernel holds a host object it may call back into: host state is
+   * then always as if every call were synchronous, at the cost of most pipelining.
+   * Applies to the connection (every package loaded on it); when omitted, the
+   * connection's setting is left as it is.
+   * @default false
+   */
+  readonly orderedCallbacks?: boolean;
 }
 
 interface ResolvedOptions {
@@ -35,6 +47,7 @@ interface ResolvedOptions {
   readonly native: boolean;
   readonly resolveFrom: string;
   readonly cacheDir: string | undefined;
+  readonly orderedCallbacks: boolean | undefined;
 }
 
 /** Validates and fills in options (the one place that does). */
@@ -58,7 +71,11 @@ function resolveOptions(packageName: unknown, options: LoadOptions | undefined):
   if (o.cacheDir !== undefined && (typeof o.cacheDir !== 'string' || o.cacheDir === '')) {
     throw new TypeError('options.cacheDir must be a non-empty string');
   }
+  if (o.orderedCallbacks !== undefined && typeof o.orderedCallbacks !== 'boolean') {
+    throw new TypeError('options.orderedCallbacks must be a boolean');
+  }
   return {
+    orderedCallbacks: o.orderedCallbacks,
     connection: o.connection,
     native: o.native ?? false,
     resolveFrom: path.resolve(o.resolveFrom ?? process.cwd()),
@@ -98,7 +115,7 @@ function loadRequest(pkg: JsiiPackage, tarball: string | undefined): LoadRequest
 export function load(packageName: string, options?: LoadOptions): any {
   const o = resolveOptions(packageName, options);
   if (o.native) return requireNative(packageName, o.resolveFrom);
-  const runtime = BindingRuntime.of(o.connection ?? getDefaultConnection());
+  const runtime = runtimeFor(o);
   const connection = runtime.connection;
   const order = dependencyOrder(resolvePackageDir(packageName, o.resolveFrom));
   const loaded = loadedOf(runtime);
@@ -116,7 +133,7 @@ export function load(packageName: string, options?: LoadOptions): any {
 export async function loadAsync(packageName: string, options?: LoadOptions): Promise<any> {
   const o = resolveOptions(packageName, options);
   if (o.native) return requireNative(packageName, o.resolveFrom);
-  const runtime = BindingRuntime.of(o.connection ?? getDefaultConnection());
+  const runtime = runtimeFor(o);
   const connection = runtime.connection;
   const order = dependencyOrder(resolvePackageDir(packageName, o.resolveFrom));
   const loaded = loadedOf(runtime);
@@ -129,6 +146,23 @@ export async function loadAsync(packageName: string, options?: LoadOptions): Pro
     loaded.set(pkg.name, pkg.version);
   }
   return runtime.namespaceOf(order[order.length - 1]!.name);
+}
+
+function runtimeFor(o: ResolvedOptions): BindingRuntime {
+  const runtime = BindingRuntime.of(o.connection ?? getDefaultConnection());
+  if (o.orderedCallbacks !== undefined) runtime.orderedCallbacks = o.orderedCallbacks;
+  return runtime;
+}
+
+/**
+ * An explicit sync point: waits until the kernel has served every pipelined request (and
+ * the callbacks they made), and reports a pipelined failure. Pass the connection, or the
+ * default connection is used.
+ */
+export function flush(connection?: KernelConnection): void {
+  const runtime = BindingRuntime.of(connection ?? getDefaultConnection());
+  syncRequest(() => runtime.connection.flush());
+  runtime.table.syncPoint();
 }
 
 /** True if this package is loaded already; a different version of it is an error. */

@@ -33,6 +33,11 @@ export interface ObjectState {
   readonly host: boolean;
   /** The table it belongs to (one per connection). */
   readonly table: ObjectTable;
+  /**
+   * For the proxy of a pipelined result: the table's sync epoch when it was made (until a
+   * sync point passes, the kernel may still report its id as an alias). -1 otherwise.
+   */
+  readonly epoch: number;
 }
 
 /** States of every proxy and host object, across connections. */
@@ -53,7 +58,13 @@ export function sameObject(a: unknown, b: unknown): boolean {
   const sa = stateOf(a);
   const sb = stateOf(b);
   if (sa === undefined || sb === undefined || sa.table !== sb.table) return false;
-  return sa.table.canonicalId(sa.id) === sb.table.canonicalId(sb.id);
+  const table = sa.table;
+  if (table.canonicalId(sa.id) === table.canonicalId(sb.id)) return true;
+  // A pipelined result may be an alias the kernel has not reported yet: this is a read,
+  // so it is a sync point (only when the answer could still change).
+  if (!table.isUnsettled(sa) && !table.isUnsettled(sb)) return false;
+  table.settle();
+  return table.canonicalId(sa.id) === table.canonicalId(sb.id);
 }
 
 /** Sweeps dead weak entries when the map has grown this much since the last sweep. */
@@ -66,9 +77,36 @@ export class ObjectTable {
   /** alias id → canonical id (the id the kernel first knew the object by). */
   readonly #aliases = new Map<string, string>();
   #sweepAt = SWEEP_MIN;
+  /** Counts sync points; alias notices of earlier requests have arrived by the next one. */
+  #epoch = 0;
+  readonly #flush: () => void;
 
-  /** Makes a state for `ref` and attaches it to `obj` (which must not have one). */
-  public register(obj: object, ref: string, fqn: string, interfaces: readonly string[], host: boolean): ObjectState {
+  /** `flush` waits until every pipelined request is served (the connection's `flush`). */
+  public constructor(flush: () => void = () => undefined) {
+    this.#flush = flush;
+  }
+
+  /** Records that a sync point passed (a request was answered). */
+  public syncPoint(): void {
+    this.#epoch++;
+  }
+
+  /** True if the kernel may still report this pipelined result's id as an alias. */
+  public isUnsettled(state: ObjectState): boolean {
+    return state.epoch === this.#epoch;
+  }
+
+  /** Makes every alias notice arrive (a sync point). */
+  public settle(): void {
+    this.#flush();
+    this.#epoch++;
+  }
+
+  /**
+   * Makes a state for `ref` and attaches it to `obj` (which must not have one).
+   * `provisional`: the proxy of a pipelined result, which may yet turn out to be an alias.
+   */
+  public register(obj: object, ref: string, fqn: string, interfaces: readonly string[], host: boolean, provisional = false): ObjectState {
     const state: ObjectState = {
       id: idOfRef(ref),
       ref: Object.freeze({ [TOKEN_REF]: ref }),
@@ -76,6 +114,7 @@ export class ObjectTable {
       interfaces,
       host,
       table: this,
+      epoch: provisional ? this.#epoch : -1,
     };
     STATES.set(obj, state);
     this.#put(state.id, obj, host);

@@ -28,7 +28,7 @@ const RUNTIMES = new WeakMap<KernelConnection, BindingRuntime>();
 export class BindingRuntime implements BindingHost {
   public readonly connection: KernelConnection;
   public readonly types = new TypeSystem();
-  public readonly table = new ObjectTable();
+  public readonly table: ObjectTable;
   public readonly converters: Converters;
   readonly #bindings = new Map<string, unknown>();
   readonly #proxyClasses = new Map<string, BindingClass>();
@@ -37,6 +37,13 @@ export class BindingRuntime implements BindingHost {
   readonly #initializerPlans = new WeakMap<spec.ClassType, ArgsPlan>();
   readonly #indexes = new Map<string, NamespaceIndex>();
   readonly #namespaces = new Map<string, Record<string, unknown>>();
+  /** Host objects created with overrides: the kernel may call back into them. */
+  #callbackTargets = 0;
+  /**
+   * Flush after every pipelined request once the kernel may call back into host code, so
+   * that host state a callback changes is changed when the call returns (see `LoadOptions`).
+   */
+  public orderedCallbacks = false;
 
   /** The runtime of a connection (made, and its handlers installed, on first use). */
   public static of(connection: KernelConnection): BindingRuntime {
@@ -50,6 +57,7 @@ export class BindingRuntime implements BindingHost {
 
   private constructor(connection: KernelConnection) {
     this.connection = connection;
+    this.table = new ObjectTable(() => syncRequest(() => connection.flush()));
     this.converters = new Converters(this);
     connection.setCallbackHandler((callback) => this.#serveSyncCallback(callback));
     connection.setAliasHandler((objid, target) => this.table.alias(objid, target));
@@ -117,6 +125,10 @@ export class BindingRuntime implements BindingHost {
     return index;
   }
 
+  public get flushAfterSend(): boolean {
+    return this.orderedCallbacks && this.#callbackTargets > 0;
+  }
+
   public methodPlan(method: spec.Method, typeName: string): MethodPlan {
     let plan = this.#methodPlans.get(method);
     if (plan === undefined) {
@@ -156,31 +168,32 @@ export class BindingRuntime implements BindingHost {
       : { api: 'create', fqn: type.fqn, args: wireArgs, overrides };
     // Host subclass instances are held strongly: the kernel may call back into them and
     // they carry host state a fresh proxy would not have.
-    this.#create(self, request, [], subclass);
+    this.#create(self, request, [], subclass, overrides.length > 0);
   }
 
   public implement(self: object, newTarget: object, binding: BindingClass, type: spec.InterfaceType): void {
     const overrides = subclassOverrides(newTarget as { prototype: object }, binding, this.types.instanceMembers(type.fqn));
-    this.#create(self, { api: 'create', fqn: OBJECT_FQN, interfaces: [type.fqn], overrides }, [type.fqn], true);
+    this.#create(self, { api: 'create', fqn: OBJECT_FQN, interfaces: [type.fqn], overrides }, [type.fqn], true, overrides.length > 0);
   }
 
   public hostObjectRef(value: object, iface: string | undefined): ObjRef {
     const interfaces = iface === undefined ? [] : [iface];
     const overrides = hostObjectOverrides(value, this.types.membersOf(OBJECT_FQN, interfaces));
-    return this.#create(value, { api: 'create', fqn: OBJECT_FQN, interfaces, overrides }, interfaces, true).ref;
+    return this.#create(value, { api: 'create', fqn: OBJECT_FQN, interfaces, overrides }, interfaces, true, overrides.length > 0).ref;
   }
 
   /**
    * Creates the kernel object for `self`. With client ids the object is registered before
    * the (pipelined) request goes out, so a callback made while it is created finds it.
    */
-  #create(self: object, request: CreateRequest, interfaces: readonly string[], host: boolean): { ref: ObjRef } {
+  #create(self: object, request: CreateRequest, interfaces: readonly string[], host: boolean, callbacks: boolean): { ref: ObjRef } {
     const connection = this.connection;
+    if (callbacks) this.#callbackTargets++;
     if (connection.capabilities.objid) {
       const objid = connection.allocateId();
       const state = this.table.register(self, `${request.fqn}@${objid}`, request.fqn, interfaces, host);
       try {
-        send(connection, { ...request, objid });
+        send(this, { ...request, objid });
       } catch (e) {
         this.table.unregister(self);
         throw e;
@@ -188,6 +201,7 @@ export class BindingRuntime implements BindingHost {
       return state;
     }
     const ref = syncRequest(() => connection.request(request));
+    this.table.syncPoint();
     return this.table.register(self, ref[TOKEN_REF], request.fqn, ref[TOKEN_INTERFACES] ?? interfaces, host);
   }
 
@@ -202,7 +216,7 @@ export class BindingRuntime implements BindingHost {
     const type = this.types.findType(declaredFqn);
     const cls = spec.isClassType(type) ? this.classBinding(declaredFqn) : this.interfaceBinding(declaredFqn);
     const proxy = Object.create(cls.prototype as object) as object;
-    this.table.register(proxy, `${declaredFqn}@${objid}`, declaredFqn, [], false);
+    this.table.register(proxy, `${declaredFqn}@${objid}`, declaredFqn, [], false, true);
     return proxy;
   }
 

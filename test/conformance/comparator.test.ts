@@ -5,7 +5,7 @@ import { compareTranscripts, splitRef } from './comparator.js';
 import type { Transcript, TranscriptEntry } from './runner.js';
 
 function transcript(entries: TranscriptEntry[]): Transcript {
-  return { script: 's', driver: 'd', entries, expectationFailures: [], skippedSteps: [] };
+  return { script: 's', driver: 'd', entries, expectationFailures: [], failedSteps: [], skippedSteps: [] };
 }
 function response(step: string, envelope: Envelope): TranscriptEntry {
   return { kind: 'response', step, depth: 0, envelope };
@@ -38,6 +38,12 @@ test('two distinct objects on one side cannot match one object on the other', (t
   const a = transcript([response('1', { ok: [ref('A@1'), ref('A@2')] })]);
   const b = transcript([response('1', { ok: [ref('A@5'), ref('A@5')] })]);
   t.is(compareTranscripts(a, b).length, 1);
+});
+
+test('malformed refs compare as plain strings', (t) => {
+  const a = transcript([response('1', { ok: ref('garbage') })]);
+  t.deepEqual(compareTranscripts(a, transcript([response('1', { ok: ref('garbage') })])), []);
+  t.is(compareTranscripts(a, transcript([response('1', { ok: ref('other') })])).length, 1);
 });
 
 test('type names in refs must be equal', (t) => {

@@ -169,7 +169,10 @@ function compareKey(step: string, path: string, key: string, a: unknown, b: unkn
   if (key === REF_KEY && typeof a === 'string' && typeof b === 'string') {
     const ra = splitRef(a);
     const rb = splitRef(b);
-    if (ra === undefined || rb === undefined || ra.fqn !== rb.fqn) {
+    if (ra === undefined || rb === undefined) {
+      // Not a well-formed ref (a deliberately malformed request): compare as plain text.
+      if (a !== b) out.push({ step, path, expected: a, actual: b, note: 'different values' });
+    } else if (ra.fqn !== rb.fqn) {
       out.push({ step, path, expected: a, actual: b, note: 'different object types' });
     } else if (!ids.pair('object', ra.id, rb.id)) {
       out.push({ step, path, expected: a, actual: b, note: 'object identity differs (the ids were already paired with other objects)' });

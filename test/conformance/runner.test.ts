@@ -98,4 +98,5 @@ test('the transcript records nesting depth and every callback answer', async (t)
   ]);
   t.deepEqual(result.expectationFailures.length, 1);
   t.regex(result.expectationFailures[0] ?? '', /^expectation that fails: expected ok, got error/);
+  t.deepEqual(result.failedSteps, ['expectation that fails']);
 });

@@ -27,6 +27,8 @@ export interface Transcript {
   readonly entries: TranscriptEntry[];
   /** Steps whose outcome differed from the script's `expect`/`errorName`/`expectOk`. */
   readonly expectationFailures: string[];
+  /** Labels of the steps with an entry in `expectationFailures` (labels may contain ':'). */
+  readonly failedSteps: string[];
   /** Step labels not run because the driver failed earlier. */
   readonly skippedSteps: string[];
 }
@@ -51,7 +53,7 @@ export function baseCaptures(fixtures: FixturePaths): Captures {
 
 /** Runs `script` on `driver` (which should be fresh: ids and statics depend on history). */
 export async function runScript(script: ConformanceScript, driver: ProtocolDriver, fixtures: FixturePaths): Promise<Transcript> {
-  const transcript: Transcript = { script: script.name, driver: driver.label, entries: [], expectationFailures: [], skippedSteps: [] };
+  const transcript: Transcript = { script: script.name, driver: driver.label, entries: [], expectationFailures: [], failedSteps: [], skippedSteps: [] };
   const first = script.steps[0];
   if (first === undefined) return transcript;
   const state: RunState = {
@@ -75,7 +77,7 @@ export async function runScript(script: ConformanceScript, driver: ProtocolDrive
       record(state, { kind: 'driver-failure', step: state.label, depth: 0, message: (error as Error).message });
       transcript.skippedSteps.push(...script.steps.slice(index + 1).map((s, i) => stepLabel(s, index + 1 + i)));
       if (step.referenceCrashes === undefined) {
-        transcript.expectationFailures.push(`${state.label}: driver failed: ${(error as Error).message}`);
+        fail(transcript, state.label, `driver failed: ${(error as Error).message}`);
       }
       break;
     }
@@ -195,18 +197,18 @@ function checkExpectation(state: RunState, envelope: Envelope): void {
   const got = 'ok' in envelope ? 'ok' : 'error';
   if (got !== step.expect) {
     const detail = 'error' in envelope ? `${envelope.name}: ${envelope.error}` : JSON.stringify(envelope.ok);
-    transcript.expectationFailures.push(`${label}: expected ${step.expect}, got ${got} (${detail})`);
+    fail(transcript, label, `expected ${step.expect}, got ${got} (${detail})`);
     return;
   }
   if ('error' in envelope) {
     if (step.errorName !== undefined && envelope.name !== step.errorName) {
-      transcript.expectationFailures.push(`${label}: expected error ${step.errorName}, got ${envelope.name}: ${envelope.error}`);
+      fail(transcript, label, `expected error ${step.errorName}, got ${envelope.name}: ${envelope.error}`);
     }
     if (typeof envelope.error !== 'string' || envelope.error === '') {
-      transcript.expectationFailures.push(`${label}: error without a message`);
+      fail(transcript, label, 'error without a message');
     }
   } else if (step.expectOk !== undefined && JSON.stringify(envelope.ok) !== JSON.stringify(step.expectOk)) {
-    transcript.expectationFailures.push(`${label}: expected ok ${JSON.stringify(step.expectOk)}, got ${JSON.stringify(envelope.ok)}`);
+    fail(transcript, label, `expected ok ${JSON.stringify(step.expectOk)}, got ${JSON.stringify(envelope.ok)}`);
   }
 }
 
@@ -217,9 +219,14 @@ function captureFrom(state: RunState, envelope: Envelope): void {
     if (found.found) {
       state.captures.set(name, found.value);
     } else {
-      state.transcript.expectationFailures.push(`${state.label}: nothing at '${path}' to capture as '${name}' in ${JSON.stringify(envelope.ok)}`);
+      fail(state.transcript, state.label, `nothing at '${path}' to capture as '${name}' in ${JSON.stringify(envelope.ok)}`);
     }
   }
+}
+
+function fail(transcript: Transcript, label: string, message: string): void {
+  transcript.expectationFailures.push(`${label}: ${message}`);
+  if (!transcript.failedSteps.includes(label)) transcript.failedSteps.push(label);
 }
 
 function record(state: RunState, entry: TranscriptEntry): void {

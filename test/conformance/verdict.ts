@@ -56,6 +56,13 @@ export function judge(script: ConformanceScript, reference: Transcript, ours: Tr
     if (!differing.has(mark.step)) verdict.unusedMarks.push(mark.step);
   }
   verdict.oursProblems.push(...oursOnlyProblems(script, ours));
+  // A second line of defence behind the comparison: outside deliberate differences, our
+  // kernel must also meet the script's own expectations.
+  ours.failedSteps.forEach((label) => {
+    if (allowed.has(label)) return;
+    const messages = ours.expectationFailures.filter((m) => m.startsWith(`${label}: `));
+    verdict.oursProblems.push(...messages.map((m) => `[${label}] expectation not met: ${m.slice(label.length + 2)}`));
+  });
   return verdict;
 }
 

@@ -180,6 +180,50 @@ export const CALLBACKS: readonly ConformanceScript[] = [
     ],
   },
   {
+    name: 'callback-returns-objects',
+    description: 'An overridden factory answers with references: a library object, a host subclass, a wrong type.',
+    steps: [
+      LOAD,
+      create('c', 'Calculator', [], { overrides: [{ method: 'makeOperand' }] }),
+      create('l', 'Literal', [10]),
+      create('h', 'Literal', [0], { overrides: [{ property: 'value' }] }),
+      ok('answers with a library object', req.invoke('c', 'sumOfMade', [1, 2]), {
+        expectOk: { result: 20 },
+        callbacks: [{ match: { member: 'makeOperand' }, answers: [{ return: '${l}' }] }],
+      }),
+      ok('answers with a host subclass, whose getter calls back too', req.invoke('c', 'sumOfMade', [1, 2]), {
+        expectOk: { result: 17 },
+        callbacks: [
+          { match: { member: 'makeOperand' }, answers: [{ return: '${l}' }, { return: '${h}' }] },
+          { match: { kind: 'get', member: 'value' }, answers: [{ return: 7 }] },
+        ],
+      }),
+      ok('answers with an object created meanwhile', req.invoke('c', 'sumOfMade', [3, 4]), {
+        expectOk: { result: 7 },
+        callbacks: [{ match: { member: 'makeOperand' }, answers: [
+          { nested: [req.create('Literal', ['${$args/0}'])], return: '${$n0}' },
+        ] }],
+      }),
+      runtimeError('answers with a number', req.invoke('c', 'sumOfMade', [1, 2]), {
+        callbacks: [{ match: { member: 'makeOperand' }, answers: [{ return: 5 }] }],
+      }),
+      ok('stats', req.stats()),
+    ],
+  },
+  {
+    name: 'bare-interface-object',
+    description: 'An "Object" created with an interface but without overrides, used directly and by the library.',
+    steps: [
+      LOAD,
+      create('op', 'Object', [], { interfaces: [fqn('IOperation')] }),
+      fault('invoke the interface method directly', req.invoke('op', 'apply', [1])),
+      serializationError('get the interface property directly', req.get('op', 'name')),
+      create('p', 'Pipeline'),
+      ok('add', req.invoke('p', 'add', ['${op}'])),
+      runtimeError('the library calls the missing method', req.invoke('p', 'run', [1])),
+    ],
+  },
+  {
     name: 'callback-nested-request-fails',
     description: 'A nested request made inside a callback fails; the callback completes with that error.',
     steps: [

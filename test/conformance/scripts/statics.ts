@@ -44,6 +44,8 @@ export const STATICS: readonly ConformanceScript[] = [
       fault('sget instance property', req.sget('Statics', 'name')),
       fault('sinvoke instance method', req.sinvoke('Calculator', 'total')),
       fault('sget on unknown type', req.sget('Nope', 'x')),
+      fault('sset an instance property', req.sset('Statics', 'name', 'x')),
+      fault('sget an enum member', req.sget('Color', 'RED')),
       ok('ANSWER unchanged', req.sget('Statics', 'ANSWER'), { expectOk: { value: 42 } }),
     ],
   },

@@ -12,6 +12,7 @@ import {
   typeClosure,
   writeDeclarations,
 } from '../../../lib/bindings/declarations/index.js';
+import { openAssembly } from '../../../lib/kernel/assemblies/index.js';
 import { ensureFixtures } from '../../helpers/fixture.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 import { writeTempFiles } from './compile.js';
@@ -117,4 +118,11 @@ test('writeDeclarations replaces an earlier generation and writes scoped package
   const index = fs.readFileSync(path.join(outDir, '@jsii-ring', 'calc', 'index.d.ts'), 'utf8');
   t.is(calc?.bytes, Buffer.byteLength(index) + fs.statSync(path.join(outDir, '@jsii-ring', 'calc', 'package.json')).size);
   t.regex(index, /^export declare class Calculator \{$/m);
+});
+
+test("the kernel's lazy assembly source reads the same declarations as a full parse", (t) => {
+  const fixture = ensureFixtures().calc;
+  const cacheDir = writeTempFiles(t, {});
+  const lazy = generateDeclarations(fixture.packageDir, { assembly: openAssembly(fixture.packageDir, { cacheDir }) });
+  t.deepEqual([...lazy], [...generateDeclarations(fixture.packageDir)]);
 });

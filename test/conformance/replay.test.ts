@@ -37,7 +37,7 @@ for (const name of recordingNames()) {
     t.is(recording.runtime, referenceRuntimeVersion(), `recorded with another reference runtime: run ${RECORD_COMMAND} ${name}`);
     t.is(recording.fixtureHash, fixtures.calc.sourceHash, `the fixture library changed since it was recorded: run ${RECORD_COMMAND}`);
 
-    const driver = startOurKernel();
+    const driver = startOurKernel({ label: 'ours-replay' });
     const ours = await runScript(script, driver, fixtures).finally(() => driver.close());
     const path = saveTranscript(ours);
     const verdict = judge(script, recording.transcript, ours, repoRoot());

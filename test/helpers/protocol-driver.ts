@@ -56,6 +56,7 @@ export const DriverErrorCode = {
   /** The driver was used in a way it does not support. */
   USAGE: 'ERR_DRIVER_USAGE',
 } as const;
+/** One of {@link DriverErrorCode}. */
 export type DriverErrorCode = (typeof DriverErrorCode)[keyof typeof DriverErrorCode];
 
 /** A failure of the driver or of the kernel's process, not a jsii error envelope. */

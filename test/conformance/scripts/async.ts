@@ -2,6 +2,7 @@
 import type { ConformanceScript } from '../script.js';
 import { LOAD, create, fault, fqn, ok, req, runtimeError } from './common.js';
 
+/** Scripts over async methods. */
 export const ASYNC: readonly ConformanceScript[] = [
   {
     name: 'async-resolves',

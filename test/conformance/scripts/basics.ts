@@ -2,6 +2,7 @@
 import type { ConformanceScript } from '../script.js';
 import { CALC, LOAD, create, failsAs, fault, ok, req, serializationError } from './common.js';
 
+/** Scripts over load, naming, stats, create and del. */
 export const BASICS: readonly ConformanceScript[] = [
   {
     name: 'load-and-stats',

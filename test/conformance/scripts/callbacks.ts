@@ -5,6 +5,7 @@ import { LOAD, create, fault, fqn, ok, req, runtimeError, serializationError } f
 /** A host object implementing IOperation by overriding both members. */
 const HOST_OP = ['Object', [], { interfaces: [fqn('IOperation')], overrides: [{ method: 'apply', cookie: 'op' }, { property: 'name' }] }] as const;
 
+/** Scripts over host overrides and callbacks. */
 export const CALLBACKS: readonly ConformanceScript[] = [
   {
     name: 'host-interface-methods',

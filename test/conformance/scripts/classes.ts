@@ -2,6 +2,7 @@
 import type { ConformanceScript } from '../script.js';
 import { LOAD, create, fault, ok, req, runtimeError, argumentError } from './common.js';
 
+/** Scripts over class hierarchies, setters and identity. */
 export const CLASSES: readonly ConformanceScript[] = [
   {
     name: 'inheritance-three-levels',

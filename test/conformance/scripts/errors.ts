@@ -2,6 +2,7 @@
 import type { ConformanceScript } from '../script.js';
 import { CALC, LOAD, argumentError, create, failsAs, fault, ok, req, runtimeError } from './common.js';
 
+/** Scripts over errors of every origin. */
 export const ERRORS: readonly ConformanceScript[] = [
   {
     name: 'library-errors',

@@ -2,6 +2,7 @@
 import type { ConformanceScript } from '../script.js';
 import { LOAD, create, fqn, ok, req } from './common.js';
 
+/** Scripts over interface-typed values. */
 export const INTERFACES: readonly ConformanceScript[] = [
   {
     name: 'interface-typed-returns',

@@ -2,6 +2,7 @@
 import type { ConformanceScript } from '../script.js';
 import { LOAD, fault, ok, req, runtimeError } from './common.js';
 
+/** Scripts over static members. */
 export const STATICS: readonly ConformanceScript[] = [
   {
     name: 'static-constants-and-properties',

@@ -4,6 +4,7 @@ import { LOAD, argumentError, create, enumValue, fqn, ok, req, serializationErro
 
 const SEGMENT = { start: { x: 0, y: 0 }, end: { x: 3, y: 4 } };
 
+/** Scripts over every kind of wire value. */
 export const VALUES: readonly ConformanceScript[] = [
   {
     name: 'structs-in-and-out',

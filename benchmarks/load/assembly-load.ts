@@ -43,6 +43,7 @@ function main(): void {
   if (!Number.isInteger(rounds) || rounds < 1) {
     throw new RangeError('--rounds must be a positive integer');
   }
+  const loadBefore = os.loadavg()[0] ?? 0;
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-load-bench-'));
   try {
     const warmCache = path.join(scratch, 'warm');
@@ -60,13 +61,13 @@ function main(): void {
         process.stderr.write(`round ${round + 1}/${rounds} ${mode}: open ${sample.openMs.toFixed(1)} ms\n`);
       }
     }
-    report(samples, rounds);
+    report(samples, rounds, [loadBefore, os.loadavg()[0] ?? 0]);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function report(samples: Record<Mode, LoadSample[]>, rounds: number): void {
+function report(samples: Record<Mode, LoadSample[]>, rounds: number, loadAverage: [number, number]): void {
   const summary = Object.fromEntries(
     MODES.map((mode) => {
       const list = samples[mode];
@@ -84,7 +85,7 @@ function report(samples: Record<Mode, LoadSample[]>, rounds: number): void {
     }),
   ) as unknown as Record<Mode, { openMs: number; requireMs: number; openHeapMB: number; useMs: number; usedHeapMB: number }>;
   const assemblies = samples.warm[0]?.assemblies.map((a) => ({ name: a.name, types: a.types })) ?? [];
-  const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, platform: `${os.platform()} ${os.arch()}` };
+  const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, platform: `${os.platform()} ${os.arch()}`, loadAverage };
   const command = `node dist/benchmarks/load/assembly-load.js --rounds ${rounds}`;
 
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -111,7 +112,7 @@ function report(samples: Record<Mode, LoadSample[]>, rounds: number): void {
     '',
     `Warm open is ${f(summary.full.openMs / summary.warm.openMs)}× faster than a full parse and holds ${f(summary.full.openHeapMB / Math.max(summary.warm.openHeapMB, 0.1))}× less heap. Targets: warm ≤ 150 ms and ≤ 80 MB, cold ≤ 3 s.`,
     '',
-    `Command: \`${command}\` (after \`npx tsc -p tsconfig.json\`). Node ${machine.node}, ${machine.cpu} (${machine.cpus} CPUs), ${machine.platform}, ${new Date().toISOString().slice(0, 10)}. Raw figures: \`benchmarks/results/load.json\`.`,
+    `Command: \`${command}\` (after \`npx tsc -p tsconfig.json\`). Node ${machine.node}, ${machine.cpu} (${machine.cpus} CPUs), ${machine.platform}, 1-min load average ${f(loadAverage[0])} before / ${f(loadAverage[1])} after (other work shared the machine), ${new Date().toISOString().slice(0, 10)}. Raw figures: \`benchmarks/results/load.json\`.`,
     '',
   ].join('\n');
   writeSection(section);

@@ -70,13 +70,10 @@ function mismatch(expected: string, value: unknown): ConversionError {
   return new ConversionError(`must be ${expected}, got ${describeValue(value)}`);
 }
 
-function atPath<T>(segment: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ConversionError) e.path = `${segment}${e.path}`;
-    throw e;
-  }
+/** Prefixes the location of a failure inside a value (`[2]`, `.name`) and rethrows it. */
+function prefixPath(e: unknown, segment: string): never {
+  if (e instanceof ConversionError) e.path = `${segment}${e.path}`;
+  throw e;
 }
 
 /** A plain data object: an object literal (or null-prototype object). */
@@ -155,14 +152,26 @@ export class Converters {
       if (type.collection.kind === spec.CollectionKind.Array) {
         return (v) => {
           if (!Array.isArray(v)) throw mismatch('an array', v);
-          return v.map((e: unknown, i) => atPath(`[${i}]`, () => requireValue(e, element)));
+          const out = new Array<unknown>(v.length);
+          for (let i = 0; i < v.length; i++) {
+            try {
+              out[i] = requireValue(v[i], element);
+            } catch (e) {
+              prefixPath(e, `[${i}]`);
+            }
+          }
+          return out;
         };
       }
       return (v) => {
         if (!isPlainObject(v) || stateOf(v) !== undefined) throw mismatch('a map (plain object)', v);
         const out: Record<string, unknown> = {};
         for (const key of Object.keys(v)) {
-          defineEntry(out, key, atPath(`[${JSON.stringify(key)}]`, () => requireValue(v[key], element)));
+          try {
+            defineEntry(out, key, requireValue(v[key], element));
+          } catch (e) {
+            prefixPath(e, `[${JSON.stringify(key)}]`);
+          }
         }
         return { [TOKEN_MAP]: out };
       };
@@ -228,7 +237,11 @@ export class Converters {
           }
           continue;
         }
-        data[field.name] = atPath(`.${field.name}`, () => field.conv(value));
+        try {
+          data[field.name] = field.conv(value);
+        } catch (e) {
+          prefixPath(e, `.${field.name}`);
+        }
       }
       return { [TOKEN_STRUCT]: { fqn, data } };
     };
@@ -274,7 +287,17 @@ export class Converters {
       default: throw mismatch('a value that can cross to the kernel', v);
     }
     if (v instanceof Date) return DATE(v);
-    if (Array.isArray(v)) return v.map((e: unknown, i) => atPath(`[${i}]`, () => this.#anyToWire(e)));
+    if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) {
+        try {
+          out[i] = this.#anyToWire(v[i]);
+        } catch (e) {
+          prefixPath(e, `[${i}]`);
+        }
+      }
+      return out;
+    }
     if (v instanceof JsiiEnumValue) return v.toWire();
     const state = stateOf(v);
     if (state !== undefined) {
@@ -285,7 +308,11 @@ export class Converters {
     if (isPlainObject(v)) {
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(v)) {
-        defineEntry(out, key, atPath(`[${JSON.stringify(key)}]`, () => this.#anyToWire(v[key])));
+        try {
+          defineEntry(out, key, this.#anyToWire(v[key]));
+        } catch (e) {
+          prefixPath(e, `[${JSON.stringify(key)}]`);
+        }
       }
       return { [TOKEN_MAP]: out };
     }

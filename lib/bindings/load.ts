@@ -21,7 +21,10 @@ export interface LoadOptions {
   readonly connection?: KernelConnection;
   /** Return `require(packageName)` itself: the library run natively, no kernel. @default false */
   readonly native?: boolean;
-  /** Directory the package is resolved from, as `require` would from there. @default process.cwd() */
+  /**
+   * Directory the package is resolved from, as `require` would from there.
+   * @default process.cwd(), then (if not found there) the directory of jsii-ring itself
+   */
   readonly resolveFrom?: string;
   /**
    * Cache root for tarballs packed from installed packages (only used when the kernel
@@ -45,7 +48,8 @@ export interface LoadOptions {
 interface ResolvedOptions {
   readonly connection: KernelConnection | undefined;
   readonly native: boolean;
-  readonly resolveFrom: string;
+  /** Directories to resolve from, in order. */
+  readonly resolveFrom: readonly string[];
   readonly cacheDir: string | undefined;
   readonly orderedCallbacks: boolean | undefined;
 }
@@ -78,7 +82,7 @@ function resolveOptions(packageName: unknown, options: LoadOptions | undefined):
     orderedCallbacks: o.orderedCallbacks,
     connection: o.connection,
     native: o.native ?? false,
-    resolveFrom: path.resolve(o.resolveFrom ?? process.cwd()),
+    resolveFrom: o.resolveFrom !== undefined ? [path.resolve(o.resolveFrom)] : [process.cwd(), __dirname],
     cacheDir: o.cacheDir,
   };
 }
@@ -95,8 +99,28 @@ function loadedOf(runtime: BindingRuntime): Map<string, string> {
   return loaded;
 }
 
-function requireNative(packageName: string, from: string): unknown {
-  return createRequire(path.join(from, 'noop.js'))(packageName);
+function requireNative(packageName: string, from: readonly string[]): unknown {
+  return createRequire(path.join(firstFinding(packageName, from), 'noop.js'))(packageName);
+}
+
+/** Where `packageName` is installed, from the first directory that finds it. */
+function packageDirFrom(packageName: string, from: readonly string[]): string {
+  return resolvePackageDir(packageName, firstFinding(packageName, from));
+}
+
+/** The first of `from` that finds the package (the last one if none does: its error is thrown). */
+function firstFinding(packageName: string, from: readonly string[]): string {
+  for (let i = 0; i < from.length - 1; i++) {
+    try {
+      resolvePackageDir(packageName, from[i]!);
+      return from[i]!;
+    } catch {
+      // Not there: try the next directory.
+    }
+  }
+  const last = from[from.length - 1]!;
+  resolvePackageDir(packageName, last);
+  return last;
 }
 
 /** The request that loads one package: by path if the kernel can, else by tarball. */
@@ -117,7 +141,7 @@ export function load(packageName: string, options?: LoadOptions): any {
   if (o.native) return requireNative(packageName, o.resolveFrom);
   const runtime = runtimeFor(o);
   const connection = runtime.connection;
-  const order = dependencyOrder(resolvePackageDir(packageName, o.resolveFrom));
+  const order = dependencyOrder(packageDirFrom(packageName, o.resolveFrom));
   const loaded = loadedOf(runtime);
   for (const pkg of order) {
     if (alreadyLoaded(loaded, pkg)) continue;
@@ -135,7 +159,7 @@ export async function loadAsync(packageName: string, options?: LoadOptions): Pro
   if (o.native) return requireNative(packageName, o.resolveFrom);
   const runtime = runtimeFor(o);
   const connection = runtime.connection;
-  const order = dependencyOrder(resolvePackageDir(packageName, o.resolveFrom));
+  const order = dependencyOrder(packageDirFrom(packageName, o.resolveFrom));
   const loaded = loadedOf(runtime);
   for (const pkg of order) {
     if (alreadyLoaded(loaded, pkg)) continue;

@@ -40,13 +40,24 @@ export interface ObjectState {
   readonly epoch: number;
 }
 
-/** States of every proxy and host object, across connections. */
+/**
+ * Where states live. Instances of binding classes (proxies, host subclass instances) carry
+ * theirs in a non-enumerable, non-writable symbol property: faster to attach and read than
+ * a WeakMap entry, and invisible to `Object.keys`, spread and JSON. Other host objects
+ * (plain objects implementing interfaces) are the program's own: they are not touched, and
+ * their states are in a WeakMap.
+ */
+const STATE: unique symbol = Symbol('jsii-ring.state');
 const STATES = new WeakMap<object, ObjectState>();
 
 /** The state of a proxy or registered host object, or `undefined`. */
 export function stateOf(value: unknown): ObjectState | undefined {
-  return typeof value === 'object' && value !== null ? STATES.get(value) : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  return (value as { [STATE]?: ObjectState })[STATE] ?? STATES.get(value);
 }
+
+/** True for objects whose state may be stored on them (see `STATE`). */
+export type OwnsStateSlot = (obj: object) => boolean;
 
 /**
  * True if `a` and `b` stand for the same kernel object: the same host object, or two
@@ -80,10 +91,15 @@ export class ObjectTable {
   /** Counts sync points; alias notices of earlier requests have arrived by the next one. */
   #epoch = 0;
   readonly #flush: () => void;
+  readonly #ownsSlot: OwnsStateSlot;
 
-  /** `flush` waits until every pipelined request is served (the connection's `flush`). */
-  public constructor(flush: () => void = () => undefined) {
+  /**
+   * `flush` waits until every pipelined request is served (the connection's `flush`);
+   * `ownsSlot` says which objects are the bindings' own (instances of binding classes).
+   */
+  public constructor(flush: () => void = () => undefined, ownsSlot: OwnsStateSlot = () => false) {
     this.#flush = flush;
+    this.#ownsSlot = ownsSlot;
   }
 
   /** Records that a sync point passed (a request was answered). */
@@ -116,7 +132,11 @@ export class ObjectTable {
       table: this,
       epoch: provisional ? this.#epoch : -1,
     };
-    STATES.set(obj, state);
+    if (this.#ownsSlot(obj)) {
+      Object.defineProperty(obj, STATE, { value: state, configurable: true });
+    } else {
+      STATES.set(obj, state);
+    }
     this.#put(state.id, obj, host);
     // The alias notice may have come first (a same-thread kernel reports it during the
     // request): the object it names is met for the first time through this id.
@@ -127,11 +147,22 @@ export class ObjectTable {
 
   /** Forgets an object whose creation failed. */
   public unregister(obj: object): void {
-    const state = STATES.get(obj);
+    const state = stateOf(obj);
     if (state === undefined || state.table !== this) return;
-    STATES.delete(obj);
+    if (Object.prototype.hasOwnProperty.call(obj, STATE)) delete (obj as { [STATE]?: ObjectState })[STATE];
+    else STATES.delete(obj);
     if (this.#strong.get(state.id) === obj) this.#strong.delete(state.id);
     if (this.#weak.get(state.id)?.deref() === obj) this.#weak.delete(state.id);
+  }
+
+  /**
+   * The object an id allocated for a pipelined result already stands for: only possible
+   * if its alias notice came first (a same-thread kernel reports it during the request).
+   * Cheaper than `lookup`: the id itself cannot be in the table yet.
+   */
+  public lookupFresh(id: string): object | undefined {
+    const canonical = this.#aliases.get(id);
+    return canonical === undefined ? undefined : this.#get(canonical);
   }
 
   /** The host object for a kernel id (following aliases), if still alive. */

@@ -57,7 +57,7 @@ export class BindingRuntime implements BindingHost {
 
   private constructor(connection: KernelConnection) {
     this.connection = connection;
-    this.table = new ObjectTable(() => syncRequest(() => connection.flush()));
+    this.table = new ObjectTable(() => syncRequest(() => connection.flush()), (obj) => obj instanceof JsiiObject);
     this.converters = new Converters(this);
     connection.setCallbackHandler((callback) => this.#serveSyncCallback(callback));
     connection.setAliasHandler((objid, target) => this.table.alias(objid, target));
@@ -211,7 +211,7 @@ export class BindingRuntime implements BindingHost {
 
   public handle(objid: string, declaredFqn: string): object {
     // With a same-thread kernel the alias notice has already arrived: reuse the object.
-    const existing = this.table.lookup(objid);
+    const existing = this.table.lookupFresh(objid);
     if (existing !== undefined) return existing;
     const type = this.types.findType(declaredFqn);
     const cls = spec.isClassType(type) ? this.classBinding(declaredFqn) : this.interfaceBinding(declaredFqn);

@@ -58,6 +58,23 @@ export class Context {
   }
 }
 
+export class Grumpy {
+  /** Throws a bare string (not an Error) from the constructor. */
+  public constructor(mood: string) {
+    if (mood === 'string') { throw 'grumpy string'; }
+    if (mood === 'named') { const e = new Error('grumpy validation'); e.name = 'ValidationError'; throw e; }
+  }
+  /** Throws an Error named as given (e.g. pretending to be a kernel Fault). */
+  public static throwNamed(name: string): void {
+    const e = new Error('named ' + name);
+    e.name = name;
+    throw e;
+  }
+  /** Returns the same object every time. */
+  public static shared(): Box { return SHARED; }
+}
+const SHARED = new Box(5);
+
 export class Outer {
   public static makeInner(): Outer.Inner { return new Outer.Inner(); }
 }

@@ -164,6 +164,10 @@ export function registerCalcSuite(target: SuiteTarget): void {
       }
     }
     t.is(await new Bonus().addFetchedBonus(), 10);
+    // `begin` takes an object: kernels refuse static async methods; the caller still gets a promise.
+    const sum = calc.Pipeline.sumFrom({ next: async () => 1 }, 2);
+    t.true(sum instanceof Promise);
+    await t.throwsAsync(sum, { message: /sumFrom is an async method/ });
   });
 
   it('library errors carry the message and both stacks', (t, calc) => {

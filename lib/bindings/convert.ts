@@ -14,6 +14,7 @@ import {
 import type { ObjRef, WireEnum } from '../protocol/api.js';
 import { JsiiEnumValue } from './enum-binding.js';
 import { stateOf } from './object-table.js';
+import { ConversionError, defineEntry, isPlainObject, mapFromWire, mismatch, prefixPath, requireValue } from './wire-values.js';
 import type { ObjectTable } from './object-table.js';
 import type { TypeSystem } from './type-system.js';
 
@@ -34,53 +35,6 @@ export interface ConversionHost {
   readStruct(ref: ObjRef, fqn: string): unknown;
   /** The member of an enum named on the wire. */
   enumValue(wire: WireEnum): JsiiEnumValue;
-}
-
-/**
- * A value of the wrong type. `path` locates it inside the value (`[2].name`); callers
- * prefix where the value was given.
- */
-export class ConversionError extends TypeError {
-  public path = '';
-  public constructor(message: string) {
-    super(message);
-    this.name = 'TypeError';
-  }
-}
-
-/** Short description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  switch (typeof value) {
-    case 'string': return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    case 'number': case 'boolean': case 'bigint': return `${typeof value} ${String(value)}`;
-    case 'function': return `function ${(value as { name?: string }).name ?? ''}`.trimEnd();
-    default: break;
-  }
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Date) return 'a Date';
-  const state = stateOf(value);
-  if (state !== undefined) return `an instance of ${state.fqn}`;
-  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-  return ctor !== undefined && ctor !== 'Object' ? `an instance of ${ctor}` : 'an object';
-}
-
-function mismatch(expected: string, value: unknown): ConversionError {
-  return new ConversionError(`must be ${expected}, got ${describeValue(value)}`);
-}
-
-/** Prefixes the location of a failure inside a value (`[2]`, `.name`) and rethrows it. */
-function prefixPath(e: unknown, segment: string): never {
-  if (e instanceof ConversionError) e.path = `${segment}${e.path}`;
-  throw e;
-}
-
-/** A plain data object: an object literal (or null-prototype object). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 const STRING: ToWire = (v) => { if (typeof v !== 'string') throw mismatch('a string', v); return v; };
@@ -388,28 +342,4 @@ export class Converters {
   }
 }
 
-/** `value` converted, or a ConversionError if it is missing. */
-function requireValue(value: unknown, conv: ToWire): unknown {
-  if (value === undefined || value === null) throw new ConversionError(`must not be ${String(value)}`);
-  return conv(value);
-}
-
-function mapFromWire(v: unknown, element: FromWire): unknown {
-  if (typeof v !== 'object' || v === null) return v;
-  const entries = isWireMap(v) ? v[TOKEN_MAP] : (v as Record<string, unknown>);
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(entries)) {
-    const value = entries[key];
-    defineEntry(out, key, value == null ? value : element(value));
-  }
-  return out;
-}
-
-/** Sets an own data property even for `__proto__`. */
-function defineEntry(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
-}
+export { ConversionError, describeValue, isPlainObject } from './wire-values.js';

@@ -2,11 +2,15 @@
  * Host code inside the kernel's objects: which members a host subclass or a host object
  * overrides, and serving the kernel's callbacks into them.
  *
- * Subclasses: the overrides of `class MyStack extends cdk.Stack` are the jsii members of
- * the class hierarchy that some prototype between `MyStack.prototype` and the binding's
- * prototype defines (methods and accessors; computed once per subclass). Members a
- * subclass sets as instance fields in its constructor are not seen: the kernel object is
- * created in `super()`, before they exist. Define overrides as methods or accessors.
+ * Subclasses: the overrides of `class MyStack extends cdk.Stack` are the methods and
+ * accessors that some prototype between `MyStack.prototype` and the binding's prototype
+ * defines (computed once per subclass): typed where the class hierarchy declares them,
+ * `any` otherwise, so a subclass that also implements an interface its jsii class does not
+ * (`class Principal extends Construct implements IGrantable`) answers the library as it
+ * would natively. (The kernel skips an undeclared name the object already has: a private
+ * member of the library's class.) Members a subclass sets as instance fields in its
+ * constructor are not seen: the kernel object is created in `super()`, before they exist.
+ * Define overrides as methods or accessors.
  *
  * Host objects (`{ visit(node) { … } }` passed where an interface is declared): every
  * string-keyed member of the object and of its prototypes up to `Object.prototype`,
@@ -42,7 +46,7 @@ export function subclassOverrides(ctor: { prototype: object }, binding: { protot
       if (key === 'constructor' || seen.has(key)) continue;
       seen.add(key);
       const member = members.get(key);
-      if (member !== undefined) out.push(overrideOf(member.kind, key));
+      out.push(member !== undefined ? overrideOf(member.kind, key) : untypedOverride(proto, key));
     }
   }
   Object.freeze(out);
@@ -67,12 +71,17 @@ export function hostObjectOverrides(obj: object, members: MemberTable): Override
         out.push(overrideOf(member.kind, key));
         continue;
       }
-      const descriptor = Object.getOwnPropertyDescriptor(proto, key);
-      const isMethod = descriptor !== undefined && 'value' in descriptor && typeof descriptor.value === 'function';
-      out.push(overrideOf(isMethod ? 'method' : 'property', key));
+      out.push(untypedOverride(proto, key));
     }
   }
   return out;
+}
+
+/** An override for a member no declared type knows: a method if it is a function value. */
+function untypedOverride(holder: object, key: string): Override {
+  const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+  const isMethod = descriptor !== undefined && 'value' in descriptor && typeof descriptor.value === 'function';
+  return overrideOf(isMethod ? 'method' : 'property', key);
 }
 
 function overrideOf(kind: 'method' | 'property', name: string): Override {

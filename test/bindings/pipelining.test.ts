@@ -140,12 +140,13 @@ test('a host object passed as an interface becomes one create of Object, remembe
   t.deepEqual(adds.map((a) => a.args), [[{ [TOKEN_REF]: 'Object@h2' }], [{ [TOKEN_REF]: 'Object@h2' }]]);
 });
 
-test('a host subclass sends overrides for the jsii members it redefines, methods and accessors', (t) => {
+test('a host subclass sends overrides for the members it defines, methods and accessors', (t) => {
   const { conn, calc } = setup();
   class Mine extends calc.Calculator {
     public bonus(): number { return 1; }
     public get label(): string { return 'mine'; }
-    public helper(): number { return 2; } // not a jsii member: no override
+    public helper(): number { return 2; } // not a jsii member: an untyped override
+    public get area(): number { return 1; } // IShape's, not Calculator's
   }
   class Deeper extends Mine {
     public format(v: number): string { return String(v); }
@@ -153,7 +154,7 @@ test('a host subclass sends overrides for the jsii members it redefines, methods
   new Deeper();
   const create = conn.last().request as CreateRequest;
   t.is(create.fqn, '@jsii-ring/calc.Calculator');
-  t.deepEqual(create.overrides, [{ method: 'format' }, { method: 'bonus' }, { property: 'label' }]);
+  t.deepEqual(create.overrides, [{ method: 'format' }, { method: 'bonus' }, { property: 'label' }, { method: 'helper' }, { property: 'area' }]);
 });
 
 test('a failed pipelined create leaves no registered object behind', (t) => {

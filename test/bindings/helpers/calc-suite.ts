@@ -151,6 +151,17 @@ export function registerCalcSuite(target: SuiteTarget): void {
     const five = new Five();
     t.is(five.describe(), 'Five/Operand(5)');
     t.is(new calc.Literal(2).plus(five), 7);
+    // A subclass that also implements an interface its jsii class does not.
+    class SquareLiteral extends calc.Literal {
+      public constructor(value: number) {
+        super(value);
+      }
+      public get area(): number { return this.value * this.value; }
+      public get name(): string { return `sq${this.value}`; }
+    }
+    const sq = new SquareLiteral(3);
+    t.is(calc.ShapeFactory.areaOf(sq), 9);
+    t.is(calc.ShapeFactory.nameOf(sq), 'sq3');
   });
 
   it('async methods, including a host override of an async method', async (t, calc) => {

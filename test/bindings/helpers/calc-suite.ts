@@ -208,6 +208,9 @@ export function registerCalcSuite(target: SuiteTarget): void {
     t.throws(() => calc.Thrower.applyThrough(failing, 1), { message: /host boom/ });
     t.is(calc.Thrower.catchFrom(failing, 1), 'caught:host boom');
     t.is(calc.Thrower.catchFrom({ name: 'ok', apply: (x: number) => x * 10 }, 2), 'ok:20');
+    // Results of host code are checked against the declared return type.
+    t.regex(calc.Thrower.catchFrom({ name: 'str', apply: () => 'ten' }, 2), /IOperation\.apply: the host implementation returned a value that must be a number, got string "ten"/);
+    t.regex(calc.Thrower.catchFrom({ name: 'async', apply: async (x: number) => x }, 2), /returned a promise, but the library called it synchronously/);
   });
 
   it('identity: one host object per kernel object', (t, calc) => {

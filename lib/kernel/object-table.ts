@@ -13,6 +13,11 @@
  *
  * An object is tagged through a WeakMap, not a property on the object, so library objects
  * keep their shape and several kernels in one process never see each other's tags.
+ *
+ * Hot path: kernel ids are parsed from a ref's digits in place and looked up as numbers
+ * (no substring, no string hashing); only host ids, which exist with the extension, are
+ * looked up by string. Wire
+ * refs are fresh objects each time, so a caller that mutates one cannot corrupt the table.
  */
 import { JsiiFault } from '../errors.js';
 import { HOST_ID_PREFIX, type ObjRef, TOKEN_INTERFACES, TOKEN_REF } from '../protocol/api.js';
@@ -29,10 +34,8 @@ export interface ObjectEntry {
   readonly id: string;
   /** Canonical ref: `<fqn>@<id>`. */
   readonly ref: string;
-  /** Interfaces it implements beyond those its class declares (sorted), if any. */
+  /** Interfaces it implements beyond those its class declares (sorted, frozen), if any. */
   interfaces: readonly string[] | undefined;
-  /** Its wire form, `{"$jsii.byref": ref, "$jsii.interfaces"?: [...]}` (frozen, shared). */
-  wire: ObjRef;
   /** Host ids that alias it. */
   aliases: string[] | undefined;
 }
@@ -40,11 +43,15 @@ export interface ObjectEntry {
 const HOST_ID = /^h[0-9]+$/;
 const FIRST_KERNEL_ID = 10000;
 const H = HOST_ID_PREFIX.charCodeAt(0);
+const AT = '@'.charCodeAt(0);
 
 /** The object table of one kernel. */
 export class ObjectTable {
   readonly #types: TypeRegistry;
-  readonly #byId = new Map<string, ObjectEntry>();
+  /** Entries by kernel id (as a number). */
+  readonly #byNumber = new Map<number, ObjectEntry>();
+  /** Entries by host id (canonical ids and aliases). */
+  readonly #byHostId = new Map<string, ObjectEntry>();
   readonly #byInstance = new WeakMap<object, ObjectEntry>();
   /** Host id → why the request that was to produce it failed. */
   readonly #failed = new Map<string, string>();
@@ -75,27 +82,30 @@ export class ObjectTable {
       if (interfaces !== undefined) {
         this.#growInterfaces(known, fqn, interfaces);
       }
-      return known.wire;
+      return wireRef(known);
     }
     const reduced = interfaces === undefined || interfaces.length === 0 ? undefined : this.#removeRedundant(interfaces, fqn);
-    let id: string;
+    let entry: ObjectEntry;
     if (this.#reservedFor === obj) {
-      id = this.#reservedId;
+      const id = this.#reservedId;
       this.#reservedFor = undefined;
+      entry = { instance: obj, fqn, id, ref: `${fqn}@${id}`, interfaces: reduced, aliases: undefined };
+      this.#byHostId.set(id, entry);
     } else {
-      id = String(this.#nextId++);
+      const n = this.#nextId++;
+      const id = String(n);
+      entry = { instance: obj, fqn, id, ref: `${fqn}@${id}`, interfaces: reduced, aliases: undefined };
+      this.#byNumber.set(n, entry);
     }
-    const ref = `${fqn}@${id}`;
-    const entry: ObjectEntry = { instance: obj, fqn, id, ref, interfaces: reduced, wire: wireRef(ref, reduced), aliases: undefined };
-    this.#byId.set(id, entry);
     this.#byInstance.set(obj, entry);
     this.#count++;
-    return entry.wire;
+    return wireRef(entry);
   }
 
   /** The wire ref of an already registered object, if it is one. */
   public wireRefOf(obj: object): ObjRef | undefined {
-    return this.#byInstance.get(obj)?.wire;
+    const entry = this.#byInstance.get(obj);
+    return entry === undefined ? undefined : wireRef(entry);
   }
 
   /** The entry of an already registered object, if it is one. */
@@ -114,18 +124,47 @@ export class ObjectTable {
   /** The object a ref string names (`fqn@id`), or a Fault. */
   public findRef(ref: unknown): ObjectEntry {
     if (typeof ref === 'string') {
-      const at = ref.lastIndexOf('@');
-      const id = at < 0 ? ref : ref.slice(at + 1);
-      const entry = this.#byId.get(id);
-      if (entry !== undefined && (entry.ref === ref || id.charCodeAt(0) === H)) {
-        return entry;
+      // Kernel id: the digits after the last '@', parsed in place.
+      let n = 0;
+      let scale = 1;
+      let i = ref.length - 1;
+      for (; i >= 0; i--) {
+        const c = ref.charCodeAt(i);
+        if (c < 48 || c > 57) break;
+        n += (c - 48) * scale;
+        scale *= 10;
       }
-      const failure = this.#failed.get(id);
-      if (failure !== undefined) {
-        throw new DependencyFault(`Object ${ref} cannot be used: ${failure}`);
+      if (i < ref.length - 1 && (i < 0 || ref.charCodeAt(i) === AT) && n >= FIRST_KERNEL_ID && scale <= 1e15) {
+        const entry = this.#byNumber.get(n);
+        if (entry !== undefined && entry.ref === ref) {
+          return entry;
+        }
+      } else {
+        const entry = this.#hostEntry(ref);
+        if (entry !== undefined) {
+          return entry;
+        }
       }
     }
     throw new JsiiFault(`Object ${String(ref)} not found`);
+  }
+
+  /** The entry of a host id ref (`any.fqn@h7`, or `h7`), or a DependencyFault if it failed. */
+  #hostEntry(ref: string): ObjectEntry | undefined {
+    const at = ref.lastIndexOf('@');
+    const id = at < 0 ? ref : ref.slice(at + 1);
+    if (id.charCodeAt(0) !== H) {
+      return undefined;
+    }
+    const entry = this.#byHostId.get(id);
+    if (entry !== undefined) {
+      return entry;
+    }
+    const failure = this.#failed.get(id);
+    if (failure !== undefined) {
+      throw new DependencyFault(`Object ${ref} cannot be used: ${failure}`);
+    }
+    return undefined;
   }
 
   /**
@@ -147,14 +186,16 @@ export class ObjectTable {
   /** Removes an object (and its aliases); a Fault if the ref names none. */
   public delete(objref: unknown): void {
     const entry = this.find(objref);
-    this.#byId.delete(entry.id);
     this.#byInstance.delete(entry.instance);
     this.#count--;
     if (entry.id.charCodeAt(0) === H) {
+      this.#byHostId.delete(entry.id);
       this.#retired.add(entry.id);
+    } else {
+      this.#byNumber.delete(Number(entry.id));
     }
     for (const alias of entry.aliases ?? []) {
-      this.#byId.delete(alias);
+      this.#byHostId.delete(alias);
       this.#retired.add(alias);
     }
   }
@@ -168,7 +209,7 @@ export class ObjectTable {
     if (typeof id !== 'string' || !HOST_ID.test(id)) {
       throw new JsiiFault(`Invalid objid ${JSON.stringify(id)}: host object ids must match ${String(HOST_ID)}`);
     }
-    if (this.#byId.has(id) || this.#failed.has(id) || this.#retired.has(id)) {
+    if (this.#byHostId.has(id) || this.#failed.has(id) || this.#retired.has(id)) {
       throw new JsiiFault(`Invalid objid '${id}': this id is already in use`);
     }
     return id;
@@ -202,14 +243,14 @@ export class ObjectTable {
     if (entry.id === id) {
       return undefined;
     }
-    this.#byId.set(id, entry);
+    this.#byHostId.set(id, entry);
     (entry.aliases ??= []).push(id);
     return entry.ref;
   }
 
   /** Remembers that the request meant to produce host id `id` failed, and why. */
   public markFailed(id: string, reason: string): void {
-    if (!this.#byId.has(id)) {
+    if (!this.#byHostId.has(id)) {
       this.#failed.set(id, reason);
     }
   }
@@ -237,7 +278,6 @@ export class ObjectTable {
     const reduced = this.#removeRedundant([...all], fqn);
     if (!sameList(reduced, current)) {
       entry.interfaces = reduced;
-      entry.wire = wireRef(entry.ref, reduced);
     }
   }
 
@@ -261,8 +301,11 @@ export class ObjectTable {
   }
 }
 
-function wireRef(ref: string, interfaces: readonly string[] | undefined): ObjRef {
-  return Object.freeze(interfaces === undefined ? { [TOKEN_REF]: ref } : { [TOKEN_REF]: ref, [TOKEN_INTERFACES]: interfaces });
+/** A fresh wire ref for an entry (its interface list is frozen and may be shared). */
+export function wireRef(entry: ObjectEntry): ObjRef {
+  return entry.interfaces === undefined
+    ? { [TOKEN_REF]: entry.ref }
+    : { [TOKEN_REF]: entry.ref, [TOKEN_INTERFACES]: entry.interfaces };
 }
 
 function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {

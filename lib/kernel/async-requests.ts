@@ -19,7 +19,7 @@ import type { KernelCore } from './kernel-core.js';
 import { asyncCallError, passThroughError } from './kernel-errors.js';
 import { findMethod } from './members.js';
 import { checkArguments, methodOf } from './object-requests.js';
-import { argsField, stringField } from './requests.js';
+import { argsField, stringField, resultOf } from './requests.js';
 import { deserialize, serialize } from './serialization.js';
 import type { ContextFn } from './serialization-error.js';
 
@@ -80,7 +80,7 @@ export async function end(core: KernelCore, req: EndRequest): Promise<EndRespons
   } finally {
     core.promises.delete(promiseid as string);
   }
-  return { result: serialize(core, pending.method.returns, result, `returned by async method ${pending.method.name}`) };
+  return resultOf(serialize(core, pending.method.returns, result, `returned by async method ${pending.method.name}`));
 }
 
 /** `callbacks`: hands out the queued async override calls (each once). */

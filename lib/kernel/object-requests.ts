@@ -19,7 +19,7 @@ import { passThroughError, syncCallError } from './kernel-errors.js';
 import type { CallableInfo } from './member-info.js';
 import { findMethod, findProperty } from './members.js';
 import { applyOverrides, superPropertyName } from './overrides.js';
-import { argsField, hostIdOf, stringField, stringListField, withHostId } from './requests.js';
+import { argsField, hostIdOf, stringField, stringListField, withHostId, resultOf, valueOf } from './requests.js';
 import { deserialize, serialize } from './serialization.js';
 import type { ContextFn } from './serialization-error.js';
 import { describeType, EMPTY_OBJECT_FQN } from './values.js';
@@ -158,7 +158,7 @@ function getProperty(core: KernelCore, req: GetRequest, hostId: string | undefin
   if (hostId !== undefined) {
     core.objects.reserve(value, hostId);
   }
-  return { value: serialize(core, property.converter, value, `of property ${entry.fqn}.${name}`) };
+  return valueOf(serialize(core, property.converter, value, `of property ${entry.fqn}.${name}`));
 }
 
 /** `set`: writes an instance property. */
@@ -212,7 +212,7 @@ function getStatic(core: KernelCore, req: StaticGetRequest, hostId: string | und
   if (hostId !== undefined) {
     core.objects.reserve(value, hostId);
   }
-  return { value: serialize(core, property.converter, value, `of static property ${fqn}.${name}`) };
+  return valueOf(serialize(core, property.converter, value, `of static property ${fqn}.${name}`));
 }
 
 /** `sset`: writes a static property. */
@@ -294,7 +294,7 @@ function invokeMethod(core: KernelCore, req: InvokeRequest, hostId: string | und
   if (hostId !== undefined) {
     core.objects.reserve(ret, hostId);
   }
-  return { result: serialize(core, method.returns, ret, RETURNED_CONTEXT, typeFqn, name) };
+  return resultOf(serialize(core, method.returns, ret, RETURNED_CONTEXT, typeFqn, name));
 }
 
 /** `sinvoke`: calls a static method. */
@@ -334,7 +334,7 @@ function invokeStatic(core: KernelCore, req: StaticInvokeRequest, hostId: string
   if (hostId !== undefined) {
     core.objects.reserve(ret, hostId);
   }
-  return { result: serialize(core, method.returns, ret, `returned by static method ${fqn}.${name}`) };
+  return resultOf(serialize(core, method.returns, ret, `returned by static method ${fqn}.${name}`));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -88,3 +88,16 @@ function describe(value: unknown): string {
     return typeof value;
   }
 }
+
+/**
+ * `{ result }`, or `{}` when there is none: an absent key, as JSON would carry it, so
+ * every codec sends the same thing.
+ */
+export function resultOf(result: unknown): { result?: unknown } {
+  return result === undefined ? {} : { result };
+}
+
+/** `{ value }`, or `{}` when there is none (see `resultOf`). */
+export function valueOf(value: unknown): { value?: unknown } {
+  return value === undefined ? {} : { value };
+}

@@ -184,3 +184,12 @@ test('a class-typed argument must be of a compatible class; interfaces are trust
   // Any object goes where an interface is declared (it may implement it privately).
   t.is(call({ api: 'sinvoke', fqn: fqn('ShapeFactory'), method: 'areaOf', args: [call({ api: 'create', fqn: SQUARE, args: [3] })] }).result, 9);
 });
+
+test('absent results are absent keys, not undefined values (same on every codec)', (t) => {
+  const k = calcKernel();
+  const square = k.kernel.dispatch({ api: 'create', fqn: SQUARE, args: [2] } as never);
+  t.deepEqual(Object.keys(k.kernel.dispatch({ api: 'invoke', objref: square, method: 'scale', args: [2] } as never) as object), []);
+  t.deepEqual(Object.keys(k.kernel.dispatch({ api: 'sinvoke', fqn: fqn('Values'), method: 'evenOrNothing', args: [1] } as never) as object), []);
+  t.deepEqual(Object.keys(k.kernel.dispatch({ api: 'get', objref: k.call({ api: 'create', fqn: CALCULATOR }), property: 'memory' } as never) as object), []);
+  t.deepEqual(Object.keys(square as object), ['$jsii.byref']);
+});

@@ -65,7 +65,7 @@ export function create(core: KernelCore, req: CreateRequest): CreateResponse {
   return withHostId(core, hostId, () => `create ${String(req.fqn)}`, () => createObject(core, req, hostId), (r) => r);
 }
 
-function createObject(core: KernelCore, req: CreateRequest, hostId: string | undefined): CreateResponse {
+function createObject(core: KernelCore, req: CreateRequest, hostId: number | undefined): CreateResponse {
   const fqn = stringField(req, 'fqn');
   const args = argsField(req);
   let ctor: new (...a: unknown[]) => object;
@@ -141,7 +141,7 @@ export function get(core: KernelCore, req: GetRequest): GetResponse {
     () => getProperty(core, req, hostId), (r) => r.value);
 }
 
-function getProperty(core: KernelCore, req: GetRequest, hostId: string | undefined): GetResponse {
+function getProperty(core: KernelCore, req: GetRequest, hostId: number | undefined): GetResponse {
   const entry = core.objects.find(req.objref);
   const name = stringField(req, 'property');
   const property = findProperty(core.types, name, entry.fqn, core.objects.requestedInterfaces(entry, req.objref));
@@ -192,7 +192,7 @@ export function sget(core: KernelCore, req: StaticGetRequest): GetResponse {
     () => getStatic(core, req, hostId), (r) => r.value);
 }
 
-function getStatic(core: KernelCore, req: StaticGetRequest, hostId: string | undefined): GetResponse {
+function getStatic(core: KernelCore, req: StaticGetRequest, hostId: number | undefined): GetResponse {
   const fqn = stringField(req, 'fqn');
   const name = stringField(req, 'property');
   const property = findProperty(core.types, name, fqn, undefined);
@@ -270,7 +270,7 @@ export function invoke(core: KernelCore, req: InvokeRequest): InvokeResponse {
     () => invokeMethod(core, req, hostId), (r) => r.result);
 }
 
-function invokeMethod(core: KernelCore, req: InvokeRequest, hostId: string | undefined): InvokeResponse {
+function invokeMethod(core: KernelCore, req: InvokeRequest, hostId: number | undefined): InvokeResponse {
   const entry = core.objects.find(req.objref);
   const name = stringField(req, 'method');
   const args = argsField(req);
@@ -307,7 +307,7 @@ export function sinvoke(core: KernelCore, req: StaticInvokeRequest): InvokeRespo
     () => invokeStatic(core, req, hostId), (r) => r.result);
 }
 
-function invokeStatic(core: KernelCore, req: StaticInvokeRequest, hostId: string | undefined): InvokeResponse {
+function invokeStatic(core: KernelCore, req: StaticInvokeRequest, hostId: number | undefined): InvokeResponse {
   const fqn = stringField(req, 'fqn');
   const name = stringField(req, 'method');
   const args = argsField(req);

@@ -36,11 +36,10 @@ export interface ObjectEntry {
   readonly ref: string;
   /** Interfaces it implements beyond those its class declares (sorted, frozen), if any. */
   interfaces: readonly string[] | undefined;
-  /** Host ids that alias it. */
-  aliases: string[] | undefined;
+  /** Host ids (as numbers, see `parseId`) that alias it. */
+  aliases: number[] | undefined;
 }
 
-const HOST_ID = /^h[0-9]+$/;
 const FIRST_KERNEL_ID = 10000;
 const H = HOST_ID_PREFIX.charCodeAt(0);
 const AT = '@'.charCodeAt(0);
@@ -50,18 +49,16 @@ export class ObjectTable {
   readonly #types: TypeRegistry;
   /** Entries by kernel id (as a number). */
   readonly #byNumber = new Map<number, ObjectEntry>();
-  /** Entries by host id (canonical ids and aliases). */
-  readonly #byHostId = new Map<string, ObjectEntry>();
+  /** Entries by host id number (`h7` → -8; canonical ids and aliases). */
+  readonly #byHostNumber = new Map<number, ObjectEntry>();
   readonly #byInstance = new WeakMap<object, ObjectEntry>();
-  /** Host id → why the request that was to produce it failed. */
-  readonly #failed = new Map<string, string>();
-  /** Host ids of deleted objects: never reused. */
-  readonly #retired = new Set<string>();
+  /** Host id number → why the request that was to produce it failed. */
+  readonly #failed = new Map<number, string>();
   #nextId = FIRST_KERNEL_ID;
   #count = 0;
   // The next object minted, if it is this one, takes this host id (see `reserve`).
   #reservedFor: object | undefined;
-  #reservedId = '';
+  #reservedId = 0;
 
   public constructor(types: TypeRegistry) {
     this.#types = types;
@@ -87,10 +84,11 @@ export class ObjectTable {
     const reduced = interfaces === undefined || interfaces.length === 0 ? undefined : this.#removeRedundant(interfaces, fqn);
     let entry: ObjectEntry;
     if (this.#reservedFor === obj) {
-      const id = this.#reservedId;
+      const n = this.#reservedId;
       this.#reservedFor = undefined;
+      const id = `${HOST_ID_PREFIX}${-n - 1}`;
       entry = { instance: obj, fqn, id, ref: `${fqn}@${id}`, interfaces: reduced, aliases: undefined };
-      this.#byHostId.set(id, entry);
+      this.#byHostNumber.set(n, entry);
     } else {
       const n = this.#nextId++;
       const id = String(n);
@@ -124,47 +122,25 @@ export class ObjectTable {
   /** The object a ref string names (`fqn@id`), or a Fault. */
   public findRef(ref: unknown): ObjectEntry {
     if (typeof ref === 'string') {
-      // Kernel id: the digits after the last '@', parsed in place.
-      let n = 0;
-      let scale = 1;
-      let i = ref.length - 1;
-      for (; i >= 0; i--) {
-        const c = ref.charCodeAt(i);
-        if (c < 48 || c > 57) break;
-        n += (c - 48) * scale;
-        scale *= 10;
-      }
-      if (i < ref.length - 1 && (i < 0 || ref.charCodeAt(i) === AT) && n >= FIRST_KERNEL_ID && scale <= 1e15) {
+      const n = parseId(ref);
+      if (n >= FIRST_KERNEL_ID) {
         const entry = this.#byNumber.get(n);
+        // A kernel id must come with its exact ref, as in the reference.
         if (entry !== undefined && entry.ref === ref) {
           return entry;
         }
-      } else {
-        const entry = this.#hostEntry(ref);
+      } else if (n < 0) {
+        const entry = this.#byHostNumber.get(n);
         if (entry !== undefined) {
           return entry;
+        }
+        const failure = this.#failed.get(n);
+        if (failure !== undefined) {
+          throw new DependencyFault(`Object ${ref} cannot be used: ${failure}`);
         }
       }
     }
     throw new JsiiFault(`Object ${String(ref)} not found`);
-  }
-
-  /** The entry of a host id ref (`any.fqn@h7`, or `h7`), or a DependencyFault if it failed. */
-  #hostEntry(ref: string): ObjectEntry | undefined {
-    const at = ref.lastIndexOf('@');
-    const id = at < 0 ? ref : ref.slice(at + 1);
-    if (id.charCodeAt(0) !== H) {
-      return undefined;
-    }
-    const entry = this.#byHostId.get(id);
-    if (entry !== undefined) {
-      return entry;
-    }
-    const failure = this.#failed.get(id);
-    if (failure !== undefined) {
-      throw new DependencyFault(`Object ${ref} cannot be used: ${failure}`);
-    }
-    return undefined;
   }
 
   /**
@@ -188,15 +164,14 @@ export class ObjectTable {
     const entry = this.find(objref);
     this.#byInstance.delete(entry.instance);
     this.#count--;
-    if (entry.id.charCodeAt(0) === H) {
-      this.#byHostId.delete(entry.id);
-      this.#retired.add(entry.id);
+    const n = parseId(entry.id);
+    if (n < 0) {
+      this.#byHostNumber.delete(n);
     } else {
-      this.#byNumber.delete(Number(entry.id));
+      this.#byNumber.delete(n);
     }
     for (const alias of entry.aliases ?? []) {
-      this.#byHostId.delete(alias);
-      this.#retired.add(alias);
+      this.#byHostNumber.delete(alias);
     }
   }
 
@@ -204,22 +179,27 @@ export class ObjectTable {
   // Host ids (extension `objid`)
   // -------------------------------------------------------------------------------------
 
-  /** Checks that `id` is a host id not used yet; returns it, or throws a Fault. */
-  public checkHostId(id: unknown): string {
-    if (typeof id !== 'string' || !HOST_ID.test(id)) {
-      throw new JsiiFault(`Invalid objid ${JSON.stringify(id)}: host object ids must match ${String(HOST_ID)}`);
+  /**
+   * Checks that `id` is a host id (`h<digits>`, no leading zeros) that names no live object
+   * and no failed request; returns its number, or throws a Fault. The id of a deleted object
+   * may be used again.
+   */
+  public checkHostId(id: unknown): number {
+    const n = typeof id === 'string' ? parseId(id) : NaN;
+    if (!(n < 0) || (id as string).charCodeAt(0) !== H) {
+      throw new JsiiFault(`Invalid objid ${JSON.stringify(id)}: host object ids are 'h' followed by digits (no leading zeros)`);
     }
-    if (this.#byHostId.has(id) || this.#failed.has(id) || this.#retired.has(id)) {
-      throw new JsiiFault(`Invalid objid '${id}': this id is already in use`);
+    if (this.#byHostNumber.has(n) || this.#failed.has(n)) {
+      throw new JsiiFault(`Invalid objid '${id as string}': this id is already in use`);
     }
-    return id;
+    return n;
   }
 
-  /** The next object registered, if it is `obj`, takes host id `id` instead of a kernel id. */
-  public reserve(obj: unknown, id: string): void {
+  /** The next object registered, if it is `obj`, takes host id `n` instead of a kernel id. */
+  public reserve(obj: unknown, n: number): void {
     if (typeof obj === 'object' && obj !== null) {
       this.#reservedFor = obj;
-      this.#reservedId = id;
+      this.#reservedId = n;
     }
   }
 
@@ -233,25 +213,25 @@ export class ObjectTable {
    * if the object took the id; an alias if it already had another id (returns the canonical
    * ref, for the alias notice); a failed id if the request produced no object.
    */
-  public settleHostId(id: string, result: unknown, what: string): string | undefined {
+  public settleHostId(n: number, result: unknown, what: () => string): string | undefined {
     if (typeof result !== 'object' || result === null || !(TOKEN_REF in result)) {
       const produced = result == null ? 'no object' : 'a value that is not an object reference';
-      this.markFailed(id, `${what} returned ${produced}`);
+      this.markFailed(n, `${what()} returned ${produced}`);
       return undefined;
     }
     const entry = this.findRef((result as ObjRef)[TOKEN_REF]);
-    if (entry.id === id) {
-      return undefined;
+    if (this.#byHostNumber.get(n) === entry) {
+      return undefined; // the object took the id
     }
-    this.#byHostId.set(id, entry);
-    (entry.aliases ??= []).push(id);
+    this.#byHostNumber.set(n, entry);
+    (entry.aliases ??= []).push(n);
     return entry.ref;
   }
 
-  /** Remembers that the request meant to produce host id `id` failed, and why. */
-  public markFailed(id: string, reason: string): void {
-    if (!this.#byHostId.has(id)) {
-      this.#failed.set(id, reason);
+  /** Remembers that the request meant to produce host id `n` failed, and why. */
+  public markFailed(n: number, reason: string): void {
+    if (!this.#byHostNumber.has(n)) {
+      this.#failed.set(n, reason);
     }
   }
 
@@ -299,6 +279,32 @@ export class ObjectTable {
     }
     return kept.size === 0 ? undefined : Object.freeze([...kept].sort());
   }
+}
+
+/**
+ * The id at the end of a ref (after the last `@`, or the whole string), parsed in place:
+ * a kernel id `10000` → 10000; a host id `h7` → -8 (negative, so both live in numbers);
+ * anything else → NaN. Host ids with leading zeros (`h07`) are not ids.
+ */
+export function parseId(ref: string): number {
+  let n = 0;
+  let scale = 1;
+  let i = ref.length - 1;
+  for (; i >= 0; i--) {
+    const c = ref.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n += (c - 48) * scale;
+    scale *= 10;
+  }
+  const digits = ref.length - 1 - i;
+  if (digits === 0 || digits > 15) {
+    return NaN;
+  }
+  if (i >= 0 && ref.charCodeAt(i) === H && (i === 0 || ref.charCodeAt(i - 1) === AT)) {
+    // A host id: canonical digits only (`h0`, `h7`, not `h07`).
+    return digits > 1 && ref.charCodeAt(i + 1) === 48 ? NaN : -n - 1;
+  }
+  return i < 0 || ref.charCodeAt(i) === AT ? n : NaN;
 }
 
 /** A fresh wire ref for an entry (its interface list is frozen and may be shared). */

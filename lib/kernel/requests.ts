@@ -4,6 +4,7 @@
  * answer with a Fault that names the field.
  */
 import { JsiiFault } from '../errors.js';
+import { HOST_ID_PREFIX } from '../protocol/api.js';
 import type { KernelCore } from './kernel-core.js';
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
@@ -41,8 +42,8 @@ export function stringListField(request: object, field: string): readonly string
   return value as string[];
 }
 
-/** The `objid` a request carries, checked, if the extension is on and it has one. */
-export function hostIdOf(core: KernelCore, request: object): string | undefined {
+/** The `objid` a request carries (checked, as its number), if the extension is on and it has one. */
+export function hostIdOf(core: KernelCore, request: object): number | undefined {
   if (!core.objid) {
     return undefined;
   }
@@ -55,7 +56,7 @@ export function hostIdOf(core: KernelCore, request: object): string | undefined 
  * the response must be the object (fresh: it took the id; known: the id becomes an alias,
  * noticed); on failure the id is remembered as failed, with the reason.
  */
-export function withHostId<R>(core: KernelCore, hostId: string | undefined, what: () => string, run: () => R, wireOf: (response: R) => unknown): R {
+export function withHostId<R>(core: KernelCore, hostId: number | undefined, what: () => string, run: () => R, wireOf: (response: R) => unknown): R {
   if (hostId === undefined) {
     return run();
   }
@@ -68,9 +69,9 @@ export function withHostId<R>(core: KernelCore, hostId: string | undefined, what
   } finally {
     core.objects.clearReservation();
   }
-  const target = core.objects.settleHostId(hostId, wireOf(response), what());
+  const target = core.objects.settleHostId(hostId, wireOf(response), what);
   if (target !== undefined) {
-    core.noticeAlias(hostId, target);
+    core.noticeAlias(`${HOST_ID_PREFIX}${-hostId - 1}`, target);
   }
   return response;
 }

@@ -68,16 +68,22 @@ test('alias notices are only recorded when asked for', (t) => {
   t.deepEqual(k.call({ api: 'invoke', objref: ref('h2'), method: 'total' }), { result: 0 });
 });
 
-test('objid outside the host namespace or already used is a Fault', (t) => {
+test('objid outside the host namespace or in use is a Fault', (t) => {
   const k = hostKernel();
-  for (const objid of ['10000', 'x1', 'h', 'h1x', 'H1', '', 5, null]) {
-    throwsFault(t, () => k.call({ api: 'create', fqn: CALCULATOR, objid }), /^Invalid objid .*: host object ids must match/);
+  for (const objid of ['10000', 'x1', 'h', 'h1x', 'H1', 'h01', 'a@h1', '', 5, null]) {
+    throwsFault(t, () => k.call({ api: 'create', fqn: CALCULATOR, objid }),
+      /^Invalid objid .*: host object ids are 'h' followed by digits \(no leading zeros\)$/);
   }
   k.call({ api: 'create', fqn: CALCULATOR, objid: 'h1' });
   throwsFault(t, () => k.call({ api: 'create', fqn: CALCULATOR, objid: 'h1' }), "Invalid objid 'h1': this id is already in use");
-  k.call({ api: 'del', objref: ref('h1') });
-  throwsFault(t, () => k.call({ api: 'create', fqn: CALCULATOR, objid: 'h1' }), "Invalid objid 'h1': this id is already in use");
-  t.deepEqual(k.call({ api: 'stats' }), { objectCount: 0 }, 'refused requests create nothing');
+  k.call({ api: 'invoke', objref: ref('h1'), method: 'itself', objid: 'h2' });
+  throwsFault(t, () => k.call({ api: 'create', fqn: CALCULATOR, objid: 'h2' }), "Invalid objid 'h2': this id is already in use");
+  t.deepEqual(k.call({ api: 'stats' }), { objectCount: 1 }, 'refused requests create nothing');
+  // Deleting an object frees its ids (and its aliases').
+  k.call({ api: 'del', objref: ref('h2') });
+  throwsFault(t, () => k.call({ api: 'get', objref: ref('h1'), property: 'value' }), 'Object h1 not found');
+  t.deepEqual(k.call({ api: 'create', fqn: CALCULATOR, objid: 'h1' }), ref(`${CALCULATOR}@h1`));
+  t.deepEqual(k.call({ api: 'create', fqn: CALCULATOR, objid: 'h2' }), ref(`${CALCULATOR}@h2`));
 });
 
 test('a failed create records its host id as failed; later uses name the root cause', (t) => {

@@ -8,6 +8,7 @@ export {
   HEADER_BYTES,
   MIN_CAPACITY,
   MAX_CAPACITY,
+  MAX_MESSAGE_BYTES,
   createRingBuffer,
   frameLimits,
   type FrameLimits,

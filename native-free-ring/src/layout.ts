@@ -15,7 +15,7 @@
  * Frames in the data region (all lengths in bytes, every frame starts 8-aligned):
  * ```
  *  WHOLE / MIDDLE / LAST : [u32 payloadLength][u32 FRAME_TAG|kind][payload, padded to 8]
- *  FIRST                 : [u32 payloadLength][u32 FRAME_TAG|kind][u32 totalLo][u32 totalHi][payload, padded]
+ *  FIRST                 : [u32 payloadLength][u32 FRAME_TAG|kind][u32 total][u32 ~total][payload, padded]
  *  PAD                   : [u32 tail − 8][u32 FRAME_TAG|PAD] … skip to the end of the data region
  *  ABORT                 : [u32 0][u32 FRAME_TAG|ABORT]  (drop the partly delivered message)
  * ```
@@ -60,6 +60,8 @@ export const HEADER_BYTES = 512;
 export const MIN_CAPACITY = 256;
 /** Largest allowed data region (bytes): keeps `(w − r) | 0` exact. */
 export const MAX_CAPACITY = 2 ** 30;
+/** Largest message (bytes): its length must fit the FIRST frame's u32 total. */
+export const MAX_MESSAGE_BYTES = 2 ** 32 - 1;
 
 // ── Int32 slots: line 0, identity and shared state (written rarely) ──────────────────────────
 /** Int32 slot: {@link RING_MAGIC}. */
@@ -126,7 +128,10 @@ export const ROLE_READER = 2;
 // ── frames ────────────────────────────────────────────────────────────────────────────────────
 /** Header bytes of WHOLE, MIDDLE, LAST, PAD and ABORT frames. */
 export const FRAME_HEADER_BYTES = 8;
-/** Header bytes of a FIRST frame (adds the 8-byte total message length). */
+/**
+ * Header bytes of a FIRST frame: adds the message's total length and its bitwise complement, so
+ * one damaged word cannot make the reader allocate a bogus size.
+ */
 export const FIRST_HEADER_BYTES = 16;
 /** High 16 bits of every frame's second word: a cheap check against reading garbage. */
 export const FRAME_TAG = 0x52470000;

@@ -45,9 +45,11 @@ import {
 } from './stats.js';
 import { SpinPolicy, deadlineOf, now, waitAsync } from './wait-policy.js';
 
-/** Largest message a FIRST frame may announce (V8's typed-array length limit on 64-bit). */
-const MAX_MESSAGE_BYTES = 2 ** 32;
 const EMPTY = new Uint8Array(0);
+/** How long the keep-alive timer of `readAsync` outlives the wait's own timeout. */
+const KEEP_ALIVE_MARGIN_MS = 1000;
+/** Longest delay `setTimeout` takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Reads the messages a {@link RingWriter} wrote, in order, each exactly once.
@@ -174,7 +176,15 @@ export class RingReader {
           const result = waitAsync(i32, READER_WAITING_SLOT, 1, remaining);
           if (result.async) {
             this.#counters[STAT_SLEEPS]! += 1;
-            await result.value;
+            // A pending Atomics.waitAsync does not keep Node's event loop alive, and its result
+            // arrives through a task the loop runs: without this timer (outliving the wait's own
+            // timeout) a process with nothing else to do would exit with the read still pending.
+            const keepAlive = setTimeout(noop, Math.min(remaining + KEEP_ALIVE_MARGIN_MS, MAX_TIMER_MS));
+            try {
+              await result.value;
+            } finally {
+              clearTimeout(keepAlive);
+            }
           }
         }
         Atomics.store(i32, READER_WAITING_SLOT, 0);
@@ -225,7 +235,8 @@ export class RingReader {
       const kind = data32[word + 1]! - FRAME_TAG;
       if (kind === KIND_WHOLE) {
         const frame = FRAME_HEADER_BYTES + align8(length);
-        if (length < 0 || frame > used || frame > this.#capacity - off || this.#target !== null) {
+        // Range-check `length` first: align8's 32-bit arithmetic wraps for garbage lengths.
+        if (length < 0 || length > used || frame > used || frame > this.#capacity - off || this.#target !== null) {
           throw this.#corrupt(`bad WHOLE frame of length ${length} at offset ${off}`);
         }
         this.#r = (r + frame) | 0;
@@ -268,13 +279,13 @@ export class RingReader {
     const frame = header + align8(length);
     const last = kind === KIND_LAST;
     // Every fragment but the last carries exactly fragmentPayload bytes (see layout.ts).
-    if (length < 0 || frame > used || frame > tail || (last ? length > this.#fragmentPayload : length !== this.#fragmentPayload)) {
+    if (length < 0 || length > used || frame > used || frame > tail || (last ? length > this.#fragmentPayload : length !== this.#fragmentPayload)) {
       throw this.#corrupt(`bad fragment frame (kind ${kind}, length ${length}) at offset ${off}`);
     }
     if (first) {
       const word = off >>> 2;
-      const total = (this.#data32[word + 2]! >>> 0) + (this.#data32[word + 3]! >>> 0) * 2 ** 32;
-      if (this.#target !== null || total <= length || total > MAX_MESSAGE_BYTES) {
+      const total = this.#data32[word + 2]! >>> 0;
+      if (this.#target !== null || total <= length || ~total !== this.#data32[word + 3]) {
         throw this.#corrupt(`bad FIRST frame (total ${total}, length ${length}) at offset ${off}`);
       }
       this.#target = copy ? new Uint8Array(total) : this.#scratchOf(total);
@@ -370,7 +381,7 @@ export class RingReader {
       }
       counters[STAT_SPIN_ITERATIONS]! += i;
       if (i < budget) {
-        this.#spin.answered(i);
+        this.#spin.answered();
         counters[STAT_SPIN_HITS]! += 1;
         return;
       }
@@ -400,6 +411,8 @@ export class RingReader {
     return new RingError(RingErrorCode.CORRUPT, `ring memory is corrupt: ${detail}`);
   }
 }
+
+function noop(): void {}
 
 function busyError(): RingError {
   return new RingError(RingErrorCode.BUSY, 'a readAsync() on this reader is still pending; await it first');

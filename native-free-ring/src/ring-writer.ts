@@ -15,6 +15,7 @@ import {
   KIND_MIDDLE,
   KIND_PAD,
   KIND_WHOLE,
+  MAX_MESSAGE_BYTES,
   READER_WAITING_SLOT,
   READ_POS_SLOT,
   ROLE_WRITER,
@@ -60,7 +61,8 @@ export class RingWriter {
   readonly #counters: Float64Array;
   readonly #capacity: number;
   readonly #mask: number;
-  readonly #maxWholeFrame: number;
+  /** Longest payload sent as one WHOLE frame. */
+  readonly #maxWholePayload: number;
   readonly #fragmentPayload: number;
   readonly #timeoutMs: number;
   readonly #spin: SpinPolicy;
@@ -86,7 +88,7 @@ export class RingWriter {
     this.#capacity = capacity;
     this.#mask = capacity - 1;
     const limits = frameLimits(capacity);
-    this.#maxWholeFrame = limits.maxWholeFrame;
+    this.#maxWholePayload = limits.maxWholeFrame - FRAME_HEADER_BYTES;
     this.#fragmentPayload = limits.fragmentPayload;
     this.#timeoutMs = resolved.timeoutMs;
     this.#spin = new SpinPolicy(resolved.spin, resolved.adaptive);
@@ -113,11 +115,14 @@ export class RingWriter {
    */
   public write(message: Uint8Array, timeoutMs?: number): void {
     if (!(message instanceof Uint8Array)) throw notBytes(message);
+    if (message.length > MAX_MESSAGE_BYTES) throw tooLong(message.length);
     const timeout = resolveTimeout(timeoutMs, this.#timeoutMs);
-    const frame = FRAME_HEADER_BYTES + align8(message.length);
     // Hot path: one WHOLE frame with room now. No clock read, no notify unless the reader sleeps.
-    if (frame <= this.#maxWholeFrame && !this.#abortPending && this.#tryWhole(message, frame)) return;
-    this.#writeBlocking(message, frame, deadlineOf(timeout));
+    // (Compare lengths before align8: its 32-bit arithmetic would wrap for lengths ≥ 2^31.)
+    if (message.length <= this.#maxWholePayload && !this.#abortPending) {
+      if (this.#tryWhole(message, FRAME_HEADER_BYTES + align8(message.length))) return;
+    }
+    this.#writeBlocking(message, deadlineOf(timeout));
   }
 
   /**
@@ -128,16 +133,15 @@ export class RingWriter {
    */
   public tryWrite(message: Uint8Array): boolean {
     if (!(message instanceof Uint8Array)) throw notBytes(message);
-    const frame = FRAME_HEADER_BYTES + align8(message.length);
-    if (frame > this.#maxWholeFrame) {
+    if (message.length > this.#maxWholePayload) {
       throw new RingError(
         RingErrorCode.MESSAGE_TOO_LARGE,
-        `tryWrite() takes messages up to ${this.#maxWholeFrame - FRAME_HEADER_BYTES} bytes in this ring, ` +
+        `tryWrite() takes messages up to ${this.#maxWholePayload} bytes in this ring, ` +
           `got ${message.length}; use write(), which fragments`,
       );
     }
     if (this.#abortPending && !this.#tryAbort()) return false;
-    return this.#tryWhole(message, frame);
+    return this.#tryWhole(message, FRAME_HEADER_BYTES + align8(message.length));
   }
 
   /**
@@ -225,12 +229,13 @@ export class RingWriter {
   }
 
   /** Slow path of `write`: waits for room, fragments big messages, honours the deadline. */
-  #writeBlocking(message: Uint8Array, frame: number, deadline: number): void {
+  #writeBlocking(message: Uint8Array, deadline: number): void {
     if (this.#abortPending) {
       this.#awaitRoom(FRAME_HEADER_BYTES, deadline);
       this.#tryAbort();
     }
-    if (frame <= this.#maxWholeFrame) {
+    if (message.length <= this.#maxWholePayload) {
+      const frame = FRAME_HEADER_BYTES + align8(message.length);
       while (!this.#tryWhole(message, frame)) this.#awaitRoom(frame, deadline);
       return;
     }
@@ -255,8 +260,8 @@ export class RingWriter {
       this.#data32[word] = size;
       this.#data32[word + 1] = FRAME_TAG | kind;
       if (first) {
-        this.#data32[word + 2] = length >>> 0;
-        this.#data32[word + 3] = Math.floor(length / 2 ** 32);
+        this.#data32[word + 2] = length | 0;
+        this.#data32[word + 3] = ~length;
       }
       const payloadAt = off + (first ? FIRST_HEADER_BYTES : FRAME_HEADER_BYTES);
       this.#data8.set(message.subarray(sent, sent + size), payloadAt);
@@ -311,7 +316,7 @@ export class RingWriter {
           }
           counters[STAT_SPIN_ITERATIONS]! += i;
           if (i < budget) {
-            this.#spin.answered(i);
+            this.#spin.answered();
             counters[STAT_SPIN_HITS]! += 1;
             continue;
           }
@@ -355,6 +360,11 @@ export class RingWriter {
     }
     return peerGoneError(this.#i32);
   }
+}
+
+/** The error for a message whose length does not fit the FIRST frame's u32 total. */
+function tooLong(length: number): RingError {
+  return new RingError(RingErrorCode.INVALID_ARGUMENT, `messages are limited to ${MAX_MESSAGE_BYTES} bytes, got ${length}`);
 }
 
 /** The error for a non-Uint8Array message. */

@@ -1,38 +1,43 @@
 /**
  * How long a blocked side spins before it sleeps.
  *
- * Why adapt: a spin that ends with the peer's answer saves a futex wake-up (≈ 8 µs one way here),
- * but a spin that runs out only adds its own length to the wait, and on an oversubscribed machine
- * it also steals the CPU the peer needs to answer (a fixed 10,000-iteration spin turned a 31 µs
- * futex round trip into ~200 µs with two busy processes on two cores). So each side keeps a
- * running score of its recent spins and spins only while that score says spinning pays:
- * - a spin that is answered within {@link PAYING_SPIN} iterations counts as a win;
- * - a spin that runs out, or is answered only after longer than that, counts as a loss;
- * - the budget is a few times the iterations recent wins needed (bounded by the `spin` option),
- *   so a peer that answers in 200 iterations is not waited for 20,000;
- * - once the score drops below one half the side sleeps at once, and re-tries a spin every
- *   {@link PROBE_INTERVAL} waits so it notices when spinning starts to pay again.
+ * Measured on a 2-vCPU VM (see benchmarks/ring): on an idle machine a futex wake-up is slow (the
+ * peer's vCPU halts, tens of µs to wake) while spinning answers in well under a microsecond, so a
+ * spin should be long enough to cover a whole wake-up; a short budget that runs out just before
+ * the answer makes both sides sleep every time. Under contention (more runnable threads than
+ * cores) it is the other way round: a spinning thread takes the CPU its peer needs to answer,
+ * a fixed 10,000-iteration spin turned a ~7 µs futex round trip into ~200 µs with two busy
+ * processes on two cores, and plain sleeping is the fastest policy.
+ *
+ * So each side runs one of two modes and switches on what its own spins achieve:
+ * - SPIN: spin up to the full budget. Two spins that run out within {@link MISS_MEMORY} waits of
+ *   each other mean spinning does not pay right now: switch to SLEEP.
+ * - SLEEP: sleep at once. After {@link TRIAL_MIN} waits, try SPIN again; if that trial fails
+ *   within {@link TRIAL_LENGTH} waits, the next trial comes twice as late (up to
+ *   {@link TRIAL_MAX}), so a machine that stays busy pays for trials less and less often.
  */
 
-/** Iterations (≈ 9 ns each) a spin may take and still beat going to sleep. */
-export const PAYING_SPIN = 2_000;
-/** While spinning does not pay, try a spin again after this many sleeps. */
-export const PROBE_INTERVAL = 16;
-/** Never budget fewer iterations than this for a spin (below it a spin cannot see an answer). */
-export const MIN_SPIN = 256;
-/** Weight of the newest outcome in the running averages (1/8). */
-const EWMA_SHIFT = 0.125;
+/** A run-out spin is remembered for this many waits; a second one inside that switches to SLEEP. */
+export const MISS_MEMORY = 16;
+/** Waits in SLEEP mode before the first trial of SPIN. */
+export const TRIAL_MIN = 64;
+/** Most waits in SLEEP mode between two trials. */
+export const TRIAL_MAX = 8192;
+/** Waits a trial must survive without switching back to count as a success. */
+export const TRIAL_LENGTH = 32;
 
 /** Spin budget of one side; not shared between threads. */
 export class SpinPolicy {
   readonly #max: number;
   readonly #adaptive: boolean;
-  /** Running average of wins (1) and losses (0). */
-  #score = 1;
-  /** Running average of how many iterations winning spins took. */
-  #winIterations: number;
-  /** Sleeps since the last spin while not spinning. */
-  #sinceProbe = 0;
+  #spinning = true;
+  /** MISS_MEMORY per run-out spin, minus one per answered spin. */
+  #missCredit = 0;
+  /** SLEEP mode: waits left before the next trial. */
+  #untilTrial = 0;
+  #trialInterval = TRIAL_MIN;
+  /** SPIN mode on trial: answered spins left before the trial counts as a success (0: not on trial). */
+  #trialLeft = 0;
 
   /**
    * @param max upper bound on iterations (the `spin` option); 0 never spins
@@ -41,34 +46,39 @@ export class SpinPolicy {
   public constructor(max: number, adaptive: boolean) {
     this.#max = max;
     this.#adaptive = adaptive;
-    this.#winIterations = Math.min(max, PAYING_SPIN) / 4;
   }
 
-  /** Iterations to spin before the next sleep. */
+  /** Whether the side currently spins before sleeping (false: it sleeps at once). */
+  public get spinning(): boolean {
+    return this.#max > 0 && (!this.#adaptive || this.#spinning);
+  }
+
+  /** Iterations to spin before the next sleep; call once per wait. */
   public budget(): number {
-    const max = this.#max;
-    if (!this.#adaptive || max === 0) return max;
-    if (this.#score >= 0.5) return Math.min(max, Math.max(MIN_SPIN, 4 * this.#winIterations));
-    if (++this.#sinceProbe >= PROBE_INTERVAL) {
-      this.#sinceProbe = 0;
-      return Math.min(max, PAYING_SPIN);
-    }
-    return 0;
+    if (!this.#adaptive || this.#spinning) return this.#max;
+    if (--this.#untilTrial > 0) return 0;
+    this.#spinning = true;
+    this.#trialLeft = TRIAL_LENGTH;
+    this.#missCredit = 0;
+    return this.#max;
   }
 
-  /** The spin saw the peer's answer after `iterations`. */
-  public answered(iterations: number): void {
-    if (iterations <= PAYING_SPIN) {
-      this.#score += (1 - this.#score) * EWMA_SHIFT;
-      this.#winIterations += (iterations - this.#winIterations) * EWMA_SHIFT;
-    } else {
-      this.#score -= this.#score * EWMA_SHIFT;
-    }
+  /** The spin saw the peer's answer. */
+  public answered(): void {
+    if (this.#missCredit > 0) this.#missCredit--;
+    if (this.#trialLeft > 0 && --this.#trialLeft === 0) this.#trialInterval = TRIAL_MIN;
   }
 
-  /** A spin of `budget` > 0 iterations ran out; the side is going to sleep. */
+  /** A spin of the full budget ran out; the side is going to sleep. */
   public ranOut(): void {
-    this.#score -= this.#score * EWMA_SHIFT;
+    if (!this.#adaptive) return;
+    this.#missCredit += MISS_MEMORY;
+    if (this.#missCredit <= MISS_MEMORY) return;
+    this.#spinning = false;
+    if (this.#trialLeft > 0) this.#trialInterval = Math.min(TRIAL_MAX, this.#trialInterval * 2);
+    this.#trialLeft = 0;
+    this.#missCredit = 0;
+    this.#untilTrial = this.#trialInterval;
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { RingReader, RingWriter } from 'atomics-ring-buffer';
+import { RingReader, RingWriter, markDead } from 'atomics-ring-buffer';
 import type { Callback, KernelApi, KernelRequest, RequestOf, ResponseOf, WireErrorName } from '../protocol/api.js';
 import { EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, HOST_ID_PREFIX, RUNTIME_ERROR_NAME } from '../protocol/api.js';
 import { createCodec } from '../protocol/codec.js';
@@ -17,7 +17,7 @@ import type { Codec } from '../protocol/codec.js';
 import { FLAG_NO_REPLY, FrameKind, isFrame } from '../protocol/frames.js';
 import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import { ErrorCode, JsiiFault, JsiiRingError, JsiiRuntimeError } from '../errors.js';
-import { CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, createChannelBuffers, readDeathNote, stateSlots } from '../transports/channel.js';
+import { CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, createChannelBuffers, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import type { AliasHandler, CallbackHandler, ConnectionCapabilities, KernelConnection } from './connection.js';
 import { resolveClientOptions } from './options.js';
@@ -106,6 +106,16 @@ export class KernelClient implements KernelConnection {
     this.#exited = new Promise((resolve) => this.#worker.once('exit', resolve));
     this.#worker.on('error', (error) => {
       this.#workerError = error;
+    });
+    // A worker ended from outside (terminate(), a resource limit) runs none of its own exit
+    // handlers, so the host marks the channel dead when it hears of the exit. (While the
+    // host is blocked it hears nothing; the worker's own handlers cover that case.)
+    this.#worker.once('exit', (code) => {
+      if (readDeathNote(this.#buffers.state) === undefined && !this.#closed) {
+        const reason = this.#workerError instanceof Error ? this.#workerError.message : `the kernel worker exited with code ${code}`;
+        writeDeathNote(this.#buffers.state, reason);
+        markDead([this.#buffers.request, this.#buffers.callback, this.#buffers.response], reason);
+      }
     });
     // An idle client must not keep the process alive.
     this.#worker.unref();

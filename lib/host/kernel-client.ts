@@ -17,7 +17,7 @@ import type { Codec } from '../protocol/codec.js';
 import { FLAG_NO_REPLY, FrameKind, isFrame } from '../protocol/frames.js';
 import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import { ErrorCode, JsiiFault, JsiiRingError, JsiiRuntimeError } from '../errors.js';
-import { CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, createChannelBuffers, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
+import { CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, channelStats, createChannelBuffers, readDeathNote, stateSlots, writeDeathNote, BUSY_MS_STAT, SERVED_STAT } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import type { AliasHandler, CallbackHandler, ConnectionCapabilities, KernelConnection } from './connection.js';
 import { resolveClientOptions } from './options.js';
@@ -253,6 +253,15 @@ export class KernelClient implements KernelConnection {
     return this.#worker;
   }
 
+  /**
+   * Milliseconds the kernel has spent serving requests, and how many it served (may lag
+   * by one request; ring transport only, 0 over stdio).
+   */
+  public get kernelBusy(): { readonly ms: number; readonly requests: number } {
+    const stats = channelStats(this.#buffers.state);
+    return { ms: stats[BUSY_MS_STAT] as number, requests: stats[SERVED_STAT] as number };
+  }
+
   /** Pipelined requests not yet known to be served, on the current lane. */
   public get pending(): number {
     return this.#lane().inFlight.length;
@@ -410,10 +419,14 @@ export class KernelClient implements KernelConnection {
 
   #readFrame(timeoutMs: number): Frame {
     let bytes: Uint8Array | null;
+    // Only blocking reads are timed: the host is idle for exactly this long.
+    const started = performance.now();
     try {
       bytes = this.#responses.read(timeoutMs);
     } catch (error) {
       throw this.#peerGone(error);
+    } finally {
+      this.stats.hostWaitMs += performance.now() - started;
     }
     if (bytes === null) {
       throw this.#peerGone(undefined);

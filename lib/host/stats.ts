@@ -10,6 +10,8 @@ export class ClientStats {
   public capWaits = 0;
   public flushes = 0;
   public pipelinedFailures = 0;
+  /** Milliseconds the host spent blocked waiting for a frame from the kernel. */
+  public hostWaitMs = 0;
 
   public countSync(api: string): void {
     this.sync[api] = (this.sync[api] ?? 0) + 1;
@@ -33,6 +35,7 @@ export class ClientStats {
       capWaits: this.capWaits,
       flushes: this.flushes,
       pipelinedFailures: this.pipelinedFailures,
+      hostWaitMs: this.hostWaitMs,
     };
   }
 }

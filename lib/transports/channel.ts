@@ -24,6 +24,11 @@
  *  - NOTE_LENGTH_SLOT: byte length of the death note (why the kernel died), written before
  *    STATE_SLOT becomes DEAD.
  *
+ * After the Int32 slots, Float64 statistics written by the kernel only (plain stores: a
+ * reader may see a value one request old, never a torn one, as the slots are 8-aligned):
+ *  - BUSY_MS_STAT: milliseconds the kernel spent serving requests (not waiting for them).
+ *  - SERVED_STAT: requests served.
+ *
  * Invariants: seqs are allocated by the host, strictly increasing across both rings; the
  * kernel serves each ring in order, so "completed >= s" means every request of that ring
  * up to s has been served.
@@ -36,8 +41,12 @@ export const HOST_WAIT_SLOT = 2;
 export const STATE_SLOT = 3;
 export const NOTE_LENGTH_SLOT = 4;
 const STATE_SLOTS = 8;
-/** Bytes after the slots that hold the death note (UTF-8). */
+export const BUSY_MS_STAT = 0;
+export const SERVED_STAT = 1;
+const STATS = 4;
+/** Bytes after the slots and statistics that hold the death note (UTF-8). */
 const NOTE_BYTES = 8192;
+const NOTE_OFFSET = STATE_SLOTS * 4 + STATS * 8;
 
 export const KernelState = { STARTING: 0, READY: 1, EXITED: 2, DEAD: 3 } as const;
 
@@ -62,14 +71,14 @@ export function createChannelBuffers(sizes: ChannelSizes): ChannelBuffers {
     request: createRingBuffer(sizes.requestCapacity),
     callback: createRingBuffer(sizes.callbackCapacity),
     response: createRingBuffer(sizes.responseCapacity),
-    state: new SharedArrayBuffer(STATE_SLOTS * 4 + NOTE_BYTES),
+    state: new SharedArrayBuffer(NOTE_OFFSET + NOTE_BYTES),
   };
 }
 
 /** Writes why the kernel is dying, then flags it DEAD (the note is published first). */
 export function writeDeathNote(state: SharedArrayBuffer, note: string): void {
   const slots = new Int32Array(state, 0, STATE_SLOTS);
-  const bytes = new Uint8Array(state, STATE_SLOTS * 4, NOTE_BYTES);
+  const bytes = new Uint8Array(state, NOTE_OFFSET, NOTE_BYTES);
   const encoded = new TextEncoder().encode(note).subarray(0, NOTE_BYTES);
   bytes.set(encoded);
   Atomics.store(slots, NOTE_LENGTH_SLOT, encoded.byteLength);
@@ -83,10 +92,15 @@ export function readDeathNote(state: SharedArrayBuffer): string | undefined {
     return undefined;
   }
   const length = Atomics.load(slots, NOTE_LENGTH_SLOT);
-  return new TextDecoder().decode(new Uint8Array(state, STATE_SLOTS * 4, length).slice());
+  return new TextDecoder().decode(new Uint8Array(state, NOTE_OFFSET, length).slice());
 }
 
 /** The counters of a channel. */
 export function stateSlots(state: SharedArrayBuffer): Int32Array {
   return new Int32Array(state, 0, STATE_SLOTS);
+}
+
+/** The kernel's statistics of a channel (see BUSY_MS_STAT, SERVED_STAT). */
+export function channelStats(state: SharedArrayBuffer): Float64Array {
+  return new Float64Array(state, STATE_SLOTS * 4, STATS);
 }

@@ -16,7 +16,7 @@ import type { Codec, CodecName } from '../protocol/codec.js';
 import { FLAG_NO_REPLY, FrameKind, isFrame } from '../protocol/frames.js';
 import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, STATE_SLOT, stateSlots } from '../transports/channel.js';
+import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, SERVED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 
 /** Extensions this server can carry for the kernel. */
@@ -40,6 +40,7 @@ export class RingServer {
   readonly #callbacks: RingReader;
   readonly #responses: RingWriter;
   readonly #state: Int32Array;
+  readonly #stats: Float64Array;
   /** The handshake is always JSON; the host's choice applies from then on. */
   #codec: Codec = createCodec('json');
   #aliasNotices = false;
@@ -50,6 +51,7 @@ export class RingServer {
     this.#callbacks = new RingReader(buffers.callback);
     this.#responses = new RingWriter(buffers.response);
     this.#state = stateSlots(buffers.state);
+    this.#stats = channelStats(buffers.state);
     kernel.callbackHandler = (callback) => this.#runCallback(callback);
   }
 
@@ -72,10 +74,14 @@ export class RingServer {
       if (frame[0] === FrameKind.BYE) {
         break;
       }
+      const started = performance.now();
       const pending = this.#serve(frame, COMPLETED_SLOT);
       if (pending !== undefined) {
         await pending;
       }
+      // Time in nested callbacks counts too: the kernel is busy with this request meanwhile.
+      this.#stats[BUSY_MS_STAT] = (this.#stats[BUSY_MS_STAT] as number) + (performance.now() - started);
+      this.#stats[SERVED_STAT] = (this.#stats[SERVED_STAT] as number) + 1;
     }
     Atomics.store(this.#state, STATE_SLOT, KernelState.EXITED);
     this.#responses.close();

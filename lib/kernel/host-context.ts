@@ -6,11 +6,12 @@
  * the request, in the global `Symbol.for('jsii.context.hostStackTrace')`, and publishes its
  * own directory in `Symbol.for('jsii.context.hostDirName')`. Libraries read both: aws-cdk-lib
  * appends the host frames to the construct stack traces it records (metadata, errors) and
- * hides frames from the runtime's directory. We do the same, with our kernel's directory.
+ * hides frames from the runtime's directory. We do the same, with jsii-ring's `lib`.
  *
  * Unlike the reference, which clears the value after every request (so a request nested in
  * a callback wipes the outer request's trace), we restore the previous value.
  */
+import * as path from 'node:path';
 import { JsiiFault } from '../errors.js';
 
 /** Field of a request carrying the host's stack trace. */
@@ -22,9 +23,15 @@ const HOST_DIR_NAME = Symbol.for('jsii.context.hostDirName');
 type ContextGlobal = { [HOST_STACK_TRACE]?: unknown; [HOST_DIR_NAME]?: unknown };
 const GLOBAL = globalThis as ContextGlobal;
 
-/** Publishes the kernel's own directory, so libraries treat its frames as runtime frames. */
+/**
+ * The directory libraries should treat as the runtime's: jsii-ring's whole `lib` (kernel,
+ * worker, transports, bindings), as the reference publishes its whole bundle directory.
+ */
+export const RUNTIME_DIRECTORY = path.dirname(__dirname);
+
+/** Publishes the runtime directory, so libraries treat frames from it as runtime frames. */
 export function publishKernelDirectory(): void {
-  GLOBAL[HOST_DIR_NAME] = __dirname;
+  GLOBAL[HOST_DIR_NAME] = RUNTIME_DIRECTORY;
 }
 
 /**

@@ -10,20 +10,33 @@
  * processes on two cores, and plain sleeping is the fastest policy.
  *
  * So each side runs one of two modes and switches on what its own spins achieve:
- * - SPIN: spin up to the full budget. Two spins that run out within {@link MISS_MEMORY} waits of
- *   each other mean spinning does not pay right now: switch to SLEEP.
- * - SLEEP: sleep at once. After {@link TRIAL_MIN} waits, try SPIN again; if that trial fails
- *   within {@link TRIAL_LENGTH} waits, the next trial comes twice as late (up to
- *   {@link TRIAL_MAX}), so a machine that stays busy pays for trials less and less often.
+ * - SPIN: spin up to the full budget. When spins run out often (see {@link MISS_LIMIT}),
+ *   spinning does not pay right now: switch to SLEEP.
+ * - SLEEP: sleep at once, and try SPIN again at the next multiple of the trial period on the
+ *   wall clock (from {@link TRIAL_MIN_MS}, doubling after each failed trial up to
+ *   {@link TRIAL_MAX_MS}; back to the minimum after a trial that lasts {@link TRIAL_LENGTH} waits).
+ *
+ * Why trials are aligned to the wall clock: spinning pays only when *both* ends of an exchange
+ * spin (a spinner waiting on a sleeping peer still pays the peer's wake-up, and under load that
+ * wake-up can outlast the whole spin). The two ends are independent objects, often on rings of
+ * their own, with no channel to agree on anything; but both read the same clock, so sides that
+ * fell back to SLEEP at different moments still try spinning again within one exchange of each
+ * other. Powers-of-two periods keep two sides with different backoffs aligned as well.
  */
 
-/** A run-out spin is remembered for this many waits; a second one inside that switches to SLEEP. */
-export const MISS_MEMORY = 16;
-/** Waits in SLEEP mode before the first trial of SPIN. */
-export const TRIAL_MIN = 64;
-/** Most waits in SLEEP mode between two trials. */
-export const TRIAL_MAX = 8192;
-/** Waits a trial must survive without switching back to count as a success. */
+/** Weight of a run-out spin in the miss score; every answered spin takes 1 off. */
+export const MISS_WEIGHT = 8;
+/**
+ * Miss score above which the side switches to SLEEP: four run-out spins in a row, or about one
+ * wait in five running out over the last few dozen. A lone miss (a GC pause, the peer preempted
+ * once by an unrelated process) does not switch.
+ */
+export const MISS_LIMIT = 3 * MISS_WEIGHT;
+/** Shortest period between trials of SPIN while in SLEEP mode, ms (a power of two). */
+export const TRIAL_MIN_MS = 8;
+/** Longest period between trials, ms (a power of two). */
+export const TRIAL_MAX_MS = 1024;
+/** Answered spins a trial must reach without switching back to count as a success. */
 export const TRIAL_LENGTH = 32;
 
 /** Spin budget of one side; not shared between threads. */
@@ -31,11 +44,11 @@ export class SpinPolicy {
   readonly #max: number;
   readonly #adaptive: boolean;
   #spinning = true;
-  /** MISS_MEMORY per run-out spin, minus one per answered spin. */
+  /** MISS_WEIGHT per run-out spin, minus one per answered spin. */
   #missCredit = 0;
-  /** SLEEP mode: waits left before the next trial. */
-  #untilTrial = 0;
-  #trialInterval = TRIAL_MIN;
+  /** SLEEP mode: wall-clock time (ms) of the next trial. */
+  #nextTrialAt = 0;
+  #trialPeriod = TRIAL_MIN_MS;
   /** SPIN mode on trial: answered spins left before the trial counts as a success (0: not on trial). */
   #trialLeft = 0;
 
@@ -56,7 +69,8 @@ export class SpinPolicy {
   /** Iterations to spin before the next sleep; call once per wait. */
   public budget(): number {
     if (!this.#adaptive || this.#spinning) return this.#max;
-    if (--this.#untilTrial > 0) return 0;
+    // Date.now, not performance.now: every thread must see the same period boundaries.
+    if (Date.now() < this.#nextTrialAt) return 0;
     this.#spinning = true;
     this.#trialLeft = TRIAL_LENGTH;
     this.#missCredit = 0;
@@ -66,19 +80,20 @@ export class SpinPolicy {
   /** The spin saw the peer's answer. */
   public answered(): void {
     if (this.#missCredit > 0) this.#missCredit--;
-    if (this.#trialLeft > 0 && --this.#trialLeft === 0) this.#trialInterval = TRIAL_MIN;
+    if (this.#trialLeft > 0 && --this.#trialLeft === 0) this.#trialPeriod = TRIAL_MIN_MS;
   }
 
   /** A spin of the full budget ran out; the side is going to sleep. */
   public ranOut(): void {
     if (!this.#adaptive) return;
-    this.#missCredit += MISS_MEMORY;
-    if (this.#missCredit <= MISS_MEMORY) return;
+    this.#missCredit += MISS_WEIGHT;
+    if (this.#missCredit <= MISS_LIMIT) return;
     this.#spinning = false;
-    if (this.#trialLeft > 0) this.#trialInterval = Math.min(TRIAL_MAX, this.#trialInterval * 2);
+    if (this.#trialLeft > 0) this.#trialPeriod = Math.min(TRIAL_MAX_MS, this.#trialPeriod * 2);
     this.#trialLeft = 0;
     this.#missCredit = 0;
-    this.#untilTrial = this.#trialInterval;
+    const period = this.#trialPeriod;
+    this.#nextTrialAt = (Math.floor(Date.now() / period) + 1) * period;
   }
 }
 

@@ -4,7 +4,7 @@
  */
 export { flush, load, loadAsync } from './load.js';
 export type { LoadOptions } from './load.js';
-export { getDefaultConnection, setDefaultConnection, setDefaultConnectionFactory } from './session.js';
+export { getDefaultConnection, isDefaultNative, setDefaultConnection, setDefaultConnectionFactory, setDefaultNative } from './session.js';
 export type { ConnectionFactory } from './session.js';
 export { sameObject } from './object-table.js';
 export { JsiiObject, isBindingClass, BINDING_FQN } from './class-binding.js';

@@ -13,7 +13,7 @@ import { syncRequest } from './calls.js';
 import { dependencyOrder, resolvePackageDir, tarballFor, tarballForAsync } from './package-loader.js';
 import type { JsiiPackage } from './package-loader.js';
 import { BindingRuntime } from './runtime.js';
-import { getDefaultConnection } from './session.js';
+import { getDefaultConnection, isDefaultNative } from './session.js';
 
 /** Options of `load` and `loadAsync`. */
 export interface LoadOptions {
@@ -81,7 +81,7 @@ function resolveOptions(packageName: unknown, options: LoadOptions | undefined):
   return {
     orderedCallbacks: o.orderedCallbacks,
     connection: o.connection,
-    native: o.native ?? false,
+    native: o.native ?? isDefaultNative(),
     resolveFrom: o.resolveFrom !== undefined ? [path.resolve(o.resolveFrom)] : [process.cwd(), __dirname],
     cacheDir: o.cacheDir,
   };

@@ -53,3 +53,22 @@ export function getDefaultConnection(): KernelConnection {
   defaultConnection = made;
   return made;
 }
+
+let defaultNative = false;
+
+/**
+ * Makes `load()` without a `native` option return the packages themselves (`require`)
+ * instead of kernel bindings: how `jsii-ring synth --mode native` runs an unchanged app
+ * natively for comparison.
+ */
+export function setDefaultNative(native: boolean): void {
+  if (typeof native !== 'boolean') {
+    throw new TypeError('native must be a boolean');
+  }
+  defaultNative = native;
+}
+
+/** Whether `load()` defaults to native packages (see `setDefaultNative`). */
+export function isDefaultNative(): boolean {
+  return defaultNative;
+}

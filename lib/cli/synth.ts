@@ -1,0 +1,271 @@
+/**
+ * `jsii-ring synth <app>`: runs a CDK app written against the bindings with every jsii
+ * call going through the worker kernel, and prints what it did.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { setDefaultConnection, setDefaultNative } from '../bindings/session.js';
+import { compareCloudAssemblies, summarizeCloudAssembly } from '../cloud-assembly.js';
+import { KernelClient } from '../host/kernel-client.js';
+import type { KernelClientOptions, RequestEvent } from '../host/options.js';
+import { CODEC_NAMES } from '../protocol/codec.js';
+import type { CodecName } from '../protocol/codec.js';
+import { UsageError, integerFlag, parseCommandLine } from './args.js';
+import { Progress } from './progress.js';
+import { installAppHooks } from './ts-hook.js';
+
+export const SYNTH_HELP = `Usage: jsii-ring synth <app.(js|ts)> [options]
+
+Runs a CDK app written against the jsii-ring bindings (const cdk = load('aws-cdk-lib'))
+with every jsii call going through the kernel in a worker thread, writes the cloud
+assembly, and prints a summary. TypeScript apps run without a build step.
+
+Options:
+  --mode MODE          pipelined (default), sync, or native (the packages themselves, no kernel)
+  --pending-cap N      most pipelined requests in flight (default 256; 0 = sync; 'unlimited')
+  --transport T        ring (default) or stdio (our kernel in a child process)
+  --codec C            msgpack (default) or json
+  --outdir DIR         where the cloud assembly goes (default: $CDK_OUTDIR, else cdk.out)
+  --trace FILE         write one JSON line per kernel call (api, type, member, pipelined, ms)
+  --compare native     also run the app natively in a child process; compare time and templates
+  --json               print the summary as JSON
+  --quiet              no progress, no summary
+  --verbose            stack traces on errors
+  -h, --help           show this help
+
+CDK conventions: CDK_OUTDIR and CDK_CONTEXT_JSON are honoured, so a cdk.json with
+  "app": "npx jsii-ring synth app.ts"
+makes 'cdk synth' work. CDK_VALIDATION=false turns off the CDK's template validation.
+
+Exit codes: 0 success, 1 the app or the kernel failed, 2 usage error.`;
+
+type Mode = 'pipelined' | 'sync' | 'native';
+
+/** What a synth run measured (the --json output). */
+export interface SynthReport {
+  readonly app: string;
+  readonly mode: Mode;
+  readonly transport: string;
+  readonly codec: string;
+  readonly pendingCap: number | 'unlimited';
+  readonly outdir: string;
+  readonly stacks: number;
+  readonly resources: number;
+  readonly timings: { readonly startMs: number; readonly buildMs: number; readonly synthMs: number; readonly totalMs: number };
+  readonly calls?: Record<string, unknown>;
+  readonly compare?: { readonly nativeTotalMs: number; readonly nativeBuildMs: number; readonly identical: boolean; readonly differences: string[] };
+}
+
+export async function synthCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, {
+    mode: { type: 'string' },
+    'pending-cap': { type: 'string' },
+    transport: { type: 'string' },
+    codec: { type: 'string' },
+    outdir: { type: 'string' },
+    trace: { type: 'string' },
+    compare: { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  }, SYNTH_HELP);
+  if (values.help === true) {
+    process.stdout.write(`${SYNTH_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'synth needs the app file' : `synth takes one app file (got ${positionals.length})`, SYNTH_HELP);
+  }
+  const mode = (values.mode ?? 'pipelined') as Mode;
+  if (!['pipelined', 'sync', 'native'].includes(mode)) {
+    throw new UsageError(`--mode must be pipelined, sync or native (got ${JSON.stringify(values.mode)})`, SYNTH_HELP);
+  }
+  const transport = (values.transport ?? 'ring') as 'ring' | 'stdio';
+  if (transport !== 'ring' && transport !== 'stdio') {
+    throw new UsageError(`--transport must be ring or stdio (got ${JSON.stringify(values.transport)})`, SYNTH_HELP);
+  }
+  const codec = (values.codec ?? 'msgpack') as CodecName;
+  if (!CODEC_NAMES.includes(codec)) {
+    throw new UsageError(`--codec must be ${CODEC_NAMES.join(' or ')} (got ${JSON.stringify(values.codec)})`, SYNTH_HELP);
+  }
+  if (values.compare !== undefined && values.compare !== 'native') {
+    throw new UsageError(`--compare takes 'native' (got ${JSON.stringify(values.compare)})`, SYNTH_HELP);
+  }
+  const cap = integerFlag(values['pending-cap'], 'pending-cap', SYNTH_HELP);
+  const appFile = path.resolve(positionals[0] as string);
+  if (!fs.existsSync(appFile)) {
+    throw new UsageError(`app file not found: ${positionals[0]}`, SYNTH_HELP);
+  }
+  const outdir = path.resolve(typeof values.outdir === 'string' ? values.outdir : process.env.CDK_OUTDIR ?? 'cdk.out');
+  // The kernel worker copies the environment when it starts: set it first.
+  process.env.CDK_OUTDIR = outdir;
+  const quiet = values.quiet === true || values.json === true;
+
+  const report = runApp({ appFile, mode, transport, codec, cap, trace: values.trace as string | undefined, quiet, outdir });
+  const finished = await report;
+  let compare: SynthReport['compare'];
+  if (values.compare === 'native') {
+    compare = compareWithNative(appFile, outdir);
+  }
+  const full: SynthReport = { ...finished, compare };
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify(full, null, 2)}\n`);
+  } else if (values.quiet !== true) {
+    process.stdout.write(formatReport(full));
+  }
+  return compare !== undefined && !compare.identical ? 1 : 0;
+}
+
+interface RunOptions {
+  readonly appFile: string;
+  readonly mode: Mode;
+  readonly transport: 'ring' | 'stdio';
+  readonly codec: CodecName;
+  readonly cap: number | undefined;
+  readonly trace: string | undefined;
+  readonly quiet: boolean;
+  readonly outdir: string;
+}
+
+async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>> {
+  const started = performance.now();
+  const progress = new Progress(options.quiet);
+  const traceFd = options.trace !== undefined ? fs.openSync(options.trace, 'w') : undefined;
+  let synthIssuedAt: number | undefined;
+  let calls = 0;
+  const onRequest = (event: RequestEvent): void => {
+    calls++;
+    if (synthIssuedAt === undefined && event.member === 'synth') {
+      synthIssuedAt = performance.now();
+    }
+    if (traceFd !== undefined) {
+      fs.writeSync(traceFd, `${JSON.stringify(event)}\n`);
+    }
+    if ((calls & 1023) === 0) {
+      progress.update(`${calls.toLocaleString('en-US')} kernel calls`);
+    }
+  };
+  const pendingCap = options.mode === 'sync' ? 0 : options.cap;
+  let client: KernelClient | undefined;
+  installAppHooks();
+  if (options.mode === 'native') {
+    setDefaultNative(true);
+    synthIssuedAt = undefined;
+    watchNativeSynth(options.appFile, () => {
+      synthIssuedAt ??= performance.now();
+    });
+  } else {
+    const clientOptions: KernelClientOptions = { transport: options.transport, codec: options.codec, pendingCap, onRequest };
+    client = KernelClient.start(clientOptions);
+    setDefaultConnection(client);
+  }
+  const appStarted = performance.now();
+  progress.update('running the app');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported: unknown = require(options.appFile);
+    const entry = (exported as { default?: unknown } | undefined)?.default ?? exported;
+    if (typeof (entry as PromiseLike<unknown> | undefined)?.then === 'function') {
+      await entry;
+    }
+    progress.update('waiting for the kernel to finish');
+    client?.flush();
+  } finally {
+    if (traceFd !== undefined) {
+      fs.closeSync(traceFd);
+    }
+    setDefaultConnection(undefined);
+    await client?.close();
+    progress.done();
+  }
+  const ended = performance.now();
+  const buildEnd = synthIssuedAt ?? ended;
+  if (!fs.existsSync(path.join(options.outdir, 'manifest.json'))) {
+    throw new Error(`the app finished but wrote no cloud assembly to ${options.outdir} (did it call app.synth()?)`);
+  }
+  const summary = summarizeCloudAssembly(options.outdir);
+  return {
+    app: path.relative(process.cwd(), options.appFile) || options.appFile,
+    mode: options.mode,
+    transport: options.mode === 'native' ? 'none' : options.transport,
+    codec: options.codec,
+    pendingCap: pendingCap === Infinity ? 'unlimited' : (pendingCap ?? (client?.capabilities.pipeline === false ? 0 : 256)),
+    outdir: options.outdir,
+    stacks: summary.stacks.length,
+    resources: summary.resources,
+    timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
+    calls: client?.stats.toJSON(),
+  };
+}
+
+/** In native mode, notes when the app calls `synth()` on the real aws-cdk-lib `Stage`. */
+function watchNativeSynth(appFile: string, onSynth: () => void): void {
+  let cdk: { Stage?: { prototype: { synth: (...args: unknown[]) => unknown } } };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    cdk = require(require.resolve('aws-cdk-lib', { paths: [path.dirname(appFile), process.cwd()] })) as typeof cdk;
+  } catch {
+    return;
+  }
+  const proto = cdk.Stage?.prototype;
+  if (proto === undefined) {
+    return;
+  }
+  const original = proto.synth;
+  proto.synth = function synth(this: unknown, ...args: unknown[]): unknown {
+    onSynth();
+    return original.apply(this, args);
+  };
+}
+
+/** Runs the same app natively in a child process and compares templates. */
+function compareWithNative(appFile: string, outdir: string): NonNullable<SynthReport['compare']> {
+  const nativeOut = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-native-'));
+  try {
+    const child = spawnSync(process.execPath, [path.join(__dirname, 'main.js'), 'synth', appFile, '--mode', 'native', '--outdir', nativeOut, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, CDK_OUTDIR: nativeOut },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (child.status !== 0) {
+      throw new Error(`the native run of the app failed:\n${child.stderr}`);
+    }
+    const native = JSON.parse(child.stdout) as SynthReport;
+    const comparison = compareCloudAssemblies(nativeOut, outdir);
+    return { nativeTotalMs: native.timings.totalMs, nativeBuildMs: native.timings.buildMs, identical: comparison.identical, differences: comparison.differences };
+  } finally {
+    fs.rmSync(nativeOut, { recursive: true, force: true });
+  }
+}
+
+function ms(value: number): string {
+  return `${Math.round(value).toLocaleString('en-US')} ms`;
+}
+
+/** The human summary. */
+export function formatReport(report: SynthReport): string {
+  const lines = [
+    `jsii-ring synth ${report.app}: ${report.mode}${report.mode === 'native' ? '' : `, ${report.transport}, ${report.codec}, pending cap ${report.pendingCap}`}`,
+    `  output    ${report.outdir}: ${report.stacks} stacks, ${report.resources.toLocaleString('en-US')} resources`,
+    `  time      start ${ms(report.timings.startMs)} · build ${ms(report.timings.buildMs)} · synth ${ms(report.timings.synthMs)} · total ${ms(report.timings.totalMs)}`,
+  ];
+  const calls = report.calls as { sync: Record<string, number>; pipelined: Record<string, number>; syncPoints: number; pipelinedTotal: number; callbacks: number; pipelinedFailures: number } | undefined;
+  if (calls !== undefined) {
+    const total = calls.syncPoints + calls.pipelinedTotal;
+    const share = total === 0 ? 0 : (100 * calls.pipelinedTotal) / total;
+    lines.push(`  calls     ${total.toLocaleString('en-US')} kernel calls: ${calls.pipelinedTotal.toLocaleString('en-US')} pipelined (${share.toFixed(1)}%), ${calls.syncPoints.toLocaleString('en-US')} sync points; ${calls.callbacks.toLocaleString('en-US')} callbacks`);
+    const kinds = new Map<string, [number, number]>();
+    for (const [api, n] of Object.entries(calls.pipelined)) kinds.set(api, [n, 0]);
+    for (const [api, n] of Object.entries(calls.sync)) kinds.set(api, [kinds.get(api)?.[0] ?? 0, n]);
+    const byKind = [...kinds.entries()].sort((a, b) => b[1][0] + b[1][1] - (a[1][0] + a[1][1]))
+      .map(([api, [p, s]]) => `${api} ${(p + s).toLocaleString('en-US')}${p > 0 && s > 0 ? ` (${p.toLocaleString('en-US')} pipelined)` : p > 0 ? ' (pipelined)' : ''}`);
+    lines.push(`  by kind   ${byKind.join(' · ')}`);
+  }
+  if (report.compare !== undefined) {
+    const c = report.compare;
+    lines.push(`  native    build ${ms(c.nativeBuildMs)} · total ${ms(c.nativeTotalMs)} → build ${(report.timings.buildMs / c.nativeBuildMs).toFixed(2)}× · total ${(report.timings.totalMs / c.nativeTotalMs).toFixed(2)}× native`);
+    lines.push(`  templates ${c.identical ? 'byte-identical to the native run' : `DIFFER from the native run:\n    ${c.differences.slice(0, 10).join('\n    ')}`}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,135 @@
+/**
+ * Compares two cloud assemblies the way the project judges "same output": every
+ * `*.template.json` byte for byte, and the same stacks in both manifests. Other files
+ * (`manifest.json`, `tree.json`, asset manifests) name the library version and are not
+ * compared byte for byte.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Result of {@link compareCloudAssemblies}. */
+export interface CloudAssemblyComparison {
+  /** True when there are no differences. */
+  readonly identical: boolean;
+  /** One line per difference, stable order. */
+  readonly differences: string[];
+  /** Templates in the first assembly. */
+  readonly templates: number;
+  /** CloudFormation resources in the first assembly's templates. */
+  readonly resources: number;
+  /** Stack artifact ids in the first assembly's manifest, sorted. */
+  readonly stacks: string[];
+}
+
+/** Counts of one cloud assembly. */
+export interface CloudAssemblySummary {
+  /** Relative paths of every `*.template.json` (nested assemblies included), sorted. */
+  readonly templateFiles: string[];
+  readonly templates: number;
+  readonly resources: number;
+  /** Stack artifact ids (`aws:cloudformation:stack`) from the manifest(s), sorted. */
+  readonly stacks: string[];
+  /** Resources per template file. */
+  readonly resourcesByTemplate: ReadonlyMap<string, number>;
+}
+
+const TEMPLATE_SUFFIX = '.template.json';
+const STACK_ARTIFACT_TYPE = 'aws:cloudformation:stack';
+
+/** Compares the templates and stack lists of two cloud assembly directories. */
+export function compareCloudAssemblies(dirA: string, dirB: string): CloudAssemblyComparison {
+  const a = summarizeCloudAssembly(dirA);
+  const b = summarizeCloudAssembly(dirB);
+  const differences: string[] = [];
+
+  const inA = new Set(a.templateFiles);
+  const inB = new Set(b.templateFiles);
+  for (const file of a.templateFiles) if (!inB.has(file)) differences.push(`${file}: only in ${dirA}`);
+  for (const file of b.templateFiles) if (!inA.has(file)) differences.push(`${file}: only in ${dirB}`);
+  for (const file of a.templateFiles) {
+    if (!inB.has(file)) continue;
+    const bytesA = fs.readFileSync(path.join(dirA, file));
+    const bytesB = fs.readFileSync(path.join(dirB, file));
+    if (!bytesA.equals(bytesB)) differences.push(`${file}: ${describeDifference(bytesA, bytesB)}`);
+  }
+
+  const stacksB = new Set(b.stacks);
+  const stacksA = new Set(a.stacks);
+  for (const stack of a.stacks) if (!stacksB.has(stack)) differences.push(`stack ${stack}: only in ${dirA}`);
+  for (const stack of b.stacks) if (!stacksA.has(stack)) differences.push(`stack ${stack}: only in ${dirB}`);
+
+  return {
+    identical: differences.length === 0,
+    differences,
+    templates: a.templates,
+    resources: a.resources,
+    stacks: a.stacks,
+  };
+}
+
+/** Lists the templates, stacks and resource counts of a cloud assembly directory. */
+export function summarizeCloudAssembly(dir: string): CloudAssemblySummary {
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    throw new Error(`${dir} is not a cloud assembly (no manifest.json)`);
+  }
+  const templateFiles = listTemplates(dir, '').sort();
+  const resourcesByTemplate = new Map<string, number>();
+  let resources = 0;
+  for (const file of templateFiles) {
+    const template = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { Resources?: object };
+    const count = Object.keys(template.Resources ?? {}).length;
+    resourcesByTemplate.set(file, count);
+    resources += count;
+  }
+  const stacks = listStacks(dir, '').sort();
+  return { templateFiles, templates: templateFiles.length, resources, stacks, resourcesByTemplate };
+}
+
+/** Template files under `dir/rel`, recursing into nested assemblies (stages). */
+function listTemplates(dir: string, rel: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    if (entry.isDirectory()) {
+      // Asset staging directories hold user files, not synthesized templates.
+      if (!entry.name.startsWith('asset.')) out.push(...listTemplates(dir, child));
+    } else if (entry.name.endsWith(TEMPLATE_SUFFIX)) {
+      out.push(child);
+    }
+  }
+  return out;
+}
+
+interface ManifestArtifact {
+  readonly type?: string;
+  readonly properties?: { readonly directoryName?: string };
+}
+
+/** Stack artifact ids of the manifest in `dir/rel`, following nested assemblies. */
+function listStacks(dir: string, rel: string): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, rel, 'manifest.json'), 'utf8')) as {
+    artifacts?: Record<string, ManifestArtifact>;
+  };
+  const out: string[] = [];
+  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    if (artifact.type === STACK_ARTIFACT_TYPE) {
+      out.push(rel === '' ? id : `${rel}/${id}`);
+    } else if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName !== undefined) {
+      const nested = rel === '' ? artifact.properties.directoryName : `${rel}/${artifact.properties.directoryName}`;
+      out.push(...listStacks(dir, nested));
+    }
+  }
+  return out;
+}
+
+/** Where two byte strings first differ, as `line L, column C` with a short excerpt of each. */
+function describeDifference(a: Buffer, b: Buffer): string {
+  const limit = Math.min(a.length, b.length);
+  let offset = 0;
+  while (offset < limit && a[offset] === b[offset]) offset++;
+  const before = a.subarray(0, offset).toString('utf8');
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  const excerpt = (buf: Buffer): string => JSON.stringify(buf.subarray(offset, offset + 60).toString('utf8'));
+  return `differs at byte ${offset} (line ${line}, column ${column}; sizes ${a.length} and ${b.length}): ${excerpt(a)} vs ${excerpt(b)}`;
+}

@@ -1,0 +1,32 @@
+/**
+ * jsii-ring: an embedded jsii kernel for Node.js. The kernel runs in a worker thread; the
+ * host talks to it through shared-memory rings and pipelines every call whose result it
+ * does not read.
+ *
+ * Most programs need only `load()`: `const cdk = load('aws-cdk-lib')`.
+ */
+import { setDefaultConnectionFactory } from './bindings/session.js';
+import { KernelClient } from './host/kernel-client.js';
+
+export {
+  flush, load, loadAsync, sameObject, setDefaultConnection, setDefaultConnectionFactory, getDefaultConnection,
+  setDefaultNative, isDefaultNative, JsiiObject, JsiiEnumValue,
+} from './bindings/index.js';
+export type { LoadOptions, ConnectionFactory } from './bindings/index.js';
+export { KernelClient } from './host/kernel-client.js';
+export type { KernelWelcome } from './host/kernel-client.js';
+export { KernelPool } from './host/kernel-pool.js';
+export type { KernelPoolOptions } from './host/kernel-pool.js';
+export { DirectConnection } from './host/direct-connection.js';
+export type { DirectConnectionOptions } from './host/direct-connection.js';
+export { DEFAULT_PENDING_CAP } from './host/options.js';
+export type { KernelClientOptions, RequestEvent, TransportName } from './host/options.js';
+export type { KernelConnection, ConnectionCapabilities } from './host/connection.js';
+export { PipelinedRequestError } from './host/pipeline.js';
+export { Kernel } from './kernel/kernel.js';
+export { ErrorCode, JsiiFault, JsiiRingError, JsiiRuntimeError } from './errors.js';
+export { compareCloudAssemblies, summarizeCloudAssembly } from './cloud-assembly.js';
+
+// Without other instructions, `load()` starts one kernel worker with the default options
+// the first time it is needed.
+setDefaultConnectionFactory(() => KernelClient.start());

@@ -14,10 +14,12 @@
  * An object is tagged through a WeakMap, not a property on the object, so library objects
  * keep their shape and several kernels in one process never see each other's tags.
  *
- * Hot path: kernel ids are parsed from a ref's digits in place and looked up as numbers
- * (no substring, no string hashing); only host ids, which exist with the extension, are
- * looked up by string. Wire
- * refs are fresh objects each time, so a caller that mutates one cannot corrupt the table.
+ * Hot path: ids are parsed from a ref's digits in place and looked up as numbers (host ids
+ * as negative numbers): no substring, no string hashing. Wire refs are fresh objects each
+ * time, so a caller that mutates one cannot corrupt the table.
+ *
+ * Host ids in use (live, or failed) cannot be claimed again; the ids of a deleted object
+ * can, so the table stays bounded however many objects come and go.
  */
 import { JsiiFault } from '../errors.js';
 import { HOST_ID_PREFIX, type ObjRef, TOKEN_INTERFACES, TOKEN_REF } from '../protocol/api.js';

@@ -1,9 +1,10 @@
 /**
  * Converting values between the wire and the library: `deserialize` (wire → library) and
- * `serialize` (library → wire) for a declared type, and the serialization classes: how one candidate (date, scalar, json, enum, array, map,
- * struct, reference, any) converts a value in each direction, with the reference kernel's
- * acceptance rules and failure reasons. A class returns `FAIL` (reason in `host.failure`)
- * to reject a value; errors thrown by nested conversions or lookups become reasons too.
+ * `serialize` (library → wire) for a declared type; and the serialization classes, how
+ * one candidate (date, scalar, json, enum, array, map, struct, reference, any) converts a
+ * value in each direction, with the reference kernel's acceptance rules and failure
+ * reasons. A class returns `FAIL` (reason in `host.failure`) to reject a value; errors
+ * thrown by nested conversions or lookups become reasons too.
  *
  * Deliberate differences (COMPATIBILITY.md): a `__proto__` key in any by-value object, and
  * a `constructor` key in a map or struct, is rejected (the reference corrupts the prototype

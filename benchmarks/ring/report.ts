@@ -12,6 +12,8 @@ export interface RingBenchResults {
   readonly quick: boolean;
   readonly seconds: number;
   readonly settings: Record<string, number>;
+  /** 1-minute load average before and after the run (other work on the machine shows here). */
+  readonly loadAverage: readonly [number, number];
   readonly labels: Record<string, string>;
   /** Rival key → median µs per round trip, idle machine. */
   readonly idle: Record<string, number>;
@@ -103,6 +105,7 @@ function toJson(r: RingBenchResults) {
       cpus: os.cpus().length,
       date: new Date().toISOString(),
       seconds: Math.round(r.seconds),
+      loadAverage: r.loadAverage.map((x) => Number(x.toFixed(2))),
       settings: r.settings,
     },
     roundTripUs,
@@ -123,7 +126,8 @@ function toMarkdown(r: RingBenchResults, json: Json): string {
   lines.push(SECTION_HEADING, '');
   lines.push(
     `Command: \`${meta.command}\` (after \`npx tsc -p tsconfig.json\`) · Node ${meta.node} · ${meta.cpu}, ${meta.cpus} vCPUs · ` +
-      `${meta.date.slice(0, 10)} · run took ${meta.seconds} s. Medians of ${r.settings['repeats']} interleaved bursts ` +
+      `${meta.date.slice(0, 10)} · run took ${meta.seconds} s · 1-minute load average ${meta.loadAverage[0]} before, ` +
+      `${meta.loadAverage[1]} after. Medians of ${r.settings['repeats']} interleaved bursts ` +
       `(${r.settings['contendedRepeats']} under load); one peer worker thread for every rival. The machine is shared ` +
       'with other jobs, so absolute figures drift between runs; compare within a column.',
     '',
@@ -153,9 +157,10 @@ function toMarkdown(r: RingBenchResults, json: Json): string {
   }
   lines.push(
     '',
-    'The reader uses `read()` (a view; messages bigger than one frame are reassembled into a reused buffer) and ' +
-      'touches each message; `postMessage` sends a structured clone. Timed from the first write until the worker ' +
-      'has read the last message.',
+    'The ring reader uses `read()` (a view into the ring; a message bigger than one frame is reassembled into a ' +
+      'reused buffer) or `readCopy()` (a fresh copy); `postMessage` sends a structured clone. Both receivers read one ' +
+      'byte of every 64 of each message, so the data really moves to the reading core. Timed from the first write ' +
+      'until the worker has read the last message.',
     '',
   );
   lines.push('### Single-thread costs (benchmark.js)', '', '| operation | ns | ± |', '|---|---:|---:|');

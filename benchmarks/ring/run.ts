@@ -8,6 +8,7 @@
  * shorter repeats. The contention runs start one and then two busy-looping processes (each
  * stops by itself after at most two minutes, and is killed as soon as its run is over).
  */
+import * as os from 'node:os';
 import { withBusyProcesses } from './contention.js';
 import { runMicro } from './micro.js';
 import { Peer } from './peer.js';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const write = !process.argv.includes('--no-write');
   const settings = quick ? QUICK : FULL;
   const began = Date.now();
+  const loadBefore = os.loadavg()[0] ?? 0;
   const peer = new Peer();
   try {
     const idleRivals: RoundTripRival[] = [
@@ -96,7 +98,8 @@ async function main(): Promise<void> {
       quick,
       seconds: (Date.now() - began) / 1000,
       settings: { ...settings },
-      labels: Object.fromEntries([...idleRivals, ...contendedRivals].map((r) => [r.key, r.label])),
+      loadAverage: [loadBefore, os.loadavg()[0] ?? 0],
+      labels: Object.fromEntries([...contendedRivals, ...idleRivals].map((r) => [r.key, r.label])),
       idle,
       contended,
       flows,

@@ -16,6 +16,7 @@ import type { Codec, CodecName } from '../protocol/codec.js';
 import { FLAG_NO_REPLY, FrameKind, isFrame } from '../protocol/frames.js';
 import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { SETTLE_AFTER } from '../kernel/async-requests.js';
 import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, SERVED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 
@@ -78,6 +79,10 @@ export class RingServer {
       const pending = this.#serve(frame, COMPLETED_SLOT);
       if (pending !== undefined) {
         await pending;
+      } else if (SETTLE_AFTER.has((frame[3] as { api?: string } | null)?.api ?? '')) {
+        // `begin`/`complete` start library promises: let their jobs run before the next
+        // request, as the reference runtime does.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       // Time in nested callbacks counts too: the kernel is busy with this request meanwhile.
       this.#stats[BUSY_MS_STAT] = (this.#stats[BUSY_MS_STAT] as number) + (performance.now() - started);
@@ -212,8 +217,10 @@ export class RingServer {
 
 function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
-    const name: WireErrorName = error.name === RUNTIME_ERROR_NAME ? RUNTIME_ERROR_NAME : FAULT_NAME;
-    return { error: error.message, name, stack: error.stack };
+    // The kernel's own error name goes out as is (`@jsii/kernel.SerializationError` too), as
+    // the reference runtime's wire carries it: folding it into Fault/RuntimeError would make
+    // the ring answer differently from the same kernel in-process.
+    return { error: error.message, name: error.name as WireErrorName, stack: error.stack };
   }
   return { error: String(error), name: RUNTIME_ERROR_NAME };
 }

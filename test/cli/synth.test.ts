@@ -1,0 +1,117 @@
+/**
+ * The CLI as a user runs it: a fresh directory with a cdk.json and an app file,
+ * `npx jsii-ring synth`, output files, exit codes, help, and failures.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'lib', 'cli', 'main.js');
+
+/** A fresh project directory where `npx jsii-ring` finds this package. */
+function project(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-cli-'));
+  fs.mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
+  fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'jsii-ring'), 'dir');
+  fs.chmodSync(CLI, 0o755);
+  fs.symlinkSync(path.join('..', 'jsii-ring', 'dist', 'lib', 'cli', 'main.js'), path.join(dir, 'node_modules', '.bin', 'jsii-ring'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+function npx(dir: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('npx', ['--no-install', 'jsii-ring', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, CDK_VALIDATION: 'false', ...env },
+    timeout: 240_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const APP_TS = `
+import { load } from 'jsii-ring';
+const cdk = load('aws-cdk-lib');
+const app = new cdk.App({ analyticsReporting: false });
+class Storage extends cdk.Stack {
+  constructor(scope: unknown, id: string) {
+    super(scope, id);
+    const bucket = new cdk.aws_s3.Bucket(this, 'Data', { encryption: cdk.aws_s3.BucketEncryption.S3_MANAGED, versioned: true });
+    new cdk.CfnOutput(this, 'BucketName', { value: bucket.bucketName });
+  }
+}
+new Storage(app, 'StorageStack');
+app.synth();
+`;
+
+test('synth in a fresh project: cdk.json app, output files, summary, identical to native', async (t) => {
+  const dir = project({ 'app.ts': APP_TS, 'cdk.json': JSON.stringify({ app: 'npx jsii-ring synth app.ts' }) });
+  const result = npx(dir, ['synth', 'app.ts', '--compare', 'native']);
+  t.is(result.status, 0, result.stderr);
+  const template = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', 'StorageStack.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+  t.true(Object.values(template.Resources).some((r) => r.Type === 'AWS::S3::Bucket'));
+  t.regex(result.stdout, /1 stacks, \d+ resources/);
+  t.regex(result.stdout, /pipelined/);
+  t.regex(result.stdout, /byte-identical to the native run/);
+});
+
+test('synth honours CDK_OUTDIR and --json reports what it did', async (t) => {
+  const dir = project({ 'app.ts': APP_TS });
+  const out = path.join(dir, 'elsewhere');
+  const result = npx(dir, ['synth', 'app.ts', '--json', '--mode', 'sync'], { CDK_OUTDIR: out });
+  t.is(result.status, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as { outdir: string; stacks: number; mode: string; pendingCap: number; calls: { pipelinedTotal: number } };
+  t.is(report.outdir, out);
+  t.is(report.stacks, 1);
+  t.is(report.mode, 'sync');
+  t.is(report.pendingCap, 0);
+  t.is(report.calls.pipelinedTotal, 0);
+  t.true(fs.existsSync(path.join(out, 'manifest.json')));
+});
+
+test('--trace writes one JSON line per kernel call', async (t) => {
+  const dir = project({ 'app.ts': APP_TS });
+  const result = npx(dir, ['synth', 'app.ts', '--quiet', '--trace', 'trace.jsonl']);
+  t.is(result.status, 0, result.stderr);
+  const lines = fs.readFileSync(path.join(dir, 'trace.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { api: string; pipelined: boolean });
+  t.true(lines.length > 10);
+  t.true(lines.some((l) => l.api === 'create' && l.pipelined));
+  t.true(lines.some((l) => !l.pipelined));
+});
+
+test('an app that throws: exit code 1, the message, no stack unless --verbose', async (t) => {
+  const dir = project({ 'bad.js': "require('jsii-ring').load('aws-cdk-lib'); throw new Error('the app is broken');" });
+  const result = npx(dir, ['synth', 'bad.js']);
+  t.is(result.status, 1);
+  t.regex(result.stderr, /the app is broken/);
+  t.notRegex(result.stderr, /\n\s+at /);
+  const verbose = npx(dir, ['synth', 'bad.js', '--verbose']);
+  t.is(verbose.status, 1);
+  t.regex(verbose.stderr, /\n\s+at /);
+});
+
+test('usage errors exit 2 with a message; --help exits 0', async (t) => {
+  const dir = project({});
+  const missing = npx(dir, ['synth', 'nope.ts']);
+  t.is(missing.status, 2);
+  t.regex(missing.stderr, /app file not found: nope\.ts/);
+  const badFlag = npx(dir, ['synth', 'x.ts', '--mode', 'fast']);
+  t.is(badFlag.status, 2);
+  t.regex(badFlag.stderr, /--mode must be pipelined, sync or native/);
+  const unknown = npx(dir, ['frobnicate']);
+  t.is(unknown.status, 2);
+  t.regex(unknown.stderr, /unknown command 'frobnicate'/);
+  for (const command of ['synth', 'serve', 'types', 'bench']) {
+    const help = npx(dir, [command, '--help']);
+    t.is(help.status, 0, `${command} --help: ${help.stderr}`);
+    t.regex(help.stdout, new RegExp(`Usage: jsii-ring ${command}`));
+  }
+  const top = npx(dir, ['--help']);
+  t.is(top.status, 0);
+  t.regex(top.stdout, /Commands:/);
+});

@@ -484,6 +484,10 @@ export class KernelClient implements KernelConnection {
 
 function toKernelError(wire: WireError): Error {
   const error = wire.name === RUNTIME_ERROR_NAME ? new JsiiRuntimeError(wire.error) : new JsiiFault(wire.error);
+  // Other kernel error names (`@jsii/kernel.SerializationError`) are Faults that keep their name.
+  if (typeof wire.name === 'string' && wire.name !== RUNTIME_ERROR_NAME) {
+    error.name = wire.name;
+  }
   if (wire.stack !== undefined) {
     const hostFrames = (error.stack ?? '').split('\n').slice(1).join('\n');
     error.stack = `${wire.stack}\n    --- issued by the host ---\n${hostFrames}`;

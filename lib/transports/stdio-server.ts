@@ -167,7 +167,8 @@ function parse(line: string): Record<string, unknown> | undefined {
 
 function toErrorLine(error: unknown): { error: string; name: string; stack?: string } {
   if (error instanceof Error) {
-    return { error: error.message, name: error.name === RUNTIME_ERROR_NAME ? RUNTIME_ERROR_NAME : FAULT_NAME, stack: error.stack };
+    // The kernel's own error name, as the reference runtime writes it (see ring-server.ts).
+    return { error: error.message, name: error.name, stack: error.stack };
   }
   return { error: String(error), name: RUNTIME_ERROR_NAME };
 }

@@ -141,6 +141,15 @@ export class Kernel {
     }
   }
 
+  /**
+   * True while asynchronous work is outstanding (a `begin` not yet ended, an async
+   * callback not yet completed): a transport must then keep the event loop turning.
+   */
+  public get hasPendingAsync(): boolean {
+    const core = this.#core;
+    return core.promises.size > 0 || core.queuedCallbacks.size > 0 || core.waitingCallbacks.size > 0;
+  }
+
   /** Alias notices recorded since the last call (extension `alias-notices`). */
   public takeAliasNotices(): AliasNotice[] {
     const notices = this.#core.aliasNotices;

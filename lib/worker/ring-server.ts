@@ -23,8 +23,13 @@ import type { ChannelBuffers } from '../transports/channel.js';
 /** Extensions this server can carry for the kernel. */
 export const SERVER_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES];
 
-/** How many empty polls before an idle server parks on `readAsync`. */
-const IDLE_SPINS = 2000;
+/**
+ * How long an idle server blocks in a synchronous read before it lets its event loop turn
+ * once. A synchronous wait wakes in about a microsecond when spinning pays and one futex
+ * wake otherwise; `readAsync` costs a trip through the event loop on every wake, which
+ * dominated the round trip. The event loop still turns at least this often.
+ */
+const IDLE_BLOCK_MS = 20;
 
 /** The completion of a sync callback, as the host sends it. */
 interface CallbackCompletion {
@@ -62,11 +67,8 @@ export class RingServer {
     Atomics.store(this.#state, STATE_SLOT, KernelState.READY);
     for (;;) {
       let bytes = this.#requests.tryRead();
-      for (let spins = 0; bytes === undefined && spins < IDLE_SPINS; spins++) {
-        bytes = this.#requests.tryRead();
-      }
       if (bytes === undefined) {
-        bytes = await this.#requests.readAsync();
+        bytes = await this.#awaitRequest();
       }
       if (bytes === null) {
         break;
@@ -90,6 +92,27 @@ export class RingServer {
     }
     Atomics.store(this.#state, STATE_SLOT, KernelState.EXITED);
     this.#responses.close();
+  }
+
+  /**
+   * Waits for the next request frame. With asynchronous library work outstanding it waits
+   * with `readAsync`, so promises settle at once; otherwise it blocks in short slices and
+   * turns the event loop between them (timers of library code still run).
+   */
+  async #awaitRequest(): Promise<Uint8Array | null> {
+    for (;;) {
+      if (this.#kernel.hasPendingAsync) {
+        return this.#requests.readAsync();
+      }
+      try {
+        return this.#requests.read(IDLE_BLOCK_MS);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ERR_RING_TIMEOUT') {
+          throw error;
+        }
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Capabilities out (JSON), the host's choice in (JSON). */

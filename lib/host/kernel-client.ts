@@ -368,7 +368,11 @@ export class KernelClient implements KernelConnection {
   }
 
   #recordFailure(seq: number, wire: WireError): void {
-    const lane = this.#lanes.find((l) => l.inFlight.length > 0 && l.inFlight.seqAt(0) <= seq) ?? this.#lanes[0];
+    // The lane that holds this seq. Seqs interleave across lanes (a handler's requests on
+    // the callback lane are numbered between the request lane's), so "its oldest seq is
+    // smaller" would pick the request lane for a callback-lane failure, retire request-lane
+    // requests the kernel has not served yet, and lose the failure's request and depth.
+    const lane = this.#lanes.find((l) => l.inFlight.includes(seq)) ?? this.#lane();
     const entry = lane.inFlight.retireThrough(seq);
     this.stats.pipelinedFailures++;
     this.#deferred.push(new PipelinedRequestError(entry, seq, wire));

@@ -38,6 +38,20 @@ export class InFlightQueue {
     return (this.#items[this.#head + index] as InFlight).seq;
   }
 
+  /** True if a request with this seq is in the queue (seqs are increasing: binary search). */
+  public includes(seq: number): boolean {
+    let low = this.#head;
+    let high = this.#items.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const found = (this.#items[middle] as InFlight).seq;
+      if (found === seq) return true;
+      if (found < seq) low = middle + 1;
+      else high = middle - 1;
+    }
+    return false;
+  }
+
   /** Removes every item with seq <= `seq`; returns the item whose seq equals it, if any. */
   public retireThrough(seq: number): InFlight | undefined {
     let match: InFlight | undefined;

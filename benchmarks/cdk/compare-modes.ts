@@ -1,0 +1,243 @@
+/**
+ * Question: how fast is the example CDK app in each mode, whole run and build phase, and
+ * are the templates the same? Modes: native in-process (the floor), the reference
+ * `@jsii/runtime` over stdio, our kernel over stdio, our kernel over the ring sync and
+ * pipelined. Each run is a fresh child process (module caches, JIT and kernel equally
+ * cold), modes alternated round by round, with CDK validation off and on.
+ *
+ * Before the measured rounds: one native run per validation setting produces the
+ * templates every run is compared with, and one reference run packs the tarballs the
+ * reference runtime needs into a fresh cache (its time is reported separately as the
+ * first-run cost, not in the medians).
+ *
+ * Writes cdk.json, the `cdk` key of protocol.json, and charts/time-by-mode.svg.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compareCloudAssemblies } from '../../examples/cdk-app/compare.js';
+import { APP_MODES, MODE_LABELS } from '../research/app-run.js';
+import type { AppMode, AppRunOptions, AppRunResult } from '../research/app-run.js';
+import { runChild } from '../research/child.js';
+import type { BenchContext, SuiteReport } from '../research/context.js';
+import { describeEnvironment, finishEnvironment, startEnvironment } from '../research/environment.js';
+import { Progress, interleave, interleaveSteps, round, summarize } from '../research/harness.js';
+import type { Summary } from '../research/harness.js';
+import { breakdown } from '../research/metrics.js';
+import type { PhaseMetrics } from '../research/metrics.js';
+import { fmt, mergeJson, table, writeChart, writeJson } from '../research/output.js';
+import { stackedBarChart } from '../research/svg.js';
+
+const APP_CHILD = path.join(__dirname, '..', 'research', 'app-child.js');
+
+/** The mode keys of protocol.json's `cdk` rows. */
+const ROW_KEYS: Readonly<Record<AppMode, string>> = {
+  native: 'native',
+  reference: 'reference',
+  stdioOurs: 'stdioOurs',
+  ringSync: 'ringSync',
+  ringPipelined: 'ringPipelined',
+};
+
+/** Figures of one mode at one validation setting. */
+export interface ModeFigures {
+  readonly buildMs: Summary;
+  readonly totalMs: Summary;
+  readonly processMs: Summary;
+  readonly loadMs: number;
+  readonly synthMs: number;
+  readonly closeMs: number;
+  /** Build-phase details of the median figures. */
+  readonly build: {
+    readonly requests: number;
+    readonly syncRequests: number;
+    readonly pipelinedRequests: number;
+    readonly hostWaitMs: number;
+    readonly hostBusyMs: number;
+    readonly kernelBusyMs: number | null;
+    readonly overlap: number | null;
+    readonly readSleeps: number;
+  };
+  readonly synthCallbacks: number;
+}
+
+type Run = AppRunResult & { readonly processMs: number; readonly identical: boolean; readonly differences: readonly string[] };
+
+function condense(runs: readonly Run[]): ModeFigures {
+  const med = (f: (r: Run) => number): number => round(summarize(runs.map(f)).median);
+  const build = (f: (p: PhaseMetrics) => number): number => summarize(runs.map((r) => f(r.phases.build))).median;
+  const roundSummary = (s: Summary): Summary => ({ median: round(s.median), min: round(s.min), max: round(s.max), n: s.n });
+  const kernelVisible = runs.every((r) => r.phases.build.kernelBusyMs !== null);
+  return {
+    buildMs: roundSummary(summarize(runs.map((r) => r.phases.build.wallMs))),
+    totalMs: roundSummary(summarize(runs.map((r) => r.totalMs))),
+    processMs: roundSummary(summarize(runs.map((r) => r.processMs))),
+    loadMs: med((r) => r.phases.load.wallMs),
+    synthMs: med((r) => r.phases.synth?.wallMs ?? 0),
+    closeMs: med((r) => r.closeMs),
+    build: {
+      requests: build((p) => p.requests),
+      syncRequests: build((p) => p.syncRequests),
+      pipelinedRequests: build((p) => p.pipelinedRequests),
+      hostWaitMs: round(build((p) => p.hostWaitMs)),
+      hostBusyMs: round(build((p) => p.hostBusyMs)),
+      kernelBusyMs: kernelVisible ? round(build((p) => p.kernelBusyMs ?? 0)) : null,
+      overlap: kernelVisible ? round(build((p) => p.overlap ?? 0), 3) : null,
+      readSleeps: build((p) => p.ring.readSleeps),
+    },
+    synthCallbacks: med((r) => r.phases.synth?.callbacks ?? 0),
+  };
+}
+
+/** Runs the CDK mode comparison. */
+export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
+  let env = startEnvironment(ctx.command);
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-bench-cdk-'));
+  // A fresh package cache: the reference runtime's first run packs tarballs into it.
+  const childEnv = { JSII_RING_CACHE_DIR: path.join(base, 'cache') };
+  const validations = [false, true];
+  const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1 };
+  const variants = validations.flatMap((validation) => APP_MODES.map((mode) => ({ mode, validation, key: `${mode}:${validation ? 'on' : 'off'}` })));
+  const progress = new Progress('cdk', 3 + interleaveSteps(variants.length, options), ctx.silent);
+
+  const child = async (o: AppRunOptions): Promise<{ result: AppRunResult; processMs: number }> =>
+    runChild<AppRunResult>(APP_CHILD, o, childEnv);
+  const expected = new Map<boolean, string>();
+  for (const validation of validations) {
+    progress.step(`native templates to compare with (validation ${validation ? 'on' : 'off'})`);
+    const outdir = path.join(base, `expected-${validation ? 'on' : 'off'}`);
+    await child({ mode: 'native', outdir, scale: ctx.scale, validation });
+    expected.set(validation, outdir);
+  }
+  progress.step('first reference run (packs tarballs into a fresh cache; not in the medians)');
+  const first = await child({ mode: 'reference', outdir: path.join(base, 'first-reference'), scale: ctx.scale, validation: false });
+
+  const runs = await interleave(variants.map((v) => ({
+    key: v.key,
+    run: async (): Promise<Run> => {
+      const outdir = path.join(base, v.key.replace(':', '-'));
+      const { result, processMs } = await child({ mode: v.mode, outdir, scale: ctx.scale, validation: v.validation });
+      const comparison = compareCloudAssemblies(expected.get(v.validation) as string, outdir);
+      return { ...result, processMs, identical: comparison.identical, differences: comparison.differences.slice(0, 5) };
+    },
+  })), { ...options, progress });
+  env = finishEnvironment(env);
+  fs.rmSync(base, { recursive: true, force: true });
+
+  const figures = new Map<string, ModeFigures>(variants.map((v) => [v.key, condense(runs.get(v.key) ?? [])]));
+  const all = [...runs.values()].flat();
+  const identical = all.every((r) => r.identical);
+  const differences = [...new Set(all.flatMap((r) => r.differences))].slice(0, 10);
+  const rowsOf = (validation: 'on' | 'off', f: (m: ModeFigures) => number): Record<string, number> =>
+    Object.fromEntries(APP_MODES.map((mode) => [ROW_KEYS[mode], f(figures.get(`${mode}:${validation}`) as ModeFigures)]));
+  const buildMs = rowsOf('off', (m) => m.buildMs.median);
+  const totalMs = rowsOf('off', (m) => m.totalMs.median);
+  const ratio = (a: number | undefined, b: number | undefined): number => round((a ?? NaN) / (b ?? NaN), 3);
+  const targets = {
+    buildPipelinedOverNative: { value: ratio(buildMs['ringPipelined'], buildMs['native']), goal: '<= 1.3' },
+    referenceOverBuildPipelined: { value: ratio(buildMs['reference'], buildMs['ringPipelined']), goal: '>= 2' },
+    totalPipelinedOverNative: { value: ratio(totalMs['ringPipelined'], totalMs['native']), goal: '<= 1.1' },
+  };
+  const met = {
+    buildPipelinedOverNative: targets.buildPipelinedOverNative.value <= 1.3,
+    referenceOverBuildPipelined: targets.referenceOverBuildPipelined.value >= 2,
+    totalPipelinedOverNative: targets.totalPipelinedOverNative.value <= 1.1,
+  };
+  const cdk = {
+    buildMs,
+    totalMs,
+    identical,
+    validationOn: { buildMs: rowsOf('on', (m) => m.buildMs.median), totalMs: rowsOf('on', (m) => m.totalMs.median) },
+    targets,
+    met,
+    referenceFirstRunMs: round(first.result.totalMs),
+    scale: ctx.scale,
+    repeats: ctx.repeats,
+    phases: 'build = buildApp + flush; total = load + build + synth + close, in the child process; CDK_VALIDATION=false unless validationOn',
+    command: ctx.command,
+    node: env.node,
+    cpu: env.cpu,
+    loadAverage: [env.loadAverageBefore[0], env.loadAverageAfter?.[0]],
+    date: env.date,
+  };
+  const files = [
+    writeJson(ctx.resultsDir, 'cdk.json', {
+      environment: env,
+      question: 'the example app in each mode: build phase and whole run, templates compared with native byte for byte',
+      ...cdk,
+      modes: Object.fromEntries(figures),
+      differences,
+      referenceFirstRun: { totalMs: round(first.result.totalMs), loadMs: round(first.result.phases.load.wallMs), processMs: round(first.processMs) },
+    }),
+    mergeJson(ctx.resultsDir, 'protocol.json', { cdk }),
+  ];
+  files.push(writeChart(ctx.chartsDir, 'time-by-mode.svg', stackedBarChart({
+    id: 'time-by-mode',
+    title: `Where the build phase's time goes (scale ${ctx.scale}, validation off)`,
+    categories: [...APP_MODES],
+    series: (['hostOnly', 'both', 'kernelOnly', 'waiting'] as const).map((part) => ({
+      name: PART_LABELS[part],
+      values: APP_MODES.map((mode) => {
+        const m = figures.get(`${mode}:off`) as ModeFigures;
+        return round(breakdown({ wallMs: m.buildMs.median, hostBusyMs: m.build.hostBusyMs, kernelBusyMs: m.build.kernelBusyMs, overlapMs: m.build.overlap === null ? null : m.build.overlap * m.buildMs.median })[part]);
+      }),
+    })),
+    xLabel: 'mode',
+    yLabel: 'build phase, ms (median)',
+  })));
+  return { id: 'cdk', markdown: markdownOf(ctx, env, figures, cdk, identical, differences, first.result), files };
+}
+
+const PART_LABELS = {
+  hostOnly: 'host busy, kernel idle',
+  both: 'host and kernel busy',
+  kernelOnly: 'kernel busy, host waits',
+  waiting: 'host waits (transport; stdio: + kernel)',
+} as const;
+
+function markdownOf(ctx: BenchContext, env: ReturnType<typeof finishEnvironment>, figures: ReadonlyMap<string, ModeFigures>, cdk: { targets: Record<string, { value: number; goal: string }>; met: Record<string, boolean>; identical: boolean }, identical: boolean, differences: readonly string[], first: AppRunResult): string {
+  const rows = (validation: 'on' | 'off'): (string | number)[][] => APP_MODES.map((mode) => {
+    const m = figures.get(`${mode}:${validation}`) as ModeFigures;
+    const native = figures.get(`native:${validation}`) as ModeFigures;
+    return [
+      MODE_LABELS[mode],
+      `${fmt(m.buildMs.median)} (${fmt(m.buildMs.min)}–${fmt(m.buildMs.max)})`,
+      `${fmt(m.buildMs.median / native.buildMs.median, 2)}×`,
+      `${fmt(m.totalMs.median)} (${fmt(m.totalMs.min)}–${fmt(m.totalMs.max)})`,
+      `${fmt(m.totalMs.median / native.totalMs.median, 2)}×`,
+      fmt(m.loadMs), fmt(m.synthMs), fmt(m.processMs.median),
+      m.build.requests === 0 ? '–' : `${fmt(m.build.pipelinedRequests)} / ${fmt(m.build.syncRequests)}`,
+    ];
+  });
+  const header = ['mode', 'build ms', 'build / native', 'whole run ms', 'whole / native', 'load ms', 'synth ms', 'process ms', 'build calls pipelined / sync'];
+  const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] as const;
+  const t = cdk.targets;
+  const yes = (b: boolean | undefined): string => (b === true ? 'yes' : '**no**');
+  return [
+    '## CDK example app: modes compared',
+    '',
+    `The example app (scale ${ctx.scale}) in each mode, each run a fresh child process, modes alternated, ${ctx.repeats} rounds${ctx.quick ? '' : ' after one warm-up round'}, median (min–max). ` +
+      'Build = `buildApp(...)` then a flush (a pipelined run is timed until the kernel has caught up); whole run = load + build + synth + close inside the child; process = spawn to exit.',
+    '',
+    '**Validation off** (`CDK_VALIDATION=false`):',
+    '',
+    table(header, rows('off'), align),
+    '',
+    '**Validation on** (the library checks every template with its WASM checker during synth):',
+    '',
+    table(header, rows('on'), align),
+    '',
+    '![where the build phase time goes](charts/time-by-mode.svg)',
+    '',
+    table(['target (validation off)', 'measured', 'goal', 'met'], [
+      ['build phase, pipelined / native', `${fmt(t['buildPipelinedOverNative']?.value, 2)}×`, '≤ 1.3×', yes(cdk.met['buildPipelinedOverNative'])],
+      ['build phase, reference / pipelined', `${fmt(t['referenceOverBuildPipelined']?.value, 2)}×`, '≥ 2×', yes(cdk.met['referenceOverBuildPipelined'])],
+      ['whole run, pipelined / native', `${fmt(t['totalPipelinedOverNative']?.value, 2)}×`, '≤ 1.1×', yes(cdk.met['totalPipelinedOverNative'])],
+      ['templates byte-identical to native (every run, both settings)', identical ? 'yes' : 'no', 'yes', yes(identical)],
+    ], ['l', 'r', 'l', 'l']),
+    '',
+    `${identical ? '' : `Differences: ${differences.join('; ')}. `}The reference runtime loads packages by tarball: its first run, which packs them into an empty cache, took ${fmt(first.totalMs)} ms (load ${fmt(first.phases.load.wallMs)} ms) and is not in the medians. Raw figures: [\`results/cdk.json\`](results/cdk.json); the \`cdk\` key of [\`results/protocol.json\`](results/protocol.json).`,
+    '',
+    describeEnvironment(env),
+  ].join('\n');
+}

@@ -1,0 +1,92 @@
+/**
+ * Child entry of the replay benchmark (a fresh process per run, see research/child.ts):
+ *  - `record`: runs the example app through the bindings on a `DirectConnection` wrapped
+ *    in a `RecordingConnection`, and saves the transcript;
+ *  - `replay`: replays a transcript into a fresh kernel in this thread (reading the file is
+ *    not timed), optionally verifying every response.
+ */
+import * as fs from 'node:fs';
+import { buildApp } from '../../examples/cdk-app/app.js';
+import type { AppLibraries } from '../../examples/cdk-app/libraries.js';
+import { flush, load } from '../../lib/bindings/index.js';
+import { DirectConnection } from '../../lib/host/direct-connection.js';
+import { childMain } from '../research/child.js';
+import { RecordingConnection } from './recording-connection.js';
+import { Replayer } from './replayer.js';
+import type { ReplayTimings } from './replayer.js';
+import { loadTranscript, saveTranscript } from './transcript.js';
+
+/** What the parent asks of a child. */
+export type ReplayChildConfig =
+  | { readonly task: 'record'; readonly outdir: string; readonly scale: number; readonly transcript: string }
+  | { readonly task: 'replay'; readonly outdir: string; readonly transcript: string; readonly verify: boolean };
+
+/** What a record run reports. */
+export interface RecordResult {
+  readonly requests: number;
+  readonly callbacks: number;
+  readonly requestsByPhase: Readonly<Record<string, number>>;
+  readonly bytes: number;
+  readonly resources: number;
+}
+
+/** Records the example app's conversation with the kernel. */
+export async function record(outdir: string, scale: number, file: string): Promise<RecordResult> {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const recorder = new RecordingConnection(new DirectConnection());
+  recorder.mark('load');
+  const libs: AppLibraries = {
+    cdk: load('aws-cdk-lib', { connection: recorder }) as AppLibraries['cdk'],
+    constructs: load('constructs', { connection: recorder }) as AppLibraries['constructs'],
+  };
+  recorder.mark('build');
+  const handle = buildApp(libs, { outdir, scale });
+  flush(recorder);
+  recorder.mark('synth');
+  handle.app.synth().directory;
+  const transcript = recorder.transcript();
+  await recorder.close();
+  saveTranscript(file, transcript);
+  return {
+    requests: transcript.requests,
+    callbacks: transcript.callbacks,
+    requestsByPhase: transcript.requestsByPhase,
+    bytes: fs.statSync(file).size,
+    resources: handle.expectedResources,
+  };
+}
+
+/** Replays a saved transcript (the outdir it writes to is emptied first). */
+export async function replay(outdir: string, file: string, verify: boolean): Promise<ReplayTimings> {
+  const transcript = loadTranscript(file);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return new Replayer(transcript, { verify }).run();
+}
+
+/**
+ * Makes `Math.random` a seeded generator (mulberry32). The library draws the first number
+ * of its token counter at random (`${Token[TOKEN.n]}`), and the host passes token strings it
+ * read back into later requests, so a replay must draw the same numbers as the recording.
+ */
+export function seedRandom(seed: number): void {
+  let state = seed >>> 0;
+  Math.random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed of record and replay runs. */
+export const REPLAY_SEED = 20_261_127;
+
+if (require.main === module) {
+  childMain<ReplayChildConfig, unknown>(async (config) => {
+    seedRandom(REPLAY_SEED);
+    // The recording ran with validation off; the replay must run the same way.
+    process.env['CDK_VALIDATION'] = 'false';
+    return config.task === 'record' ? record(config.outdir, config.scale, config.transcript) : replay(config.outdir, config.transcript, config.verify);
+  });
+}

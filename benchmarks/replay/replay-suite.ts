@@ -1,0 +1,142 @@
+/**
+ * Question: how fast is our kernel itself, without host, bindings or transport? The
+ * example app's request stream is recorded once (bindings on a `DirectConnection`), then
+ * replayed straight into a fresh kernel in one thread and compared with the same app run
+ * natively (plain `aws-cdk-lib` calls). Every run is a fresh process; native and replay
+ * runs alternate. One verified replay first checks every response and the templates
+ * against the recording (not timed).
+ *
+ * Writes replay.json.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compareCloudAssemblies } from '../../examples/cdk-app/compare.js';
+import type { AppRunResult } from '../research/app-run.js';
+import { runChild } from '../research/child.js';
+import type { BenchContext, SuiteReport } from '../research/context.js';
+import { describeEnvironment, finishEnvironment, startEnvironment } from '../research/environment.js';
+import { BenchmarkError } from '../research/errors.js';
+import { Progress, interleave, interleaveSteps, round, summarize } from '../research/harness.js';
+import { fmt, table, writeJson } from '../research/output.js';
+import type { RecordResult, ReplayChildConfig } from './child.js';
+import type { ReplayTimings } from './replayer.js';
+
+const REPLAY_CHILD = path.join(__dirname, 'child.js');
+const APP_CHILD = path.join(__dirname, '..', 'research', 'app-child.js');
+
+/** The replay target: build phase ≤ this × native. */
+export const REPLAY_TARGET = 1.3;
+
+interface PhaseTimes {
+  readonly loadMs: number;
+  readonly buildMs: number;
+  readonly synthMs: number;
+  readonly totalMs: number;
+}
+
+/** Runs the replay suite. */
+export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
+  let env = startEnvironment(ctx.command);
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-bench-replay-'));
+  const transcript = path.join(base, 'transcript.v8');
+  const recorded = path.join(base, 'recorded');
+  const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1 };
+  const progress = new Progress('replay', 2 + interleaveSteps(2, options), ctx.silent);
+
+  progress.step('record the example app (bindings on a DirectConnection)');
+  const record = (await runChild<RecordResult>(REPLAY_CHILD, { task: 'record', outdir: recorded, scale: ctx.scale, transcript } satisfies ReplayChildConfig)).result;
+  const keep = path.join(base, 'recorded-templates');
+  fs.cpSync(recorded, keep, { recursive: true });
+  progress.step('verified replay (every response compared; not timed)');
+  const verified = (await runChild<ReplayTimings>(REPLAY_CHILD, { task: 'replay', outdir: recorded, transcript, verify: true } satisfies ReplayChildConfig)).result;
+  const comparison = compareCloudAssemblies(keep, recorded);
+  if (verified.verified !== record.requests || !comparison.identical) {
+    throw new BenchmarkError(`The replay does not reproduce the recording (${verified.verified}/${record.requests} responses verified; ${comparison.differences.slice(0, 3).join('; ')})`);
+  }
+
+  const runs = await interleave<PhaseTimes>([
+    {
+      key: 'native',
+      run: async () => {
+        const r = (await runChild<AppRunResult>(APP_CHILD, { mode: 'native', outdir: path.join(base, 'native'), scale: ctx.scale, validation: false })).result;
+        const synthMs = r.phases.synth?.wallMs ?? 0;
+        return { loadMs: r.phases.load.wallMs, buildMs: r.phases.build.wallMs, synthMs, totalMs: r.phases.load.wallMs + r.phases.build.wallMs + synthMs };
+      },
+    },
+    {
+      key: 'replay',
+      run: async () => {
+        const r = (await runChild<ReplayTimings>(REPLAY_CHILD, { task: 'replay', outdir: recorded, transcript, verify: false } satisfies ReplayChildConfig)).result;
+        return { loadMs: r.kernelMs + r.phases.load, buildMs: r.phases.build, synthMs: r.phases.synth, totalMs: r.totalMs };
+      },
+    },
+  ], { ...options, progress });
+  env = finishEnvironment(env);
+  fs.rmSync(base, { recursive: true, force: true });
+
+  const summary = (key: string, f: (t: PhaseTimes) => number): { median: number; min: number; max: number } => {
+    const s = summarize((runs.get(key) ?? []).map(f));
+    return { median: round(s.median), min: round(s.min), max: round(s.max) };
+  };
+  const phases = ['loadMs', 'buildMs', 'synthMs', 'totalMs'] as const;
+  const native = Object.fromEntries(phases.map((p) => [p, summary('native', (t) => t[p])]));
+  const replay = Object.fromEntries(phases.map((p) => [p, summary('replay', (t) => t[p])]));
+  const ratio = (p: (typeof phases)[number]): number => round((replay[p]?.median ?? NaN) / (native[p]?.median ?? NaN), 3);
+  const buildRatio = ratio('buildMs');
+  const reference = referenceRatio(ctx.resultsDir);
+  const result = {
+    environment: env,
+    question: 'the example app request stream replayed straight into a fresh kernel in one thread, vs the same app run natively (validation off)',
+    scale: ctx.scale,
+    repeats: ctx.repeats,
+    nativeMs: native,
+    replayMs: replay,
+    ratio: { load: ratio('loadMs'), build: buildRatio, synth: ratio('synthMs'), total: ratio('totalMs') },
+    requests: record.requests,
+    requestsByPhase: record.requestsByPhase,
+    callbacks: record.callbacks,
+    transcriptBytes: record.bytes,
+    verifiedResponses: verified.verified,
+    templatesIdentical: comparison.identical,
+    target: `replay build <= ${REPLAY_TARGET}x native`,
+    met: buildRatio <= REPLAY_TARGET,
+    referenceBuildOverNative: reference,
+  };
+  const files = [writeJson(ctx.resultsDir, 'replay.json', result)];
+  const row = (label: string, p: (typeof phases)[number]): string[] => [
+    label, `${fmt(native[p]?.median)} (${fmt(native[p]?.min)}–${fmt(native[p]?.max)})`, `${fmt(replay[p]?.median)} (${fmt(replay[p]?.min)}–${fmt(replay[p]?.max)})`, `${fmt(ratio(p), 2)}×`,
+  ];
+  const markdown = [
+    '## Kernel request replay',
+    '',
+    `The example app (scale ${ctx.scale}, validation off) recorded once through the bindings on a \`DirectConnection\`: ${fmt(record.requests)} requests (load ${fmt(record.requestsByPhase['load'])}, build ${fmt(record.requestsByPhase['build'])}, synth ${fmt(record.requestsByPhase['synth'])}) and ${fmt(record.callbacks)} callbacks with the host's answers. ` +
+      `Replayed straight into a fresh \`Kernel\` in one thread (no bindings, no transport; a callback returns the recorded answer after serving the requests the host made inside it), and compared with the app run natively. Each run a fresh process, native and replay alternated, ${ctx.repeats} rounds${ctx.quick ? '' : ' after a warm-up round'}, median (min–max). ` +
+      `A verified replay matched all ${fmt(verified.verified)} responses and produced byte-identical templates. Both record and replay seed \`Math.random\` (the library starts its token counter at a random number, and the host passes token strings back).`,
+    '',
+    table(['phase', 'native ms', 'kernel replay ms', 'replay / native'], [
+      row('load (native: require; replay: kernel + load requests)', 'loadMs'),
+      row('build', 'buildMs'),
+      row('synth', 'synthMs'),
+      row('whole', 'totalMs'),
+    ], ['l', 'r', 'r', 'r']),
+    '',
+    `Target: kernel replay of the build phase ≤ ${REPLAY_TARGET}× native — ${result.met ? '**met**' : '**not met**'} (${fmt(buildRatio, 2)}×).` +
+      (reference !== null ? ` For comparison, the reference runtime's build phase over stdio took ${fmt(reference, 2)}× native in the CDK comparison (results/cdk.json).` : ''),
+    '',
+    describeEnvironment(env),
+  ].join('\n');
+  return { id: 'replay', markdown, files };
+}
+
+/** reference / native build phase from cdk.json in the same folder, if there is one. */
+function referenceRatio(dir: string): number | null {
+  try {
+    const cdk = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.json'), 'utf8')) as { buildMs?: Record<string, number> };
+    const ref = cdk.buildMs?.['reference'];
+    const native = cdk.buildMs?.['native'];
+    return ref !== undefined && native !== undefined ? round(ref / native, 2) : null;
+  } catch {
+    return null;
+  }
+}

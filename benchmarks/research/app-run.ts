@@ -1,0 +1,146 @@
+/**
+ * One run of the example CDK app (examples/cdk-app) in a given mode, with figures per phase:
+ *  - load: start the kernel (if any) and load `aws-cdk-lib` + `constructs`;
+ *  - build: `buildApp(...)`, then a flush, so a pipelined run is timed until the kernel has
+ *    caught up with everything the build issued (the host alone returns sooner);
+ *  - synth: `app.synth().directory` (the sync point that waits for the files);
+ *  - close: closing the client (worker exit).
+ *
+ * The kernel's environment is this process's: `CDK_VALIDATION` is set before the client
+ * starts because the worker (and a stdio child) copies the environment.
+ */
+import * as fs from 'node:fs';
+import { buildApp } from '../../examples/cdk-app/app.js';
+import type { AppLibraries } from '../../examples/cdk-app/libraries.js';
+import { flush, load } from '../../lib/bindings/index.js';
+import { KernelClient } from '../../lib/host/kernel-client.js';
+import type { KernelClientOptions } from '../../lib/host/options.js';
+import type { CodecName } from '../../lib/protocol/codec.js';
+import { hostWorkHook } from './host-work.js';
+import { phaseBetween, snapshot } from './metrics.js';
+import type { PhaseMetrics } from './metrics.js';
+import { RingProbe } from './ring-probe.js';
+
+/** How the app reaches the libraries. */
+export type AppMode = 'native' | 'reference' | 'stdioOurs' | 'ringSync' | 'ringPipelined';
+
+/** Every mode, floor first. */
+export const APP_MODES: readonly AppMode[] = ['native', 'reference', 'stdioOurs', 'ringSync', 'ringPipelined'];
+
+/** What each mode is, for tables. */
+export const MODE_LABELS: Readonly<Record<AppMode, string>> = {
+  native: 'native in-process (no protocol)',
+  reference: 'reference @jsii/runtime over stdio',
+  stdioOurs: 'our kernel over stdio',
+  ringSync: 'our kernel over the ring, sync',
+  ringPipelined: 'our kernel over the ring, pipelined',
+};
+
+/** Options of one run. */
+export interface AppRunOptions {
+  readonly mode: AppMode;
+  /** Where synth writes (emptied first). */
+  readonly outdir: string;
+  /** App scale (1 = 2,196 resources). */
+  readonly scale: number;
+  /** The library's CloudFormation validation during synth. */
+  readonly validation: boolean;
+  /** Stop after the build phase (no synth). @default false */
+  readonly buildOnly?: boolean;
+  /** Pending cap for `ringPipelined`. @default the client's default */
+  readonly pendingCap?: number;
+  /** @default 'msgpack' */
+  readonly codec?: CodecName;
+  /** Busy microseconds spent on the host per request. @default 0 */
+  readonly hostWorkUs?: number;
+  /** Capture call sites of pipelined requests. @default the client's default (true) */
+  readonly captureCallSites?: boolean;
+}
+
+/** Figures of one run. */
+export interface AppRunResult {
+  readonly mode: AppMode;
+  readonly phases: { readonly load: PhaseMetrics; readonly build: PhaseMetrics; readonly synth?: PhaseMetrics };
+  /** load + build (+ synth) + close. */
+  readonly totalMs: number;
+  readonly closeMs: number;
+  /** Resources the app built (expected count). */
+  readonly expectedResources: number;
+  /** Resources the host aspect saw during synth (0 when build-only). */
+  readonly auditedResources: number;
+  readonly outdir: string;
+}
+
+/** The client options of a kernel mode. */
+export function clientOptionsFor(options: AppRunOptions): KernelClientOptions {
+  const common: KernelClientOptions = {
+    codec: options.codec ?? 'msgpack',
+    onRequest: hostWorkHook(options.hostWorkUs ?? 0),
+    ...(options.captureCallSites !== undefined ? { captureCallSites: options.captureCallSites } : {}),
+  };
+  switch (options.mode) {
+    case 'reference':
+      return { ...common, transport: 'stdio', stdioKernel: 'reference' };
+    case 'stdioOurs':
+      return { ...common, transport: 'stdio', stdioKernel: 'ours' };
+    case 'ringSync':
+      return { ...common, transport: 'ring', pendingCap: 0 };
+    case 'ringPipelined':
+      return { ...common, transport: 'ring', ...(options.pendingCap !== undefined ? { pendingCap: options.pendingCap } : {}) };
+    case 'native':
+      throw new RangeError("mode 'native' has no kernel client");
+  }
+}
+
+/** Runs the example app once in this process. */
+export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> {
+  if (options.validation) delete process.env['CDK_VALIDATION'];
+  else process.env['CDK_VALIDATION'] = 'false';
+  fs.rmSync(options.outdir, { recursive: true, force: true });
+  fs.mkdirSync(options.outdir, { recursive: true });
+
+  const native = options.mode === 'native';
+  const kernelVisible = options.mode === 'ringSync' || options.mode === 'ringPipelined';
+  const probe = native ? undefined : new RingProbe();
+  let client: KernelClient | undefined;
+  try {
+    const s0 = snapshot(undefined, undefined, kernelVisible);
+    client = native ? undefined : KernelClient.start(clientOptionsFor(options));
+    const loadOptions = client === undefined ? { native: true } : { connection: client };
+    const libs: AppLibraries = {
+      cdk: load('aws-cdk-lib', loadOptions) as AppLibraries['cdk'],
+      constructs: load('constructs', loadOptions) as AppLibraries['constructs'],
+    };
+    const s1 = snapshot(client, probe, kernelVisible);
+    const handle = buildApp(libs, { outdir: options.outdir, scale: options.scale });
+    if (client !== undefined) flush(client);
+    const s2 = snapshot(client, probe, kernelVisible);
+    let s3 = s2;
+    if (options.buildOnly !== true) {
+      // A string read: the sync point that waits for the files.
+      handle.app.synth().directory;
+      s3 = snapshot(client, probe, kernelVisible);
+    }
+    const phases = {
+      load: phaseBetween(s0, s1),
+      build: phaseBetween(s1, s2),
+      ...(options.buildOnly !== true ? { synth: phaseBetween(s2, s3) } : {}),
+    };
+    const closing = performance.now();
+    await client?.close();
+    client = undefined;
+    const closeMs = performance.now() - closing;
+    return {
+      mode: options.mode,
+      phases,
+      totalMs: s3.at - s0.at + closeMs,
+      closeMs,
+      expectedResources: handle.expectedResources,
+      auditedResources: handle.aspect.resourceCount,
+      outdir: options.outdir,
+    };
+  } finally {
+    probe?.dispose();
+    await client?.terminate();
+  }
+}

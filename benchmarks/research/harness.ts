@@ -1,0 +1,96 @@
+/**
+ * The macro-benchmark harness: variants run in interleaved rounds (the order alternates
+ * every round, so drift in the machine's load hits every variant alike), warm-ups that are
+ * not kept, medians with min–max, and progress on stderr.
+ */
+import { median } from '../results.js';
+
+/** Median and spread of repeated measurements. */
+export interface Summary {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly n: number;
+}
+
+/** Summarizes a non-empty list of measurements. */
+export function summarize(values: readonly number[]): Summary {
+  if (values.length === 0) {
+    throw new RangeError('summarize needs at least one value');
+  }
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
+}
+
+/** Rounds to `digits` decimals (results files keep figures readable). */
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Progress lines on stderr: `[suite] 3/40 label`. Quiet when `silent`. */
+export class Progress {
+  readonly #suite: string;
+  readonly #total: number;
+  readonly #silent: boolean;
+  readonly #started = Date.now();
+  #done = 0;
+
+  public constructor(suite: string, total: number, silent = false) {
+    this.#suite = suite;
+    this.#total = total;
+    this.#silent = silent;
+  }
+
+  /** Reports that one more step starts. */
+  public step(label: string): void {
+    this.#done++;
+    if (this.#silent) return;
+    const elapsed = (Date.now() - this.#started) / 1000;
+    const eta = this.#done > 1 ? ` (about ${Math.round((elapsed / (this.#done - 1)) * (this.#total - this.#done + 1))} s left)` : '';
+    process.stderr.write(`[${this.#suite}] ${this.#done}/${this.#total} ${label}${eta}\n`);
+  }
+
+  /** A free-form note. */
+  public note(text: string): void {
+    if (!this.#silent) process.stderr.write(`[${this.#suite}] ${text}\n`);
+  }
+}
+
+/** One thing to measure: a key and a function that performs one measured run. */
+export interface Variant<T> {
+  readonly key: string;
+  readonly run: () => Promise<T>;
+}
+
+/** Options of {@link interleave}. */
+export interface InterleaveOptions {
+  /** Measured rounds. */
+  readonly repeats: number;
+  /** Unkept rounds first (each variant once per warm-up round). @default 0 */
+  readonly warmups?: number;
+  readonly progress?: Progress;
+}
+
+/**
+ * Runs every variant once per round, alternating the order between rounds (forward, then
+ * backward), and returns each variant's measured results in round order.
+ */
+export async function interleave<T>(variants: readonly Variant<T>[], options: InterleaveOptions): Promise<Map<string, T[]>> {
+  const results = new Map<string, T[]>(variants.map((v) => [v.key, []]));
+  const warmups = options.warmups ?? 0;
+  for (let round = 0; round < warmups + options.repeats; round++) {
+    const order = round % 2 === 0 ? variants : [...variants].reverse();
+    for (const variant of order) {
+      const label = round < warmups ? `warm-up ${variant.key}` : `${variant.key} (round ${round - warmups + 1}/${options.repeats})`;
+      options.progress?.step(label);
+      const result = await variant.run();
+      if (round >= warmups) (results.get(variant.key) as T[]).push(result);
+    }
+  }
+  return results;
+}
+
+/** Steps {@link interleave} will report for these variants (for a Progress total). */
+export function interleaveSteps(variants: number, options: InterleaveOptions): number {
+  return variants * (options.repeats + (options.warmups ?? 0));
+}

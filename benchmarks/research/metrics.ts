@@ -1,0 +1,143 @@
+/**
+ * Per-phase figures of one run: wall time, requests sync vs pipelined, sync points, time
+ * each thread waited, and the overlap of host and kernel work.
+ *
+ * Where the figures come from:
+ *  - host wait: `ClientStats.hostWaitMs`, time the host was blocked reading the response ring;
+ *    host busy = wall − host wait;
+ *  - kernel busy: `KernelClient.kernelBusy.ms`, time the kernel thread spent serving
+ *    requests (ring transport only; may lag by one request); kernel idle = wall − busy;
+ *  - ring counters: the host sides' `RingStats` (ring-probe.ts).
+ *
+ * Overlap (host busy ∩ kernel busy) / wall is bounded from below by
+ * max(0, host busy + kernel busy − wall) / wall (the two intervals cannot fit in the wall
+ * time without overlapping that much); that lower bound is what is reported. When a phase
+ * makes callbacks, the kernel's busy time includes the time it waited for the host's
+ * callback handlers, so its overlap figure means little (the build phase makes none).
+ */
+import type { KernelClient } from '../../lib/host/kernel-client.js';
+import { diffCounters, zeroCounters } from './ring-probe.js';
+import type { HostRingCounters, RingProbe } from './ring-probe.js';
+
+/** Counters read at a phase boundary. */
+export interface Snapshot {
+  readonly at: number;
+  readonly sync: number;
+  readonly pipelined: number;
+  readonly flushes: number;
+  readonly capWaits: number;
+  readonly callbacks: number;
+  readonly hostWaitMs: number;
+  /** null over stdio (the kernel's time is not visible there). */
+  readonly kernelBusyMs: number | null;
+  readonly kernelServed: number | null;
+  readonly ring: HostRingCounters;
+}
+
+/** Figures of one phase. */
+export interface PhaseMetrics {
+  readonly wallMs: number;
+  readonly requests: number;
+  readonly syncRequests: number;
+  readonly pipelinedRequests: number;
+  /** Explicit flushes (each callback ends with one too). */
+  readonly flushes: number;
+  /** Times the pending cap made the host wait for room. */
+  readonly capWaits: number;
+  readonly callbacks: number;
+  readonly hostWaitMs: number;
+  readonly hostBusyMs: number;
+  readonly kernelBusyMs: number | null;
+  readonly kernelIdleMs: number | null;
+  /** Lower bound of host busy ∩ kernel busy, ms (null over stdio). */
+  readonly overlapMs: number | null;
+  /** overlapMs / wallMs. */
+  readonly overlap: number | null;
+  readonly ring: HostRingCounters;
+}
+
+/**
+ * Reads the counters of `client`. Without a client (a native run, or before the client
+ * starts) every counter is zero, and the kernel's are null unless `kernelVisible`.
+ */
+export function snapshot(client: KernelClient | undefined, probe: RingProbe | undefined, kernelVisible: boolean): Snapshot {
+  const at = performance.now();
+  if (client === undefined) {
+    const kernel = kernelVisible ? 0 : null;
+    return { at, sync: 0, pipelined: 0, flushes: 0, capWaits: 0, callbacks: 0, hostWaitMs: 0, kernelBusyMs: kernel, kernelServed: kernel, ring: zeroCounters() };
+  }
+  const s = client.stats;
+  const busy = kernelVisible ? client.kernelBusy : undefined;
+  return {
+    at,
+    sync: s.syncPoints,
+    pipelined: s.pipelinedTotal,
+    flushes: s.flushes,
+    capWaits: s.capWaits,
+    callbacks: s.callbacks,
+    hostWaitMs: s.hostWaitMs,
+    kernelBusyMs: busy?.ms ?? null,
+    kernelServed: busy?.requests ?? null,
+    ring: probe?.snapshot() ?? zeroCounters(),
+  };
+}
+
+/** The figures of the phase between two snapshots. */
+export function phaseBetween(a: Snapshot, b: Snapshot): PhaseMetrics {
+  const wallMs = b.at - a.at;
+  const hostWaitMs = b.hostWaitMs - a.hostWaitMs;
+  const hostBusyMs = wallMs - hostWaitMs;
+  const kernelBusyMs = a.kernelBusyMs !== null && b.kernelBusyMs !== null ? b.kernelBusyMs - a.kernelBusyMs : null;
+  const overlapMs = kernelBusyMs !== null ? Math.max(0, hostBusyMs + kernelBusyMs - wallMs) : null;
+  return {
+    wallMs,
+    requests: b.sync - a.sync + (b.pipelined - a.pipelined),
+    syncRequests: b.sync - a.sync,
+    pipelinedRequests: b.pipelined - a.pipelined,
+    flushes: b.flushes - a.flushes,
+    capWaits: b.capWaits - a.capWaits,
+    callbacks: b.callbacks - a.callbacks,
+    hostWaitMs,
+    hostBusyMs,
+    kernelBusyMs,
+    kernelIdleMs: kernelBusyMs !== null ? wallMs - kernelBusyMs : null,
+    overlapMs,
+    overlap: overlapMs !== null && wallMs > 0 ? overlapMs / wallMs : null,
+    ring: diffCounters(a.ring, b.ring),
+  };
+}
+
+/**
+ * The speed-up of pipelined over sync that perfect overlap would give, from the sync run's
+ * host busy time H and kernel busy time K and the share f of requests that are sync points
+ * in the pipelined run: T_sync = H + K; the kernel's work on sync requests (K·f) cannot
+ * overlap anything, the rest can hide behind the host's work, so T_ideal = max(H, K·(1−f)) +
+ * K·f. With no sync points and H = K this is 2×. (Per-segment imbalance only lowers the
+ * speed-up reachable, so this is an upper bound.)
+ */
+export function idealSpeedup(hostBusyMs: number, kernelBusyMs: number, syncShare: number): number {
+  const f = Math.min(1, Math.max(0, syncShare));
+  const ideal = Math.max(hostBusyMs, kernelBusyMs * (1 - f)) + kernelBusyMs * f;
+  return ideal > 0 ? (hostBusyMs + kernelBusyMs) / ideal : 1;
+}
+
+/** Where a phase's wall time went, for the stacked bars (ms; sums to the wall time). */
+export interface TimeBreakdown {
+  /** Host busy while the kernel was idle (or invisible). */
+  readonly hostOnly: number;
+  /** Host and kernel busy at once (the overlap lower bound). */
+  readonly both: number;
+  /** Kernel busy while the host waited. */
+  readonly kernelOnly: number;
+  /** Host waiting with the kernel idle: transport, wake-ups; over stdio, also the kernel's own time. */
+  readonly waiting: number;
+}
+
+/** Splits a phase's wall time into the four parts of {@link TimeBreakdown}. */
+export function breakdown(p: Pick<PhaseMetrics, 'wallMs' | 'hostBusyMs' | 'kernelBusyMs' | 'overlapMs'>): TimeBreakdown {
+  const both = p.overlapMs ?? 0;
+  const kernel = p.kernelBusyMs ?? 0;
+  const hostOnly = Math.max(0, p.hostBusyMs - both);
+  const kernelOnly = Math.max(0, kernel - both);
+  return { hostOnly, both, kernelOnly, waiting: Math.max(0, p.wallMs - hostOnly - both - kernelOnly) };
+}

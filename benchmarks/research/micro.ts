@@ -1,0 +1,193 @@
+/**
+ * Micro-benchmarks (benchmark.js, statistically sampled):
+ *  - ring: write + read of one message on one thread (the floor under every transport);
+ *  - codec: encode and decode of typical frames, msgpack vs JSON;
+ *  - per-api round trip: one sync request of each api through each transport (ring with
+ *    msgpack, ring with JSON, our kernel over stdio, the reference runtime over stdio),
+ *    and a pipelined `create` on the ring (the steady-state cost per request under the
+ *    default pending cap).
+ *
+ * Writes bench-micro.json and charts/round-trip.svg.
+ */
+import Benchmark from 'benchmark';
+import { RingReader, RingWriter, createRingBuffer } from 'atomics-ring-buffer';
+import { load } from '../../lib/bindings/index.js';
+import { KernelClient } from '../../lib/host/kernel-client.js';
+import type { KernelClientOptions } from '../../lib/host/options.js';
+import { createCodec } from '../../lib/protocol/codec.js';
+import { FLAG_NO_REPLY, FrameKind } from '../../lib/protocol/frames.js';
+import type { BenchContext, SuiteReport } from './context.js';
+import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
+import { Progress, round } from './harness.js';
+import { fmt, table, writeChart, writeJson } from './output.js';
+import { groupedBarChart } from './svg.js';
+
+/** One case's result. */
+export interface MicroCase {
+  readonly name: string;
+  readonly usPerOp: number;
+  /** Relative margin of error, percent. */
+  readonly rmePercent: number;
+  readonly samples: number;
+}
+
+/** The transports of the round-trip cases. */
+export const TRANSPORTS: Readonly<Record<string, KernelClientOptions>> = {
+  ring: { transport: 'ring' },
+  ringJson: { transport: 'ring', codec: 'json' },
+  stdioOurs: { transport: 'stdio', stdioKernel: 'ours' },
+  stdioReference: { transport: 'stdio', stdioKernel: 'reference' },
+};
+
+/** The apis of the round-trip cases. */
+export const ROUND_TRIP_APIS = ['stats', 'create', 'get', 'invoke'] as const;
+
+/** Runs a benchmark.js suite synchronously and collects its cases. */
+function runSuite(suite: Benchmark.Suite): MicroCase[] {
+  suite.run({ async: false });
+  const out: MicroCase[] = [];
+  suite.forEach((bench: Benchmark) => {
+    if (bench.error !== undefined) throw bench.error;
+    out.push({ name: bench.name ?? '?', usPerOp: round(bench.stats.mean * 1e6, 3), rmePercent: round(bench.stats.rme, 1), samples: bench.stats.sample.length });
+  });
+  return out;
+}
+
+/** A representative create request frame (a bucket with props) and a string response frame. */
+export function sampleFrames(): { readonly request: unknown; readonly response: unknown } {
+  return {
+    request: [FrameKind.REQUEST, 4711, FLAG_NO_REPLY, {
+      api: 'create',
+      fqn: 'aws-cdk-lib.aws_s3.Bucket',
+      objid: 'h1234',
+      args: [
+        { '$jsii.byref': 'aws-cdk-lib.Stack@10042' },
+        'Bucket17',
+        {
+          '$jsii.struct': {
+            fqn: 'aws-cdk-lib.aws_s3.BucketProps',
+            data: {
+              encryption: { '$jsii.enum': 'aws-cdk-lib.aws_s3.BucketEncryption/S3_MANAGED' },
+              enforceSSL: true,
+              versioned: false,
+              removalPolicy: { '$jsii.enum': 'aws-cdk-lib.RemovalPolicy/DESTROY' },
+              lifecycleRules: [{ '$jsii.struct': { fqn: 'aws-cdk-lib.aws_s3.LifecycleRule', data: { expiration: { '$jsii.byref': 'aws-cdk-lib.Duration@10077' }, prefix: 'logs/' } } }],
+            },
+          },
+        },
+      ],
+    }],
+    response: [FrameKind.RESPONSE, 4712, 0, { value: '${Token[TOKEN.1234]}' }],
+  };
+}
+
+function codecCases(maxTime: number): MicroCase[] {
+  const suite = new Benchmark.Suite();
+  const options = { maxTime, minSamples: 5 };
+  const { request, response } = sampleFrames();
+  let sink = 0;
+  for (const name of ['msgpack', 'json'] as const) {
+    const codec = createCodec(name);
+    const encodedRequest = codec.encode(request);
+    const encodedResponse = codec.encode(response);
+    suite.add(`${name}: encode create request (${encodedRequest.byteLength} B)`, () => { sink += codec.encode(request).byteLength; }, options);
+    suite.add(`${name}: decode create request`, () => { sink += (codec.decode(encodedRequest) as unknown[]).length; }, options);
+    suite.add(`${name}: encode string response (${encodedResponse.byteLength} B)`, () => { sink += codec.encode(response).byteLength; }, options);
+    suite.add(`${name}: decode string response`, () => { sink += (codec.decode(encodedResponse) as unknown[]).length; }, options);
+  }
+  const cases = runSuite(suite);
+  return sink >= 0 ? cases : [];
+}
+
+function ringCases(maxTime: number): MicroCase[] {
+  const buffer = createRingBuffer(1024 * 1024);
+  const writer = new RingWriter(buffer);
+  const reader = new RingReader(buffer);
+  const suite = new Benchmark.Suite();
+  const options = { maxTime, minSamples: 5 };
+  let sink = 0;
+  for (const size of [64, 4096]) {
+    const message = new Uint8Array(size).fill(7);
+    suite.add(`ring write + read, ${size} B, one thread`, () => {
+      writer.write(message);
+      sink += reader.read()?.byteLength ?? 0;
+    }, options);
+  }
+  const cases = runSuite(suite);
+  return sink >= 0 ? cases : [];
+}
+
+/** Sync round trips of each api through one transport (and a pipelined create on rings). */
+async function transportCases(name: string, options: KernelClientOptions, maxTime: number): Promise<MicroCase[]> {
+  const client = KernelClient.start({ ...options, captureCallSites: false });
+  try {
+    load('constructs', { connection: client });
+    const ref = (value: unknown): Record<string, unknown> => value as Record<string, unknown>;
+    const root = client.request({ api: 'create', fqn: 'constructs.RootConstruct', args: ['bench'] });
+    const node = ref(client.request({ api: 'get', objref: root, property: 'node' })).value;
+    let i = 0;
+    const suite = new Benchmark.Suite();
+    const o = { maxTime, minSamples: 5 };
+    suite.add(`${name}: stats`, () => client.request({ api: 'stats' }), o);
+    suite.add(`${name}: create`, () => client.request({ api: 'create', fqn: 'constructs.RootConstruct', args: [`r${i++}`] }), o);
+    suite.add(`${name}: get`, () => client.request({ api: 'get', objref: node as never, property: 'id' }), o);
+    suite.add(`${name}: invoke`, () => client.request({ api: 'invoke', objref: node as never, method: 'tryGetContext', args: ['missing'] }), o);
+    if (client.capabilities.pipeline) {
+      suite.add(`${name}: pipelined create`, () => client.send({ api: 'create', fqn: 'constructs.RootConstruct', args: [`p${i++}`], objid: client.allocateId() }), o);
+    }
+    const cases = runSuite(suite);
+    client.flush();
+    return cases;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Runs the micro suite. */
+export async function microSuite(ctx: BenchContext): Promise<SuiteReport> {
+  let env = startEnvironment(ctx.command);
+  const progress = new Progress('micro', 2 + Object.keys(TRANSPORTS).length, ctx.silent);
+  progress.step('ring');
+  const ring = ringCases(ctx.microSeconds);
+  progress.step('codec');
+  const codec = codecCases(ctx.microSeconds);
+  const roundTrip: Record<string, MicroCase[]> = {};
+  for (const [name, options] of Object.entries(TRANSPORTS)) {
+    progress.step(`round trips: ${name}`);
+    roundTrip[name] = await transportCases(name, options, ctx.microSeconds);
+  }
+  env = finishEnvironment(env);
+
+  const roundTripUs = Object.fromEntries(Object.entries(roundTrip).map(([transport, cases]) => [
+    transport,
+    Object.fromEntries(cases.map((c) => [c.name.slice(transport.length + 2), c.usPerOp])),
+  ]));
+  const result = { environment: env, maxTimeSeconds: ctx.microSeconds, ring, codec, roundTrip, roundTripUs };
+  const files = [writeJson(ctx.resultsDir, 'bench-micro.json', result)];
+  files.push(writeChart(ctx.chartsDir, 'round-trip.svg', groupedBarChart({
+    id: 'round-trip',
+    title: 'Sync round trip per api and transport',
+    categories: [...ROUND_TRIP_APIS],
+    series: Object.keys(TRANSPORTS).map((t) => ({ name: t, values: ROUND_TRIP_APIS.map((api) => roundTripUs[t]?.[api] ?? null) })),
+    xLabel: 'api (constructs objects)',
+    yLabel: 'µs per round trip (log scale)',
+    logScale: true,
+  })));
+
+  const rows = ROUND_TRIP_APIS.map((api) => [api, ...Object.keys(TRANSPORTS).map((t) => fmt(roundTripUs[t]?.[api], 1))]);
+  rows.push(['pipelined create', ...Object.keys(TRANSPORTS).map((t) => fmt(roundTripUs[t]?.['pipelined create'], 2))]);
+  const markdown = [
+    '### Micro-benchmarks',
+    '',
+    `benchmark.js, ${ctx.microSeconds} s per case. Sync round trip of one request through each transport, µs (the kernel serves \`constructs\` objects; \`pipelined create\` is the steady-state cost per request under the default cap):`,
+    '',
+    table(['api', ...Object.keys(TRANSPORTS)], rows, ['l', ...Object.keys(TRANSPORTS).map(() => 'r' as const)]),
+    '',
+    '![round trip per transport](charts/round-trip.svg)',
+    '',
+    table(['case', 'µs', '±'], [...ring, ...codec].map((c) => [c.name, fmt(c.usPerOp, 3), `${fmt(c.rmePercent, 1)} %`]), ['l', 'r', 'r']),
+    '',
+    describeEnvironment(env),
+  ].join('\n');
+  return { id: 'micro', markdown, files };
+}

@@ -1,0 +1,142 @@
+/**
+ * Question: how much of the host's and the kernel's work does pipelining overlap, and how
+ * close does it come to the ideal? The example app's build phase, ring sync vs ring
+ * pipelined (default cap), at several host-work settings, plus the "equal work" setting:
+ * host work per call equal to the measured mean kernel time per call (from the sync runs
+ * at 0 µs), where the ideal speed-up approaches 2× as far as sync points allow.
+ *
+ * Writes overlap.json: per setting the speed-up of pipelined over sync, the ideal for that
+ * setting (metrics.ts `idealSpeedup`), how close the pipeline came, and `equalWork`.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_PENDING_CAP } from '../../lib/host/options.js';
+import { runAppOnce } from './app-run.js';
+import type { AppRunResult } from './app-run.js';
+import type { BenchContext, SuiteReport } from './context.js';
+import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
+import { Progress, interleave, interleaveSteps, round, summarize } from './harness.js';
+import { idealSpeedup } from './metrics.js';
+import type { PhaseMetrics } from './metrics.js';
+import { fmt, table, writeJson } from './output.js';
+
+/** Figures of one host-work setting. */
+export interface OverlapSetting {
+  readonly hostWorkUs: number;
+  readonly syncMs: number;
+  readonly pipelinedMs: number;
+  readonly syncRange: readonly [number, number];
+  readonly pipelinedRange: readonly [number, number];
+  /** syncMs / pipelinedMs. */
+  readonly speedup: number;
+  /** The ideal speed-up for this setting (upper bound). */
+  readonly ideal: number;
+  /** speedup / ideal. */
+  readonly ofIdeal: number;
+  /** (speedup − 1) / (ideal − 1): the share of the possible gain obtained. */
+  readonly shareOfGain: number | null;
+  /** Host and kernel busy time in the sync runs (the inputs of the ideal). */
+  readonly hostBusyMs: number;
+  readonly kernelBusyMs: number;
+  /** Share of requests that are sync points in the pipelined runs. */
+  readonly syncShare: number;
+  /** Overlap figure (lower bound of host busy ∩ kernel busy) / wall of the pipelined runs. */
+  readonly overlap: number;
+  readonly requests: number;
+}
+
+const medianOf = (phases: readonly PhaseMetrics[], f: (p: PhaseMetrics) => number): number => summarize(phases.map(f)).median;
+
+/** Condenses the sync and pipelined runs of one setting. */
+export function condenseSetting(hostWorkUs: number, sync: readonly PhaseMetrics[], pipelined: readonly PhaseMetrics[]): OverlapSetting {
+  const s = summarize(sync.map((p) => p.wallMs));
+  const p = summarize(pipelined.map((x) => x.wallMs));
+  const hostBusyMs = medianOf(sync, (x) => x.hostBusyMs);
+  const kernelBusyMs = medianOf(sync, (x) => x.kernelBusyMs ?? 0);
+  const syncShare = medianOf(pipelined, (x) => (x.requests > 0 ? x.syncRequests / x.requests : 1));
+  const speedup = s.median / p.median;
+  const ideal = idealSpeedup(hostBusyMs, kernelBusyMs, syncShare);
+  return {
+    hostWorkUs,
+    syncMs: round(s.median),
+    pipelinedMs: round(p.median),
+    syncRange: [round(s.min), round(s.max)],
+    pipelinedRange: [round(p.min), round(p.max)],
+    speedup: round(speedup, 3),
+    ideal: round(ideal, 3),
+    ofIdeal: round(speedup / ideal, 3),
+    shareOfGain: ideal > 1.001 ? round((speedup - 1) / (ideal - 1), 3) : null,
+    hostBusyMs: round(hostBusyMs),
+    kernelBusyMs: round(kernelBusyMs),
+    syncShare: round(syncShare, 3),
+    overlap: round(medianOf(pipelined, (x) => x.overlap ?? 0), 3),
+    requests: medianOf(pipelined, (x) => x.requests),
+  };
+}
+
+/** Runs the overlap (host work) suite. */
+export async function overlapSuite(ctx: BenchContext): Promise<SuiteReport> {
+  let env = startEnvironment(ctx.command);
+  const outdir = path.join(os.tmpdir(), 'jsii-ring-bench-overlap');
+  const run = (mode: 'ringSync' | 'ringPipelined', hostWorkUs: number) => (): Promise<AppRunResult> =>
+    runAppOnce({ mode, hostWorkUs, outdir, scale: ctx.scale, validation: false, buildOnly: true });
+  const settings = [...new Set([0, ...ctx.hostWork])];
+  const options = { repeats: ctx.repeats, warmups: 0 };
+  // Two passes: the fixed settings first, whose 0 µs sync runs calibrate the kernel's mean
+  // time per call; then the equal-work setting at that figure.
+  const progress = new Progress('overlap', interleaveSteps(settings.length * 2 + 2, options), ctx.silent);
+  const fixed = await interleave(settings.flatMap((hw) => [
+    { key: `ringSync:${hw}`, run: run('ringSync', hw) },
+    { key: `ringPipelined:${hw}`, run: run('ringPipelined', hw) },
+  ]), { ...options, progress });
+  const build = (key: string, source: Map<string, AppRunResult[]>): PhaseMetrics[] => (source.get(key) ?? []).map((r) => r.phases.build);
+  const calibration = build('ringSync:0', fixed);
+  const kernelUsPerCall = medianOf(calibration, (p) => ((p.kernelBusyMs ?? 0) * 1000) / Math.max(1, p.requests));
+  const equalUs = Math.max(1, Math.round(kernelUsPerCall));
+  progress.note(`mean kernel time per call (sync, 0 µs host work): ${kernelUsPerCall.toFixed(1)} µs; equal-work setting: ${equalUs} µs`);
+  const equal = await interleave([
+    { key: `ringSync:${equalUs}`, run: run('ringSync', equalUs) },
+    { key: `ringPipelined:${equalUs}`, run: run('ringPipelined', equalUs) },
+  ], { ...options, progress });
+  env = finishEnvironment(env);
+
+  const rows = settings.map((hw) => condenseSetting(hw, build(`ringSync:${hw}`, fixed), build(`ringPipelined:${hw}`, fixed)));
+  const equalWork = condenseSetting(equalUs, build(`ringSync:${equalUs}`, equal), build(`ringPipelined:${equalUs}`, equal));
+  const target = 1.5;
+  const result = {
+    environment: env,
+    question: 'speed-up of ring pipelined over ring sync on the example app build phase (buildApp + flush, validation off) with simulated host work per call, vs the ideal for each setting',
+    idealModel: 'ideal = (H + K) / (max(H, K(1 - f)) + K f): H, K = host and kernel busy ms of the sync runs, f = share of requests that are sync points in the pipelined runs (an upper bound)',
+    overlapFigure: 'max(0, host busy + kernel busy - wall) / wall of the pipelined runs (a lower bound of (host busy ∩ kernel busy) / wall)',
+    scale: ctx.scale,
+    repeats: ctx.repeats,
+    pendingCap: DEFAULT_PENDING_CAP,
+    kernelUsPerCall: round(kernelUsPerCall, 1),
+    settings: Object.fromEntries(rows.map((r) => [String(r.hostWorkUs), r])),
+    equalWork: { ...equalWork, target: `pipelined >= ${target}x faster than sync`, met: equalWork.speedup >= target },
+  };
+  const files = [writeJson(ctx.resultsDir, 'overlap.json', result)];
+
+  const line = (r: OverlapSetting, label: string): (string | number)[] => [
+    label, fmt(r.syncMs), fmt(r.pipelinedMs), `${fmt(r.speedup, 2)}×`, `${fmt(r.ideal, 2)}×`, `${fmt(r.ofIdeal * 100)} %`,
+    r.shareOfGain === null ? '–' : `${fmt(r.shareOfGain * 100)} %`, `${fmt(r.overlap * 100)} %`, `${fmt(r.syncShare * 100)} %`,
+  ];
+  const markdown = [
+    '### Simulated host work and overlap',
+    '',
+    `Build phase of the example app (scale ${ctx.scale}), ring transport, validation off, fresh kernel per run, ${ctx.repeats} interleaved rounds, medians. Host work is a busy spin after every request the client issues. ` +
+      `Mean kernel time per call (sync, no host work): **${fmt(kernelUsPerCall, 1)} µs**, so the equal-work setting spends ${equalUs} µs per call on the host.`,
+    '',
+    table(
+      ['host work per call', 'sync ms', 'pipelined ms', 'speed-up', 'ideal', 'of ideal', 'of possible gain', 'overlap / wall', 'sync share'],
+      [...rows.map((r) => line(r, `${r.hostWorkUs} µs`)), line(equalWork, `**${equalUs} µs (equal work)**`)],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `Ideal: ${result.idealModel}. Overlap: ${result.overlapFigure}. ` +
+      `Target at equal work: pipelined ≥ ${target}× faster than sync — ${result.equalWork.met ? '**met**' : '**not met**'} (${fmt(equalWork.speedup, 2)}×; the ideal for this setting is ${fmt(equalWork.ideal, 2)}×).`,
+    '',
+    describeEnvironment(env),
+  ].join('\n');
+  return { id: 'overlap', markdown, files };
+}

@@ -1,0 +1,150 @@
+/**
+ * Question: what pending cap should the client use? The example app's build phase (ring,
+ * pipelined, validation off, a fresh kernel per run, all in this process) at every cap of
+ * the sweep, for each host-work setting, in interleaved rounds.
+ *
+ * Writes sweep.json: `capMs` (cap → median build ms, host work 0) and `capMsHostWork50`
+ * (the same with 50 µs of host work per call), the spread of every point, and the cap the
+ * figures support, with the rule that picked it.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runAppOnce } from './app-run.js';
+import type { AppRunResult } from './app-run.js';
+import type { BenchContext, SuiteReport } from './context.js';
+import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
+import { Progress, interleave, interleaveSteps, round, summarize } from './harness.js';
+import type { Summary } from './harness.js';
+import { fmt, table, writeChart, writeJson } from './output.js';
+import { lineChart } from './svg.js';
+
+/** The caps of the sweep (Infinity = unlimited). */
+export const SWEEP_CAPS: readonly number[] = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, Infinity];
+
+/** A cap as a results key / chart label. */
+export function capKey(cap: number): string {
+  return cap === Infinity ? 'unlimited' : String(cap);
+}
+
+/** Slack within which a cap counts as as fast as the best one (noise on a shared machine). */
+export const SUPPORT_TOLERANCE = 0.03;
+
+/** One point of the sweep. */
+export interface SweepPoint extends Summary {
+  readonly syncRequests: number;
+  readonly pipelinedRequests: number;
+  readonly capWaits: number;
+  readonly hostWaitMs: number;
+  readonly kernelBusyMs: number;
+  readonly overlap: number;
+}
+
+/**
+ * The cap the sweep supports: the smallest cap ≥ 1 whose median is within
+ * SUPPORT_TOLERANCE of the fastest cap, at every host-work setting. (Smaller is better when
+ * equally fast: fewer requests in flight means failures are reported closer to their call
+ * and less host memory is held.)
+ */
+export function supportedCap(points: ReadonlyMap<number, ReadonlyMap<number, number>>, tolerance = SUPPORT_TOLERANCE): number {
+  const caps = SWEEP_CAPS.filter((c) => c >= 1);
+  for (const cap of caps) {
+    let ok = true;
+    for (const byCap of points.values()) {
+      const best = Math.min(...caps.map((c) => byCap.get(c) ?? Infinity));
+      const value = byCap.get(cap);
+      if (value === undefined || value > best * (1 + tolerance)) ok = false;
+    }
+    if (ok) return cap;
+  }
+  return Infinity;
+}
+
+/** Runs the sweep suite. */
+export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
+  let env = startEnvironment(ctx.command);
+  const outdir = path.join(os.tmpdir(), 'jsii-ring-bench-sweep');
+  const variants = ctx.sweepHostWork.flatMap((hostWorkUs) =>
+    SWEEP_CAPS.map((cap) => ({
+      key: `${hostWorkUs}:${capKey(cap)}`,
+      run: (): Promise<AppRunResult> =>
+        runAppOnce({ mode: 'ringPipelined', pendingCap: cap, hostWorkUs, outdir, scale: ctx.scale, validation: false, buildOnly: true }),
+    })),
+  );
+  const options = { repeats: ctx.repeats, warmups: 0 };
+  const progress = new Progress('sweep', interleaveSteps(variants.length, options), ctx.silent);
+  const runs = await interleave(variants, { ...options, progress });
+  env = finishEnvironment(env);
+
+  const points = new Map<number, Map<number, SweepPoint>>();
+  for (const hostWorkUs of ctx.sweepHostWork) {
+    const byCap = new Map<number, SweepPoint>();
+    for (const cap of SWEEP_CAPS) {
+      const results = runs.get(`${hostWorkUs}:${capKey(cap)}`) ?? [];
+      const build = results.map((r) => r.phases.build);
+      const med = (f: (p: (typeof build)[number]) => number): number => summarize(build.map(f)).median;
+      const s = summarize(build.map((p) => p.wallMs));
+      byCap.set(cap, {
+        median: round(s.median), min: round(s.min), max: round(s.max), n: s.n,
+        syncRequests: med((p) => p.syncRequests),
+        pipelinedRequests: med((p) => p.pipelinedRequests),
+        capWaits: med((p) => p.capWaits),
+        hostWaitMs: round(med((p) => p.hostWaitMs)),
+        kernelBusyMs: round(med((p) => p.kernelBusyMs ?? 0)),
+        overlap: round(med((p) => p.overlap ?? 0), 3),
+      });
+    }
+    points.set(hostWorkUs, byCap);
+  }
+  const medians = new Map([...points].map(([hw, byCap]) => [hw, new Map([...byCap].map(([cap, p]) => [cap, p.median]))]));
+  const supported = supportedCap(medians);
+  const capMsOf = (hw: number): Record<string, number> | undefined => {
+    const byCap = points.get(hw);
+    return byCap === undefined ? undefined : Object.fromEntries([...byCap].map(([cap, p]) => [capKey(cap), p.median]));
+  };
+  const zero = points.get(0);
+  const syncMs = zero?.get(0)?.median;
+  const slowerThanSync = zero === undefined || syncMs === undefined ? [] : SWEEP_CAPS.filter((c) => c >= 1 && (zero.get(c)?.median ?? 0) > syncMs).map(capKey);
+
+  const result = {
+    environment: env,
+    question: 'median wall ms of the example app build phase (buildApp + flush), ring transport, pipelined, validation off, per pending cap',
+    scale: ctx.scale,
+    repeats: ctx.repeats,
+    hostWorkUs: ctx.sweepHostWork,
+    capMs: capMsOf(0),
+    capMsHostWork50: capMsOf(50),
+    points: Object.fromEntries([...points].map(([hw, byCap]) => [String(hw), Object.fromEntries([...byCap].map(([cap, p]) => [capKey(cap), p]))])),
+    supportedCap: capKey(supported),
+    supportRule: `smallest cap >= 1 whose median is within ${SUPPORT_TOLERANCE * 100}% of the fastest cap at every host-work setting`,
+    hostWork0SlowerThanSyncAtCaps: slowerThanSync,
+  };
+  const files = [writeJson(ctx.resultsDir, 'sweep.json', result)];
+  files.push(writeChart(ctx.chartsDir, 'sweep.svg', lineChart({
+    id: 'sweep',
+    title: `Build phase vs pending cap (example app, scale ${ctx.scale})`,
+    categories: SWEEP_CAPS.map((c) => (c === Infinity ? '∞' : String(c))),
+    series: [...points].map(([hw, byCap]) => ({ name: `host work ${hw} µs/call`, values: SWEEP_CAPS.map((c) => byCap.get(c)?.median ?? null) })),
+    xLabel: 'pending cap (0 = sync)',
+    yLabel: 'build phase, ms (median)',
+  })));
+
+  const rows = SWEEP_CAPS.map((cap) => [capKey(cap), ...ctx.sweepHostWork.flatMap((hw) => {
+    const p = points.get(hw)?.get(cap);
+    return p === undefined ? ['–', '–'] : [`${fmt(p.median)} (${fmt(p.min)}–${fmt(p.max)})`, fmt(p.capWaits)];
+  })]);
+  const markdown = [
+    '### Pending-cap sweep',
+    '',
+    `Build phase of the example app (scale ${ctx.scale}: \`buildApp\` + \`flush\`), ring transport, validation off, a fresh kernel per run, ${ctx.repeats} interleaved rounds; median ms (min–max) and the cap waits of the median run.`,
+    '',
+    table(['pending cap', ...ctx.sweepHostWork.flatMap((hw) => [`host work ${hw} µs: ms`, 'cap waits'])], rows, ['l', ...ctx.sweepHostWork.flatMap(() => ['r', 'r'] as const)]),
+    '',
+    `![build phase vs pending cap](charts/sweep.svg)`,
+    '',
+    `Supported cap: **${capKey(supported)}** (${result.supportRule}). ` +
+      (slowerThanSync.length === 0 ? 'With 0 µs host work no cap ≥ 1 was slower than sync (cap 0).' : `With 0 µs host work, caps ${slowerThanSync.join(', ')} had a higher median than sync (cap 0).`),
+    '',
+    describeEnvironment(env),
+  ].join('\n');
+  return { id: 'sweep', markdown, files };
+}

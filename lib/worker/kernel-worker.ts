@@ -19,7 +19,10 @@ export interface KernelWorkerData {
 
 function die(buffers: ChannelBuffers, note: string): void {
   const slots = stateSlots(buffers.state);
-  if (Atomics.load(slots, STATE_SLOT) === KernelState.EXITED) {
+  const state = Atomics.load(slots, STATE_SLOT);
+  // The first note wins: after an uncaught exception the 'exit' handler runs too, and must
+  // not replace the cause with "exited (code 1)".
+  if (state === KernelState.EXITED || state === KernelState.DEAD) {
     return;
   }
   writeDeathNote(buffers.state, note);

@@ -55,6 +55,8 @@ export interface ModeFigures {
     readonly hostWaitMs: number;
     readonly hostBusyMs: number;
     readonly kernelBusyMs: number | null;
+    /** Overlap lower bound, ms, and as a share of the wall time. */
+    readonly overlapMs: number | null;
     readonly overlap: number | null;
     readonly readSleeps: number;
   };
@@ -82,6 +84,7 @@ function condense(runs: readonly Run[]): ModeFigures {
       hostWaitMs: round(build((p) => p.hostWaitMs)),
       hostBusyMs: round(build((p) => p.hostBusyMs)),
       kernelBusyMs: kernelVisible ? round(build((p) => p.kernelBusyMs ?? 0)) : null,
+      overlapMs: kernelVisible ? round(build((p) => p.overlapMs ?? 0)) : null,
       overlap: kernelVisible ? round(build((p) => p.overlap ?? 0), 3) : null,
       readSleeps: build((p) => p.ring.readSleeps),
     },
@@ -171,24 +174,34 @@ export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
     }),
     mergeJson(ctx.resultsDir, 'protocol.json', { cdk }),
   ];
-  files.push(writeChart(ctx.chartsDir, 'time-by-mode.svg', stackedBarChart({
+  files.push(writeChart(ctx.chartsDir, 'time-by-mode.svg', timeByModeChart(figures, ctx.scale)));
+  return { id: 'cdk', markdown: markdownOf(ctx, env, figures, cdk, identical, differences, first.result), files };
+}
+
+/**
+ * The stacked bars of where the build phase's time goes in each mode (validation off):
+ * `figures` keyed `<mode>:off`, as {@link cdkSuite} condenses them.
+ */
+export function timeByModeChart(figures: ReadonlyMap<string, ModeFigures>, scale: number): string {
+  return stackedBarChart({
     id: 'time-by-mode',
-    title: `Where the build phase's time goes (scale ${ctx.scale}, validation off)`,
+    title: `Where the build phase's time goes (scale ${scale}, validation off)`,
     categories: [...APP_MODES],
     series: (['hostOnly', 'both', 'kernelOnly', 'waiting'] as const).map((part) => ({
       name: PART_LABELS[part],
       values: APP_MODES.map((mode) => {
-        const m = figures.get(`${mode}:off`) as ModeFigures;
-        return round(breakdown({ wallMs: m.buildMs.median, hostBusyMs: m.build.hostBusyMs, kernelBusyMs: m.build.kernelBusyMs, overlapMs: m.build.overlap === null ? null : m.build.overlap * m.buildMs.median })[part]);
+        const m = figures.get(`${mode}:off`);
+        if (m === undefined) return null;
+        return round(breakdown({ wallMs: m.buildMs.median, hostBusyMs: m.build.hostBusyMs, kernelBusyMs: m.build.kernelBusyMs, overlapMs: m.build.overlapMs })[part]);
       }),
     })),
     xLabel: 'mode',
     yLabel: 'build phase, ms (median)',
-  })));
-  return { id: 'cdk', markdown: markdownOf(ctx, env, figures, cdk, identical, differences, first.result), files };
+  });
 }
 
-const PART_LABELS = {
+/** The parts of a bar, as the legend names them. */
+export const PART_LABELS = {
   hostOnly: 'host busy, kernel idle',
   both: 'host and kernel busy',
   kernelOnly: 'kernel busy, host waits',

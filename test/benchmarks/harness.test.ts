@@ -1,0 +1,78 @@
+/**
+ * The bench harness on a tiny workload: the suites run end to end, write results of the
+ * documented shape, and draw charts that parse as XML and hold the expected series. No
+ * timing is asserted (figures from a loaded test machine mean nothing).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import test from 'ava';
+import { runBench } from '../../benchmarks/research/runner.js';
+import { SWEEP_CAPS, capKey } from '../../benchmarks/research/sweep.js';
+import { TRANSPORTS, ROUND_TRIP_APIS } from '../../benchmarks/research/micro.js';
+import { seriesOf } from './xml.js';
+
+function scratch(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-bench-test-'));
+}
+
+const readJson = (file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+const isPositive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+test('sweep and overlap suites on a tiny app: results shape and the sweep chart', async (t) => {
+  const out = scratch();
+  const { context, reports } = await runBench({
+    suites: ['sweep', 'hostwork'], quick: true, out, scale: 0.02, repeats: 1, sweepHostWork: [0, 50], hostWork: [0, 20], silent: true, command: 'test',
+  });
+  t.is(context.resultsMd, undefined, 'a run with --out leaves RESULTS.md alone');
+  t.deepEqual(reports.map((r) => r.id), ['overlap', 'sweep']);
+
+  const sweep = readJson(path.join(out, 'sweep.json'));
+  const keys = SWEEP_CAPS.map(capKey);
+  for (const name of ['capMs', 'capMsHostWork50'] as const) {
+    const byCap = sweep[name] as Record<string, unknown>;
+    t.deepEqual(Object.keys(byCap), keys, `${name} has every cap of the sweep`);
+    t.true(Object.values(byCap).every(isPositive), `${name} holds positive milliseconds`);
+  }
+  t.true(keys.includes(sweep['supportedCap'] as string));
+  const env = sweep['environment'] as Record<string, unknown>;
+  t.is(env['node'], process.version);
+  t.is(env['command'], 'test');
+  t.is((env['loadAverageBefore'] as unknown[]).length, 3);
+
+  const overlap = readJson(path.join(out, 'overlap.json'));
+  const equal = overlap['equalWork'] as Record<string, unknown>;
+  t.true(isPositive(equal['speedup']));
+  t.true(isPositive(equal['ideal']));
+  t.true(isPositive(equal['hostWorkUs']));
+  t.is(typeof equal['met'], 'boolean');
+  t.deepEqual(Object.keys(overlap['settings'] as object), ['0', '20']);
+  const zero = (overlap['settings'] as Record<string, Record<string, unknown>>)['0'] as Record<string, unknown>;
+  t.true((zero['ideal'] as number) >= 1);
+  t.true((zero['requests'] as number) > 0, 'the build phase issued requests');
+
+  const series = seriesOf(fs.readFileSync(path.join(out, 'charts', 'sweep.svg'), 'utf8'));
+  t.deepEqual([...series.keys()], ['host work 0 µs/call', 'host work 50 µs/call']);
+  for (const [name, points] of series) {
+    t.deepEqual(points.map((p) => p.x), SWEEP_CAPS.map((c) => (c === Infinity ? '∞' : String(c))), name);
+    const expected = (name.includes(' 0 ') ? sweep['capMs'] : sweep['capMsHostWork50']) as Record<string, number>;
+    t.deepEqual(points.map((p) => p.value), keys.map((k) => expected[k]), `${name}: the chart plots the medians of sweep.json`);
+  }
+  t.regex(reports[1]?.markdown ?? '', /charts\/sweep\.svg/);
+});
+
+test('micro suite: round trips of every api through every transport, and their chart', async (t) => {
+  const out = scratch();
+  await runBench({ suites: ['micro'], quick: true, out, silent: true, command: 'test', microSeconds: 0.01 });
+  const micro = readJson(path.join(out, 'bench-micro.json'));
+  const roundTrip = micro['roundTripUs'] as Record<string, Record<string, number>>;
+  t.deepEqual(Object.keys(roundTrip), Object.keys(TRANSPORTS));
+  for (const transport of Object.keys(TRANSPORTS)) {
+    for (const api of ROUND_TRIP_APIS) t.true(isPositive(roundTrip[transport]?.[api]), `${transport} ${api}`);
+  }
+  t.true(isPositive(roundTrip['ring']?.['pipelined create']), 'the ring pipelines');
+  t.is(roundTrip['stdioReference']?.['pipelined create'], undefined, 'stdio does not pipeline');
+  const series = seriesOf(fs.readFileSync(path.join(out, 'charts', 'round-trip.svg'), 'utf8'));
+  t.deepEqual([...series.keys()], Object.keys(TRANSPORTS));
+  t.deepEqual(series.get('ring')?.map((p) => p.x), [...ROUND_TRIP_APIS]);
+});

@@ -16,10 +16,12 @@ import { flush, load } from '../../lib/bindings/index.js';
 import { KernelClient } from '../../lib/host/kernel-client.js';
 import type { KernelClientOptions } from '../../lib/host/options.js';
 import type { CodecName } from '../../lib/protocol/codec.js';
-import { hostWorkHook } from './host-work.js';
+import { busySpin, hostWorkHook } from './host-work.js';
 import { phaseBetween, snapshot } from './metrics.js';
-import type { PhaseMetrics } from './metrics.js';
+import type { PhaseMetrics, Snapshot } from './metrics.js';
 import { RingProbe } from './ring-probe.js';
+import { RequestTrace } from './schedule.js';
+import type { TracePoint, TraceWindow } from './schedule.js';
 
 /** How the app reaches the libraries. */
 export type AppMode = 'native' | 'reference' | 'stdioOurs' | 'ringSync' | 'ringPipelined';
@@ -55,6 +57,11 @@ export interface AppRunOptions {
   readonly hostWorkUs?: number;
   /** Capture call sites of pipelined requests. @default the client's default (true) */
   readonly captureCallSites?: boolean;
+  /**
+   * Record a trace point after every request of the build phase (ring modes; for the
+   * per-request ideal of schedule.ts). @default false
+   */
+  readonly trace?: boolean;
 }
 
 /** Figures of one run. */
@@ -69,6 +76,8 @@ export interface AppRunResult {
   /** Resources the host aspect saw during synth (0 when build-only). */
   readonly auditedResources: number;
   readonly outdir: string;
+  /** The build phase's trace, when asked for. */
+  readonly buildTrace?: TraceWindow;
 }
 
 /** The client options of a kernel mode. */
@@ -103,18 +112,34 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
   const kernelVisible = options.mode === 'ringSync' || options.mode === 'ringPipelined';
   const probe = native ? undefined : new RingProbe();
   let client: KernelClient | undefined;
+  const trace = options.trace === true && kernelVisible ? new RequestTrace() : undefined;
   try {
     const s0 = snapshot(undefined, undefined, kernelVisible);
-    client = native ? undefined : KernelClient.start(clientOptionsFor(options));
+    let clientOptions = native ? {} : clientOptionsFor(options);
+    if (trace !== undefined) {
+      // The trace point is taken before the host work, so the work counts as host time after the request.
+      const work = options.hostWorkUs ?? 0;
+      clientOptions = {
+        ...clientOptions,
+        onRequest: (event) => {
+          const c = client as KernelClient;
+          trace.record(performance.now(), c.stats.hostWaitMs, c.kernelBusy.ms, event.pipelined);
+          busySpin(work);
+        },
+      };
+    }
+    client = native ? undefined : KernelClient.start(clientOptions);
     const loadOptions = client === undefined ? { native: true } : { connection: client };
     const libs: AppLibraries = {
       cdk: load('aws-cdk-lib', loadOptions) as AppLibraries['cdk'],
       constructs: load('constructs', loadOptions) as AppLibraries['constructs'],
     };
     const s1 = snapshot(client, probe, kernelVisible);
+    const traceFrom = trace?.length ?? 0;
     const handle = buildApp(libs, { outdir: options.outdir, scale: options.scale });
     if (client !== undefined) flush(client);
     const s2 = snapshot(client, probe, kernelVisible);
+    const buildTrace = trace?.window(tracePoint(s1), tracePoint(s2), traceFrom, trace.length);
     let s3 = s2;
     if (options.buildOnly !== true) {
       // A string read: the sync point that waits for the files.
@@ -138,9 +163,14 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
       expectedResources: handle.expectedResources,
       auditedResources: handle.aspect.resourceCount,
       outdir: options.outdir,
+      ...(buildTrace !== undefined ? { buildTrace } : {}),
     };
   } finally {
     probe?.dispose();
     await client?.terminate();
   }
+}
+
+function tracePoint(s: Snapshot): TracePoint {
+  return { at: s.at, hostWaitMs: s.hostWaitMs, kernelBusyMs: s.kernelBusyMs ?? 0 };
 }

@@ -6,6 +6,7 @@ import test from 'ava';
 import { interleave } from '../../benchmarks/research/harness.js';
 import { breakdown, idealSpeedup } from '../../benchmarks/research/metrics.js';
 import { updateMarkdownSection } from '../../benchmarks/research/output.js';
+import { requestTimes, scheduleIdeal, simulateSchedule } from '../../benchmarks/research/schedule.js';
 import { supportedCap } from '../../benchmarks/research/sweep.js';
 import { benchCommand } from '../../lib/cli/bench.js';
 import { UsageError } from '../../lib/cli/args.js';
@@ -17,6 +18,28 @@ test('ideal speed-up: 2x at equal work without sync points, less with them, 1x w
   t.is(Math.round(idealSpeedup(100, 90, 1 / 3) * 1000) / 1000, 1.462);
   t.is(idealSpeedup(0, 100, 0), 1);
   t.is(idealSpeedup(300, 100, 0), 400 / 300);
+});
+
+test('per-request schedule: pipelined requests overlap host work, a sync point makes the host wait', (t) => {
+  t.is(simulateSchedule([0, 1, 1], [1, 1], [false, false]), 2);
+  t.is(simulateSchedule([0, 1, 1], [1, 1], [true, false]), 3);
+  t.is(simulateSchedule([0, 1, 1], [1, 1], [true, true]), 4);
+  // An expensive create followed by a cheap sync read: the read waits for the create.
+  t.is(simulateSchedule([0, 1, 1, 1], [5, 0.1, 0], [false, true, false]), 7.1);
+});
+
+test('per-request times come from the trace deltas; the ideal pairs a sync run with a pipelined one', (t) => {
+  const point = (at: number, hostWaitMs: number, kernelBusyMs: number, pipelined = false) => ({ at, hostWaitMs, kernelBusyMs, pipelined });
+  const sync = {
+    start: point(0, 0, 0),
+    end: point(10, 4, 4),
+    requests: [point(3, 2, 2), point(6, 4, 4)],
+  };
+  t.deepEqual(requestTimes(sync), { host: [1, 1, 4], kernel: [2, 2] });
+  const pipelined = { start: point(0, 0, 0), end: point(7, 1, 4), requests: [point(1, 0, 0, true), point(2, 0, 0, true)] };
+  const ideal = scheduleIdeal(sync, pipelined);
+  t.deepEqual(ideal, { serialMs: 10, idealMs: 6, speedup: 10 / 6 });
+  t.is(scheduleIdeal(sync, { ...pipelined, requests: pipelined.requests.slice(1) }), null, 'different streams');
 });
 
 test('time breakdown: the four parts sum to the wall time', (t) => {

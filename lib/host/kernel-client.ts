@@ -25,6 +25,10 @@ import type { KernelClientOptions, ResolvedClientOptions } from './options.js';
 import { InFlightQueue, PipelinedRequestError, describeRequest, firstWithOthers } from './pipeline.js';
 import { ClientStats } from './stats.js';
 
+/** First slice of a blocked write before the host serves the response ring (ms); see `#write`. */
+const WRITE_SLICE_MS = 2;
+const WRITE_SLICE_MAX_MS = 1000;
+
 const WORKER_ENTRY = path.join(__dirname, '..', 'worker', 'kernel-worker.js');
 const RELAY_ENTRY = path.join(__dirname, '..', 'transports', 'stdio-relay-worker.js');
 const CLI_ENTRY = path.join(__dirname, '..', 'cli', 'main.js');
@@ -446,11 +450,34 @@ export class KernelClient implements KernelConnection {
     return frame;
   }
 
+  /**
+   * Writes a frame, waiting while the ring is full. The wait is cut into slices with the
+   * response ring served in between: the kernel may itself be blocked on the host (a
+   * callback waiting to be served, an error frame for a full response ring) and consume
+   * nothing until the host reads, and with both sides only waiting, neither would move.
+   * Slices double, because a message too big for one frame is sent again whole after an
+   * attempt times out.
+   */
   #write(writer: RingWriter, frame: Frame): void {
-    try {
-      writer.write(this.#codec.encode(frame), this.#options.requestTimeoutMs);
-    } catch (error) {
-      throw this.#peerGone(error);
+    const bytes = this.#codec.encode(frame);
+    const timeoutMs = this.#options.requestTimeoutMs;
+    // The deadline is only computed once the ring was found full (the common case has room).
+    let deadline = Infinity;
+    for (let slice = Math.min(WRITE_SLICE_MS, timeoutMs); ; slice = Math.min(slice * 2, WRITE_SLICE_MAX_MS)) {
+      const remaining = deadline === Infinity ? timeoutMs : deadline - performance.now();
+      const wait = Math.max(0, Math.min(slice, remaining));
+      try {
+        writer.write(bytes, wait);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ERR_RING_TIMEOUT' || remaining <= wait) {
+          throw this.#peerGone(error);
+        }
+      }
+      if (deadline === Infinity && timeoutMs !== Infinity) {
+        deadline = performance.now() + timeoutMs - wait;
+      }
+      this.#drainAvailable();
     }
   }
 
@@ -461,7 +488,14 @@ export class KernelClient implements KernelConnection {
     }
     const code = (cause as { code?: string } | undefined)?.code;
     if (code === 'ERR_RING_TIMEOUT') {
-      return new JsiiRingError(ErrorCode.TIMEOUT, `The kernel did not answer within ${this.#options.requestTimeoutMs} ms`, { cause });
+      // Terminal, like a dead peer: the kernel may still answer, and a late answer would be
+      // taken for the next request's (every later call failing with ERR_BAD_FRAME). The
+      // kernel is deemed unresponsive and ended.
+      this.#gone = new JsiiRingError(ErrorCode.TIMEOUT, `The kernel did not answer within ${this.#options.requestTimeoutMs} ms`, { cause });
+      this.#closed = true;
+      OPEN_CLIENTS.delete(this);
+      void this.#worker.terminate();
+      return this.#gone;
     }
     const note = readDeathNote(this.#buffers.state);
     const reason = note ?? (this.#workerError instanceof Error ? this.#workerError.message : 'the kernel worker stopped');

@@ -205,7 +205,7 @@ export const PART_LABELS = {
   hostOnly: 'host busy, kernel idle',
   both: 'host and kernel busy',
   kernelOnly: 'kernel busy, host waits',
-  waiting: 'host waits (transport; stdio: + kernel)',
+  waiting: 'host waits, kernel idle or unseen',
 } as const;
 
 function markdownOf(ctx: BenchContext, env: ReturnType<typeof finishEnvironment>, figures: ReadonlyMap<string, ModeFigures>, cdk: { targets: Record<string, { value: number; goal: string }>; met: Record<string, boolean>; identical: boolean }, identical: boolean, differences: readonly string[], first: AppRunResult): string {
@@ -241,6 +241,8 @@ function markdownOf(ctx: BenchContext, env: ReturnType<typeof finishEnvironment>
     table(header, rows('on'), align),
     '',
     '![where the build phase time goes](charts/time-by-mode.svg)',
+    '',
+    'The bars split the build phase: host busy while the kernel is idle, both busy (a lower bound of the overlap), kernel busy while the host waits, and the host waiting with the kernel idle (wake-ups and transport). Over stdio the kernel\'s time is not visible, so it is part of the host\'s wait.',
     '',
     table(['target (validation off)', 'measured', 'goal', 'met'], [
       ['build phase, pipelined / native', `${fmt(t['buildPipelinedOverNative']?.value, 2)}×`, '≤ 1.3×', yes(cdk.met['buildPipelinedOverNative'])],

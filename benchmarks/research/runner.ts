@@ -61,7 +61,7 @@ export function benchContext(options: BenchOptions): BenchContext {
     resultsMd: out !== undefined ? undefined : RESULTS_MD,
     scale: options.scale ?? (quick ? 0.05 : 1),
     repeats: options.repeats ?? (quick ? 1 : 5),
-    syntheticCalls: options.syntheticCalls ?? (quick ? 1000 : 20_000),
+    syntheticCalls: options.syntheticCalls ?? (quick ? 1000 : 10_000),
     hostWork: options.hostWork ?? [0, 20, 50, 100],
     sweepHostWork: options.sweepHostWork ?? [0, 50],
     microSeconds: options.microSeconds ?? (quick ? 0.05 : 0.5),

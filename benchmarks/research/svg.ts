@@ -25,9 +25,9 @@ export interface ChartSpec {
   readonly logScale?: boolean;
 }
 
-const WIDTH = 760;
+const WIDTH = 800;
 const HEIGHT = 420;
-const MARGIN = { left: 78, right: 190, top: 48, bottom: 64 };
+const MARGIN = { left: 78, right: 230, top: 48, bottom: 64 };
 const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 /** Colour-blind-safe palette (Okabe–Ito). */

@@ -9,6 +9,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DEFAULT_PENDING_CAP } from '../../lib/host/options.js';
 import { runAppOnce } from './app-run.js';
 import type { AppRunResult } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
@@ -34,25 +35,33 @@ export interface SweepPoint extends Summary {
   readonly syncRequests: number;
   readonly pipelinedRequests: number;
   readonly capWaits: number;
+  /** The most cap waits of any run (0: the cap never bound). */
+  readonly capWaitsMax: number;
   readonly hostWaitMs: number;
   readonly kernelBusyMs: number;
   readonly overlap: number;
 }
 
 /**
- * The cap the sweep supports: the smallest cap ≥ 1 whose median is within
- * SUPPORT_TOLERANCE of the fastest cap, at every host-work setting. (Smaller is better when
- * equally fast: fewer requests in flight means failures are reported closer to their call
- * and less host memory is held.)
+ * The cap the sweep supports: the smallest cap ≥ 1 that, at every host-work setting, is
+ * either within SUPPORT_TOLERANCE of the fastest cap's median, or never made the host wait
+ * in any run (`capWaits` 0: the cap did not bind, so no larger cap can change anything and
+ * differences between them are noise). Smaller is better when equally fast: fewer requests
+ * in flight means failures are reported closer to their call and less host memory is held.
  */
-export function supportedCap(points: ReadonlyMap<number, ReadonlyMap<number, number>>, tolerance = SUPPORT_TOLERANCE): number {
+export function supportedCap(
+  medians: ReadonlyMap<number, ReadonlyMap<number, number>>,
+  tolerance = SUPPORT_TOLERANCE,
+  capWaits?: ReadonlyMap<number, ReadonlyMap<number, number>>,
+): number {
   const caps = SWEEP_CAPS.filter((c) => c >= 1);
   for (const cap of caps) {
     let ok = true;
-    for (const byCap of points.values()) {
+    for (const [setting, byCap] of medians) {
       const best = Math.min(...caps.map((c) => byCap.get(c) ?? Infinity));
       const value = byCap.get(cap);
-      if (value === undefined || value > best * (1 + tolerance)) ok = false;
+      const neverBound = capWaits?.get(setting)?.get(cap) === 0;
+      if (value === undefined || (value > best * (1 + tolerance) && !neverBound)) ok = false;
     }
     if (ok) return cap;
   }
@@ -88,6 +97,7 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
         syncRequests: med((p) => p.syncRequests),
         pipelinedRequests: med((p) => p.pipelinedRequests),
         capWaits: med((p) => p.capWaits),
+        capWaitsMax: Math.max(...build.map((p) => p.capWaits)),
         hostWaitMs: round(med((p) => p.hostWaitMs)),
         kernelBusyMs: round(med((p) => p.kernelBusyMs ?? 0)),
         overlap: round(med((p) => p.overlap ?? 0), 3),
@@ -96,7 +106,8 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
     points.set(hostWorkUs, byCap);
   }
   const medians = new Map([...points].map(([hw, byCap]) => [hw, new Map([...byCap].map(([cap, p]) => [cap, p.median]))]));
-  const supported = supportedCap(medians);
+  const waits = new Map([...points].map(([hw, byCap]) => [hw, new Map([...byCap].map(([cap, p]) => [cap, p.capWaitsMax]))]));
+  const supported = supportedCap(medians, SUPPORT_TOLERANCE, waits);
   const capMsOf = (hw: number): Record<string, number> | undefined => {
     const byCap = points.get(hw);
     return byCap === undefined ? undefined : Object.fromEntries([...byCap].map(([cap, p]) => [capKey(cap), p.median]));
@@ -115,7 +126,8 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
     capMsHostWork50: capMsOf(50),
     points: Object.fromEntries([...points].map(([hw, byCap]) => [String(hw), Object.fromEntries([...byCap].map(([cap, p]) => [capKey(cap), p]))])),
     supportedCap: capKey(supported),
-    supportRule: `smallest cap >= 1 whose median is within ${SUPPORT_TOLERANCE * 100}% of the fastest cap at every host-work setting`,
+    supportRule: `smallest cap >= 1 that at every host-work setting is within ${SUPPORT_TOLERANCE * 100}% of the fastest cap's median or never made the host wait (no cap waits in any run, so larger caps cannot differ)`,
+    clientDefaultCap: capKey(DEFAULT_PENDING_CAP),
     hostWork0SlowerThanSyncAtCaps: slowerThanSync,
   };
   const files = [writeJson(ctx.resultsDir, 'sweep.json', result)];
@@ -130,18 +142,18 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
 
   const rows = SWEEP_CAPS.map((cap) => [capKey(cap), ...ctx.sweepHostWork.flatMap((hw) => {
     const p = points.get(hw)?.get(cap);
-    return p === undefined ? ['–', '–'] : [`${fmt(p.median)} (${fmt(p.min)}–${fmt(p.max)})`, fmt(p.capWaits)];
+    return p === undefined ? ['–', '–'] : [`${fmt(p.median)} (${fmt(p.min)}–${fmt(p.max)})`, fmt(p.capWaitsMax)];
   })]);
   const markdown = [
     '### Pending-cap sweep',
     '',
-    `Build phase of the example app (scale ${ctx.scale}: \`buildApp\` + \`flush\`), ring transport, validation off, a fresh kernel per run, ${ctx.repeats} interleaved rounds; median ms (min–max) and the cap waits of the median run.`,
+    `Build phase of the example app (scale ${ctx.scale}: \`buildApp\` + \`flush\`), ring transport, validation off, a fresh kernel per run, ${ctx.repeats} interleaved rounds; median ms (min–max) and the most cap waits (times the cap made the host wait for room) of any run.`,
     '',
     table(['pending cap', ...ctx.sweepHostWork.flatMap((hw) => [`host work ${hw} µs: ms`, 'cap waits'])], rows, ['l', ...ctx.sweepHostWork.flatMap(() => ['r', 'r'] as const)]),
     '',
     `![build phase vs pending cap](charts/sweep.svg)`,
     '',
-    `Supported cap: **${capKey(supported)}** (${result.supportRule}). ` +
+    `Supported cap: **${capKey(supported)}** (${result.supportRule}); the client's default \`DEFAULT_PENDING_CAP\` is ${capKey(DEFAULT_PENDING_CAP)}${supported === DEFAULT_PENDING_CAP ? ', the same' : ''}. ` +
       (slowerThanSync.length === 0 ? 'With 0 µs host work no cap ≥ 1 was slower than sync (cap 0).' : `With 0 µs host work, caps ${slowerThanSync.join(', ')} had a higher median than sync (cap 0).`),
     '',
     describeEnvironment(env),

@@ -25,7 +25,7 @@ Options:
   --out DIR            write results and charts to DIR instead (RESULTS.md left alone)
   --scale N            example app scale (default 1; quick 0.05)
   --repeats N          measured rounds per variant (default 5; quick 1)
-  --calls N            pipelinable calls per synthetic run (default 20000; quick 1000)
+  --calls N            pipelinable calls per synthetic run (default 10000; quick 1000)
   --host-work LIST     host work settings of the overlap suite, µs per call
                        (default 0,20,50,100; the equal-work setting is always added)
   --sweep-host-work LIST

@@ -57,6 +57,9 @@ test('supported cap: the smallest cap within the tolerance of the fastest at eve
   ]);
   t.is(supportedCap(settings, 0.03), 64);
   t.is(supportedCap(settings, 0.15), 32);
+  // A cap that never bound is as good as any larger one, whatever the noise says.
+  const neverBoundFrom16 = new Map([...settings.keys()].map((hw) => [hw, new Map([0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, Infinity].map((c) => [c, c >= 16 ? 0 : 10]))]));
+  t.is(supportedCap(settings, 0.03, neverBoundFrom16), 16);
 });
 
 test('interleave alternates the order every round and keeps only measured rounds', async (t) => {

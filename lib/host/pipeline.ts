@@ -134,7 +134,14 @@ export function firstWithOthers(failures: PipelinedRequestError[]): PipelinedReq
   const [first, ...rest] = failures as [PipelinedRequestError, ...PipelinedRequestError[]];
   first.others = rest;
   if (rest.length > 0) {
-    first.message += ` (and ${rest.length} more failed pipelined request${rest.length === 1 ? '' : 's'}: see .others)`;
+    const more = ` (and ${rest.length} more failed pipelined request${rest.length === 1 ? '' : 's'}: see .others)`;
+    // The stack was rendered from the message in the constructor: its header must say it too
+    // (an uncaught error is printed from its stack).
+    const header = `${first.name} [${first.code}]: ${first.message}`;
+    first.message += more;
+    if (first.stack?.startsWith(header) === true) {
+      first.stack = `${header}${more}${first.stack.slice(header.length)}`;
+    }
   }
   return first;
 }

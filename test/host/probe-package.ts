@@ -9,9 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KernelClient } from '../../lib/host/kernel-client.js';
 
-/** The probe package's name and the fqn of its one class. */
+/** The probe package's name and the fqns of its classes. */
 export const PROBE = 'jsii-ring-probe';
 export const PROBE_CLASS = `${PROBE}.Probe`;
+/** `new Recorder(file, line)` appends `line` to `file`. */
+export const RECORDER_CLASS = `${PROBE}.Recorder`;
 
 /** What the package's module does when it is required. */
 export type ModuleBehaviour = 'ok' | 'exit-on-load' | 'throw-on-load' | 'throw-later-on-load';
@@ -60,6 +62,12 @@ class Probe {
 }
 Object.defineProperty(Probe, RTTI, { value: { fqn: '${PROBE_CLASS}', version: '1.0.0' } });
 exports.Probe = Probe;
+/** Appends a line to a file when constructed: evidence, outside the process, that a create was served. */
+class Recorder {
+  constructor(file, line) { require('node:fs').appendFileSync(file, line + '\\n'); }
+}
+Object.defineProperty(Recorder, RTTI, { value: { fqn: '${PROBE}.Recorder', version: '1.0.0' } });
+exports.Recorder = Recorder;
 `;
 
 const MODULE_PRELUDE: Record<ModuleBehaviour, string> = {
@@ -95,12 +103,16 @@ export function writeProbePackage(root: string, name: string = PROBE, behaviour:
     targets: { js: { npm: name } },
     types: {
       [fqn]: { assembly: name, fqn, kind: 'class', name: 'Probe', initializer: {}, methods: METHODS },
+      [`${name}.Recorder`]: {
+        assembly: name, fqn: `${name}.Recorder`, kind: 'class', name: 'Recorder',
+        initializer: { parameters: [{ name: 'file', type: string }, { name: 'line', type: string }] },
+      },
     },
   };
   fs.mkdirSync(packageDir, { recursive: true });
   fs.writeFileSync(path.join(packageDir, 'package.json'), JSON.stringify({ name, version, main: 'index.js', jsii: { outdir: 'dist', targets: {} } }));
   fs.writeFileSync(path.join(packageDir, '.jsii'), JSON.stringify(assembly));
-  fs.writeFileSync(path.join(packageDir, 'index.js'), MODULE_PRELUDE[behaviour] + PROBE_SOURCE.split(PROBE_CLASS).join(fqn));
+  fs.writeFileSync(path.join(packageDir, 'index.js'), MODULE_PRELUDE[behaviour] + PROBE_SOURCE.split(PROBE).join(name));
   return { name, version, packageDir };
 }
 

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { RingReader, RingWriter } from 'atomics-ring-buffer';
 import { waitWhileEquals } from './futex.js';
-import type { PeerCommand, PeerDone } from './protocol.js';
+import { type PeerCommand, type PeerDone, PAUSE } from './protocol.js';
 
 if (parentPort === null) throw new Error('peer-worker.js must run in a worker thread');
 const control = parentPort;
@@ -13,7 +13,7 @@ const control = parentPort;
 control.on('message', (command: PeerCommand) => {
   switch (command.cmd) {
     case 'ring-echo':
-      return done(ringEcho(command.request, command.reply, command.spin, command.adaptive));
+      return done(ringEcho(command.session, command.request, command.reply, command.spin, command.adaptive));
     case 'futex-echo':
       return done(futexEcho(command.cell, command.spin, command.rounds));
     case 'ring-sink':
@@ -61,17 +61,24 @@ function done(result: PeerDone): void {
   control.postMessage(result);
 }
 
-function ringEcho(request: SharedArrayBuffer, reply: SharedArrayBuffer, spin: number, adaptive: boolean): PeerDone {
-  const reader = new RingReader(request, { spin, adaptive });
-  const writer = new RingWriter(reply, { spin, adaptive });
+/** Ring ends kept between bursts, by session name. */
+const echoSessions = new Map<string, { reader: RingReader; writer: RingWriter }>();
+
+function ringEcho(name: string, request: SharedArrayBuffer, reply: SharedArrayBuffer, spin: number, adaptive: boolean): PeerDone {
+  let session = echoSessions.get(name);
+  if (session === undefined) {
+    session = { reader: new RingReader(request, { spin, adaptive }), writer: new RingWriter(reply, { spin, adaptive }) };
+    echoSessions.set(name, session);
+  }
+  const { reader, writer } = session;
   let messages = 0;
   for (;;) {
     const message = reader.read();
-    if (message === null) break;
+    if (message === null) throw new Error('ring echo: the request ring was closed');
     writer.write(message);
+    if (message.length === 1 && message[0] === PAUSE) break;
     messages++;
   }
-  writer.close();
   return { messages, bytes: 0 };
 }
 

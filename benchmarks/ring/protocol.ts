@@ -4,9 +4,15 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 
-/** Echo every message of ring `request` back on ring `reply` until `request` ends. */
+/**
+ * Echo every message of ring `request` back on ring `reply` until {@link PAUSE} (echoed too),
+ * then keep both ring ends for the next command on the same rings, so their wait policies carry
+ * their state from one burst to the next, as in a long-running program.
+ */
 export interface RingEchoCommand {
   readonly cmd: 'ring-echo';
+  /** Names the session: each postMessage hands over a new SharedArrayBuffer object for the same memory. */
+  readonly session: string;
   readonly request: SharedArrayBuffer;
   readonly reply: SharedArrayBuffer;
   readonly spin: number;
@@ -38,6 +44,9 @@ export interface PortSinkCommand {
   readonly port: MessagePort;
   readonly messages: number;
 }
+
+/** The one-byte message that pauses an echo session (the measured messages are empty). */
+export const PAUSE = 0xff;
 
 /** Any command. */
 export type PeerCommand = RingEchoCommand | FutexEchoCommand | PortEchoCommand | RingSinkCommand | PortSinkCommand;

@@ -55,7 +55,7 @@ function toJson(r: RingBenchResults) {
   const idle = r.idle;
   const ringKeys = Object.keys(idle).filter((k) => k.startsWith('ring'));
   const bestRing = ringKeys.reduce((best, k) => (idle[k]! < idle[best]! ? k : best));
-  const bestSpin = bestRing === 'ringAdaptive' ? 20_000 : Number(bestRing.slice('ringSpin'.length));
+  const bestSpin = bestRing === 'ringAdaptive' ? r.settings['defaultSpin']! : Number(bestRing.slice('ringSpin'.length));
   const c1 = r.contended['1'] ?? {};
   const c2 = r.contended['2'] ?? {};
   const flow = (size: number, capacity: number, mode = 'view'): number => r.flows[`ring:${size}:${capacity}:${mode}`]!;

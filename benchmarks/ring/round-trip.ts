@@ -11,6 +11,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { RingReader, RingWriter, createRingBuffer } from 'atomics-ring-buffer';
 import { waitWhileEquals } from './futex.js';
 import type { Peer } from './peer.js';
+import { PAUSE } from './protocol.js';
 
 /** A round-trip rival: measures `rounds` round trips after `warmup` unmeasured ones. */
 export interface RoundTripRival {
@@ -23,18 +24,28 @@ export interface RoundTripRival {
 }
 
 const EMPTY = new Uint8Array(0);
+const PAUSE_MESSAGE = new Uint8Array([PAUSE]);
+let sessions = 0;
 
-/** This ring, request and reply rings of 64 KiB, with the given wait policy on both sides. */
+/**
+ * This ring, request and reply rings of 64 KiB, with the given wait policy on both sides. The
+ * rings and both ends live across bursts (paused in between), so each burst sees the wait
+ * policy in the state the previous ones left it in, as a long-running program would.
+ */
 export function ringRival(key: string, label: string, spin: number, adaptive: boolean): RoundTripRival {
+  const session = `${key}#${++sessions}`;
+  let ends: { request: SharedArrayBuffer; reply: SharedArrayBuffer; writer: RingWriter; reader: RingReader } | undefined;
   return {
     key,
     label,
     async measure(peer, rounds, warmup) {
-      const request = createRingBuffer(64 * 1024);
-      const reply = createRingBuffer(64 * 1024);
-      const finished = peer.run({ cmd: 'ring-echo', request, reply, spin, adaptive });
-      const writer = new RingWriter(request, { spin, adaptive });
-      const reader = new RingReader(reply, { spin, adaptive });
+      if (ends === undefined) {
+        const request = createRingBuffer(64 * 1024);
+        const reply = createRingBuffer(64 * 1024);
+        ends = { request, reply, writer: new RingWriter(request, { spin, adaptive }), reader: new RingReader(reply, { spin, adaptive }) };
+      }
+      const { request, reply, writer, reader } = ends;
+      const finished = peer.run({ cmd: 'ring-echo', session, request, reply, spin, adaptive });
       for (let i = 0; i < warmup; i++) {
         writer.write(EMPTY);
         reader.read();
@@ -45,8 +56,8 @@ export function ringRival(key: string, label: string, spin: number, adaptive: bo
         reader.read();
       }
       const elapsed = process.hrtime.bigint() - start;
-      writer.close();
-      if (reader.read() !== null) throw new Error('ring echo: expected end of stream');
+      writer.write(PAUSE_MESSAGE);
+      if (reader.read()?.[0] !== PAUSE) throw new Error('ring echo: expected the pause message back');
       await finished;
       return microsPer(elapsed, rounds);
     },

@@ -9,6 +9,7 @@
  * stops by itself after at most two minutes, and is killed as soon as its run is over).
  */
 import * as os from 'node:os';
+import { DEFAULT_RING_OPTIONS } from 'atomics-ring-buffer';
 import { withBusyProcesses } from './contention.js';
 import { runMicro } from './micro.js';
 import { Peer } from './peer.js';
@@ -54,7 +55,7 @@ const QUICK: Settings = {
 /** The spin budgets of the fixed-spin ring and futex variants. */
 const SPINS = [0, 100, 1_000, 10_000] as const;
 /** Default `spin` of RingOptions, the adaptive ring's upper bound. */
-const DEFAULT_SPIN = 20_000;
+const DEFAULT_SPIN = DEFAULT_RING_OPTIONS.spin;
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     const idleRivals: RoundTripRival[] = [
       ringRival('ringAdaptive', `ring, adaptive (spin ≤ ${DEFAULT_SPIN}, the default)`, DEFAULT_SPIN, true),
       ...SPINS.map((spin) => ringRival(`ringSpin${spin}`, `ring, fixed spin ${spin}`, spin, false)),
-      ...[...SPINS, DEFAULT_SPIN].map((spin) => futexRival(`futexSpin${spin}`, `bare Atomics.wait ping-pong, spin ${spin}`, spin)),
+      ...[...new Set([...SPINS, DEFAULT_SPIN])].map((spin) => futexRival(`futexSpin${spin}`, `bare Atomics.wait ping-pong, spin ${spin}`, spin)),
       postMessageRival(),
       synckitRival(),
       pipeRival(),
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     const results: RingBenchResults = {
       quick,
       seconds: (Date.now() - began) / 1000,
-      settings: { ...settings },
+      settings: { ...settings, defaultSpin: DEFAULT_SPIN },
       loadAverage: [loadBefore, os.loadavg()[0] ?? 0],
       labels: Object.fromEntries([...contendedRivals, ...idleRivals].map((r) => [r.key, r.label])),
       idle,

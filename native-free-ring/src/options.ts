@@ -6,10 +6,10 @@ import { RingError, RingErrorCode } from './errors.js';
 /** Options shared by {@link RingWriter} and {@link RingReader}. */
 export interface RingOptions {
   /**
-   * Upper bound on spin-loop iterations (about 9 ns each) before a blocked side sleeps in
+   * Upper bound on spin-loop iterations (about 11 ns each) before a blocked side sleeps in
    * `Atomics.wait`. With `adaptive` on, the side spins only as long as spinning has recently
    * paid off and sleeps at once otherwise; 0 never spins.
-   * @default 20000
+   * @default 10000
    */
   readonly spin?: number;
   /**
@@ -37,7 +37,7 @@ export interface ResolvedRingOptions {
 
 /** Defaults of {@link RingOptions}; see `benchmarks/ring` for how `spin` was chosen. */
 export const DEFAULT_RING_OPTIONS: ResolvedRingOptions = Object.freeze({
-  spin: 20_000,
+  spin: 10_000,
   adaptive: true,
   timeoutMs: Infinity,
 });

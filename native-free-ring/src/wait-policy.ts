@@ -14,7 +14,8 @@
  *   spinning does not pay right now: switch to SLEEP.
  * - SLEEP: sleep at once, and try SPIN again at the next multiple of the trial period on the
  *   wall clock (from {@link TRIAL_MIN_MS}, doubling after each failed trial up to
- *   {@link TRIAL_MAX_MS}; back to the minimum after a trial that lasts {@link TRIAL_LENGTH} waits).
+ *   {@link TRIAL_MAX_MS}, halving after a trial that lasts {@link TRIAL_LENGTH} waits). A trial
+ *   fails at its second run-out spin.
  *
  * Why trials are aligned to the wall clock: spinning pays only when *both* ends of an exchange
  * spin (a spinner waiting on a sleeping peer still pays the peer's wake-up, and under load that
@@ -80,14 +81,18 @@ export class SpinPolicy {
   /** The spin saw the peer's answer. */
   public answered(): void {
     if (this.#missCredit > 0) this.#missCredit--;
-    if (this.#trialLeft > 0 && --this.#trialLeft === 0) this.#trialPeriod = TRIAL_MIN_MS;
+    // A trial that lasted: trials may come more often again, but one lucky stretch on a busy
+    // machine must not bring back the shortest period at once.
+    if (this.#trialLeft > 0 && --this.#trialLeft === 0) this.#trialPeriod = Math.max(TRIAL_MIN_MS, this.#trialPeriod / 2);
   }
 
   /** A spin of the full budget ran out; the side is going to sleep. */
   public ranOut(): void {
     if (!this.#adaptive) return;
     this.#missCredit += MISS_WEIGHT;
-    if (this.#missCredit <= MISS_LIMIT) return;
+    // On trial one miss is forgiven (the peer may still be asleep when the trial starts); a
+    // second one ends the trial, so a failed trial costs at most two spins.
+    if (this.#missCredit <= (this.#trialLeft > 0 ? MISS_WEIGHT : MISS_LIMIT)) return;
     this.#spinning = false;
     if (this.#trialLeft > 0) this.#trialPeriod = Math.min(TRIAL_MAX_MS, this.#trialPeriod * 2);
     this.#trialLeft = 0;

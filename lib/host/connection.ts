@@ -34,9 +34,10 @@ export interface KernelConnection {
   readonly capabilities: ConnectionCapabilities;
 
   /**
-   * A sync point: sends the request, waits for its response and returns it. Any failure of
-   * an earlier pipelined request is thrown first (with the rest attached), before this
-   * request is even considered.
+   * A sync point: sends the request, waits for its response and returns it. If an earlier
+   * pipelined request (of this callback depth or deeper) failed, that failure is thrown
+   * instead (with the rest attached) and this request's answer is discarded: the request
+   * itself has run by then, like every pipelined request issued after the failure.
    */
   request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A>;
 

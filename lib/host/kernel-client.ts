@@ -274,7 +274,15 @@ export class KernelClient implements KernelConnection {
   // -------------------------------------------------------------------------------------
 
   #handshake(): KernelWelcome {
-    const frame = this.#readFrame(this.#options.startTimeoutMs);
+    let frame: Frame;
+    try {
+      frame = this.#readFrame(this.#options.startTimeoutMs);
+    } catch (error) {
+      if ((error as JsiiRingError).code === ErrorCode.TIMEOUT) {
+        throw new JsiiRingError(ErrorCode.TIMEOUT, `The kernel worker did not start within ${this.#options.startTimeoutMs} ms (options.startTimeoutMs)`, { cause: error });
+      }
+      throw error;
+    }
     if (frame[0] !== FrameKind.WELCOME) {
       throw new JsiiRingError(ErrorCode.HANDSHAKE, `The kernel's first frame was kind ${frame[0]}, not a welcome`);
     }

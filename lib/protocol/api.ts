@@ -298,7 +298,12 @@ export const KERNEL_APIS: readonly KernelApi[] = [
 export const FAULT_NAME = '@jsii/kernel.Fault';
 /** The library code threw while serving a valid request. */
 export const RUNTIME_ERROR_NAME = '@jsii/kernel.RuntimeError';
-export type WireErrorName = typeof FAULT_NAME | typeof RUNTIME_ERROR_NAME;
+/**
+ * The name an error carries on the wire: one of the two above almost always, but the
+ * reference also sends `@jsii/kernel.SerializationError` and, for a throwing constructor,
+ * the library error's own name, and we keep whatever the kernel said.
+ */
+export type WireErrorName = typeof FAULT_NAME | typeof RUNTIME_ERROR_NAME | (string & {});
 
 /** Stdio wire envelopes (one JSON object per line), as the reference runtime writes them. */
 export interface OkEnvelope<T = unknown> {

@@ -266,6 +266,11 @@ export class KernelClient implements KernelConnection {
     return { ms: stats[BUSY_MS_STAT] as number, requests: stats[SERVED_STAT] as number };
   }
 
+  /** The host side's ring counters (spins, sleeps, messages) of the response and request rings. */
+  public get ringStats(): { readonly response: unknown; readonly request: unknown; readonly callback: unknown } {
+    return { response: this.#responses.stats, request: this.#lanes[0].writer.stats, callback: this.#lanes[1].writer.stats };
+  }
+
   /** Pipelined requests not yet known to be served, on the current lane. */
   public get pending(): number {
     return this.#lane().inFlight.length;

@@ -31,9 +31,12 @@
  * 4. A frame never straddles the end of the data region: when it would, the writer fills the tail
  *    with one PAD frame first. Because `capacity` and every frame length are multiples of 8, a
  *    tail always has room for a PAD header.
- * 5. Publish order, writer: payload → frame header → `Atomics.store(WRITE_POS)` → `Atomics.load(READER_WAITING)`
- *    → (only if set) clear it and `Atomics.notify`. Reader: done with the bytes → `Atomics.store(READ_POS)`
- *    → `Atomics.load(WRITER_WAITING)` → (only if set and enough room) clear it and notify.
+ * 5. Publish order, writer: frame header and payload (plain stores, any order) →
+ *    `Atomics.store(WRITE_POS)` → `Atomics.load(READER_WAITING)` → (only if set) clear it and
+ *    `Atomics.notify`. The reader's `Atomics.load(WRITE_POS)` that sees the new value makes the
+ *    plain stores before it visible (a synchronizes-with edge in the JS memory model).
+ *    Reader: done with the bytes → `Atomics.store(READ_POS)` → `Atomics.load(WRITER_WAITING)` →
+ *    (only if set and READ_POS reached WRITER_WAIT_FOR) clear it and notify.
  * 6. A side about to sleep stores its WAITING flag = 1, then re-checks the index and STATE, then
  *    `Atomics.wait(WAITING, 1)`. Every access is sequentially consistent, so (Dekker) either the
  *    sleeper sees the new index or the publisher sees the flag; a wake-up is never lost. Whoever

@@ -74,6 +74,22 @@ test('synth honours CDK_OUTDIR and --json reports what it did', async (t) => {
   t.true(fs.existsSync(path.join(out, 'manifest.json')));
 });
 
+test('synth honours CDK_CONTEXT_JSON (the kernel worker sees the environment)', async (t) => {
+  const app = `
+import { load } from 'jsii-ring';
+const cdk = load('aws-cdk-lib');
+const app = new cdk.App({ analyticsReporting: false });
+const stack = new cdk.Stack(app, 'Ctx');
+new cdk.CfnOutput(stack, 'Flavour', { value: String(app.node.tryGetContext('flavour')) });
+app.synth();
+`;
+  const dir = project({ 'app.ts': app });
+  const result = npx(dir, ['synth', 'app.ts', '--quiet'], { CDK_CONTEXT_JSON: JSON.stringify({ flavour: 'raspberry' }) });
+  t.is(result.status, 0, result.stderr);
+  const template = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', 'Ctx.template.json'), 'utf8')) as { Outputs: Record<string, { Value: string }> };
+  t.is(template.Outputs.Flavour?.Value, 'raspberry');
+});
+
 test('--trace writes one JSON line per kernel call', async (t) => {
   const dir = project({ 'app.ts': APP_TS });
   const result = npx(dir, ['synth', 'app.ts', '--quiet', '--trace', 'trace.jsonl']);

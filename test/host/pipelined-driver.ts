@@ -26,7 +26,7 @@
  */
 import * as path from 'node:path';
 import * as spec from '@jsii/spec';
-import type { Callback, KernelApi, KernelRequest, RequestOf } from '../../lib/protocol/api.js';
+import type { KernelRequest } from '../../lib/protocol/api.js';
 import { KernelClient } from '../../lib/host/kernel-client.js';
 import type { KernelClientOptions } from '../../lib/host/options.js';
 import { PipelinedRequestError } from '../../lib/host/pipeline.js';
@@ -34,11 +34,9 @@ import type { Recording } from '../conformance/recording.js';
 import type { Transcript } from '../conformance/runner.js';
 import { stepLabel, type ConformanceScript } from '../conformance/script.js';
 import type { FixturePackage } from '../helpers/fixture.js';
-import {
-  unexpectedCallbackAnswer,
-  type CallbackAnswer, type Envelope, type ProtocolDriver, type SyncProtocolDriver,
-} from '../helpers/protocol-driver.js';
+import type { Envelope } from '../helpers/protocol-driver.js';
 import type { ReplayDriver } from './replay.js';
+import { RingDriver } from './ring-driver.js';
 
 /** What the driver did, for the test to assert that pipelining really happened. */
 export interface PipelineReport {
@@ -85,15 +83,10 @@ export class VoidMethods {
   }
 }
 
-class PipelinedRingDriver implements SyncProtocolDriver, ReplayDriver {
-  public readonly label: string;
-  public readonly client: KernelClient;
+class PipelinedRingDriver extends RingDriver implements ReplayDriver {
   public readonly report: PipelineReport = { pipelined: [], failed: [] };
-  public onCallback: (cb: Callback, driver: ProtocolDriver) => Promise<CallbackAnswer> = async (cb) => unexpectedCallbackAnswer(cb);
-  public onCallbackSync: (cb: Callback, driver: SyncProtocolDriver) => CallbackAnswer = (cb) => unexpectedCallbackAnswer(cb);
 
   readonly #script: ConformanceScript;
-  /** Labels of steps during which the recorded reference made a callback. */
   readonly #calledBack: Set<string>;
   readonly #voids: VoidMethods;
   readonly #provisional = new Map<number, Provisional>();
@@ -101,34 +94,15 @@ class PipelinedRingDriver implements SyncProtocolDriver, ReplayDriver {
   #lastSeq = 0;
 
   public constructor(label: string, options: KernelClientOptions, script: ConformanceScript, recording: Recording, voids: VoidMethods) {
-    this.label = label;
+    super(label, { ...options, onRequest: (event) => (this.#lastSeq = event.seq) });
     this.#script = script;
     this.#voids = voids;
     this.#calledBack = new Set(recording.transcript.entries.filter((e) => e.kind === 'callback').map((e) => e.step));
-    this.client = KernelClient.start({ ...options, onRequest: (event) => (this.#lastSeq = event.seq) });
-    this.client.setCallbackHandler((cb) => {
-      const answer = this.onCallbackSync(cb, this);
-      if ('err' in answer) {
-        const error = new Error(answer.err);
-        if (answer.name !== undefined) error.name = answer.name;
-        throw error;
-      }
-      return answer.result;
-    });
   }
 
-  /** Nested requests (from callback handlers) are always sync. */
-  public requestSync(req: KernelRequest): Envelope {
-    try {
-      const ok = this.client.request(req as RequestOf<KernelApi> & { readonly api: KernelApi });
-      return { ok: JSON.parse(JSON.stringify(ok ?? {})) as unknown };
-    } catch (error) {
-      const e = error as Error & { code?: string };
-      if (e.code === 'ERR_PEER_GONE' || e.code === 'ERR_RING_TIMEOUT' || error instanceof PipelinedRequestError) {
-        throw error;
-      }
-      return { error: e.message, name: e.name, ...(e.stack !== undefined ? { stack: e.stack } : {}) };
-    }
+  /** Nested requests (from callback handlers) are always sync; a deferred failure is the driver's. */
+  protected override isFatal(error: unknown): boolean {
+    return super.isFatal(error) || error instanceof PipelinedRequestError;
   }
 
   /** A top-level step: pipelined if it may be, else a sync point. */

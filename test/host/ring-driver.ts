@@ -11,7 +11,8 @@ import {
   type CallbackAnswer, type Envelope, type ProtocolDriver, type SyncProtocolDriver,
 } from '../helpers/protocol-driver.js';
 
-class RingDriver implements SyncProtocolDriver {
+/** A sync conformance driver over a `KernelClient`; subclasses may pipeline. */
+export class RingDriver implements SyncProtocolDriver {
   public readonly label: string;
   public readonly client: KernelClient;
   public onCallback: (cb: Callback, driver: ProtocolDriver) => Promise<CallbackAnswer> = async (cb) => unexpectedCallbackAnswer(cb);
@@ -36,12 +37,18 @@ class RingDriver implements SyncProtocolDriver {
       const ok = this.client.request(req as RequestOf<KernelApi> & { readonly api: KernelApi });
       return { ok: JSON.parse(JSON.stringify(ok ?? {})) as unknown };
     } catch (error) {
-      const e = error as Error & { code?: string };
-      if (e.code === 'ERR_PEER_GONE' || e.code === 'ERR_RING_TIMEOUT') {
+      if (this.isFatal(error)) {
         throw error;
       }
+      const e = error as Error;
       return { error: e.message, name: e.name, ...(e.stack !== undefined ? { stack: e.stack } : {}) };
     }
+  }
+
+  /** Errors that are not a kernel's answer (the driver itself failed): rethrown, not enveloped. */
+  protected isFatal(error: unknown): boolean {
+    const code = (error as { code?: string }).code;
+    return code === 'ERR_PEER_GONE' || code === 'ERR_RING_TIMEOUT';
   }
 
   public async request(req: KernelRequest): Promise<Envelope> {

@@ -14,8 +14,8 @@
  *   spinning does not pay right now: switch to SLEEP.
  * - SLEEP: sleep at once, and try SPIN again at the next multiple of the trial period on the
  *   wall clock (from {@link TRIAL_MIN_MS}, doubling after each failed trial up to
- *   {@link TRIAL_MAX_MS}, halving after a trial that lasts {@link TRIAL_LENGTH} waits). A trial
- *   fails at its second run-out spin.
+ *   {@link TRIAL_MAX_MS}, back to the minimum after a trial that lasts {@link TRIAL_LENGTH}
+ *   waits). A trial fails at its second run-out spin.
  *
  * Why trials are aligned to the wall clock: spinning pays only when *both* ends of an exchange
  * spin (a spinner waiting on a sleeping peer still pays the peer's wake-up, and under load that
@@ -34,7 +34,7 @@ export const MISS_WEIGHT = 8;
  */
 export const MISS_LIMIT = 3 * MISS_WEIGHT;
 /** Shortest period between trials of SPIN while in SLEEP mode, ms (a power of two). */
-export const TRIAL_MIN_MS = 8;
+export const TRIAL_MIN_MS = 1;
 /** Longest period between trials, ms (a power of two). */
 export const TRIAL_MAX_MS = 1024;
 /** Answered spins a trial must reach without switching back to count as a success. */
@@ -81,9 +81,10 @@ export class SpinPolicy {
   /** The spin saw the peer's answer. */
   public answered(): void {
     if (this.#missCredit > 0) this.#missCredit--;
-    // A trial that lasted: trials may come more often again, but one lucky stretch on a busy
-    // machine must not bring back the shortest period at once.
-    if (this.#trialLeft > 0 && --this.#trialLeft === 0) this.#trialPeriod = Math.max(TRIAL_MIN_MS, this.#trialPeriod / 2);
+    // A trial that lasted: the next fall-back to SLEEP (on an idle machine, most likely a
+    // passing hiccup) gets the shortest period again, so it costs at most a millisecond or two
+    // of slow round trips. A lucky trial on a busy machine costs at most MISS_LIMIT spins.
+    if (this.#trialLeft > 0 && --this.#trialLeft === 0) this.#trialPeriod = TRIAL_MIN_MS;
   }
 
   /** A spin of the full budget ran out; the side is going to sleep. */

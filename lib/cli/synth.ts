@@ -55,6 +55,8 @@ export interface SynthReport {
   readonly resources: number;
   readonly timings: { readonly startMs: number; readonly buildMs: number; readonly synthMs: number; readonly totalMs: number };
   readonly calls?: Record<string, unknown>;
+  /** Where the time went: the kernel thread serving requests, the host blocked waiting for it. */
+  readonly threads?: { readonly kernelBusyMs: number; readonly hostWaitMs: number };
   readonly compare?: { readonly nativeTotalMs: number; readonly nativeBuildMs: number; readonly identical: boolean; readonly differences: string[] };
 }
 
@@ -148,6 +150,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
   };
   const pendingCap = options.mode === 'sync' ? 0 : options.cap;
   let client: KernelClient | undefined;
+  let kernelBusyMs = 0;
   installAppHooks();
   if (options.mode === 'native') {
     setDefaultNative(true);
@@ -176,6 +179,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
       fs.closeSync(traceFd);
     }
     setDefaultConnection(undefined);
+    kernelBusyMs = client?.kernelBusy.ms ?? 0;
     await client?.close();
     progress.done();
   }
@@ -196,6 +200,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
     resources: summary.resources,
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
+    threads: client === undefined ? undefined : { kernelBusyMs: kernelBusyMs, hostWaitMs: client.stats.hostWaitMs },
   };
 }
 
@@ -261,6 +266,10 @@ export function formatReport(report: SynthReport): string {
     const byKind = [...kinds.entries()].sort((a, b) => b[1][0] + b[1][1] - (a[1][0] + a[1][1]))
       .map(([api, [p, s]]) => `${api} ${(p + s).toLocaleString('en-US')}${p > 0 && s > 0 ? ` (${p.toLocaleString('en-US')} pipelined)` : p > 0 ? ' (pipelined)' : ''}`);
     lines.push(`  by kind   ${byKind.join(' · ')}`);
+  }
+  if (report.threads !== undefined) {
+    const { kernelBusyMs, hostWaitMs } = report.threads;
+    lines.push(`  threads   kernel busy ${ms(kernelBusyMs)} · host waited for the kernel ${ms(hostWaitMs)} of ${ms(report.timings.totalMs - report.timings.startMs)}`);
   }
   if (report.compare !== undefined) {
     const c = report.compare;

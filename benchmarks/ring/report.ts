@@ -142,6 +142,16 @@ function toMarkdown(r: RingBenchResults, json: Json): string {
   for (const t of json.targets) lines.push(`| ${t.name} | ${t.value} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`);
   lines.push('');
   lines.push(`Best ring setting: \`${rt.ringSetting}\`; compared with the bare ping-pong spinning ${rt.futexSpinBudget} iterations.`, '');
+  lines.push(
+    'Reading the round trips: a bare ping-pong moves one cache line per hop; the ring moves two (the published ' +
+      'index, then the frame it points to) and runs its framing and checks, which is where its extra time over the ' +
+      'bare spin goes. A fixed spin that is too short for the peer to answer within it (100, 1,000) makes both ' +
+      'sides sleep on every hop, which on an idle VM costs a slow cross-CPU wake-up each time; a long fixed spin ' +
+      'collapses when the CPUs are oversubscribed, in this run or the next depending on what else the machine does. ' +
+      'The adaptive policy follows whichever pays. The "busy process" runs reuse the ring ends (and so the wait-policy ' +
+      'state) of the idle runs, like a long-running program that finds the machine getting busy.',
+    '',
+  );
   lines.push('### One-way throughput (higher is better)', '');
   lines.push('| message | ring 64 KiB | ring 1 MiB | ring 1 MiB, `readCopy` | postMessage |', '|---|---:|---:|---:|---:|');
   for (const size of SIZES) {
@@ -160,7 +170,9 @@ function toMarkdown(r: RingBenchResults, json: Json): string {
     'The ring reader uses `read()` (a view into the ring; a message bigger than one frame is reassembled into a ' +
       'reused buffer) or `readCopy()` (a fresh copy); `postMessage` sends a structured clone. Both receivers read one ' +
       'byte of every 64 of each message, so the data really moves to the reading core. Timed from the first write ' +
-      'until the worker has read the last message.',
+      'until the worker has read the last message. A message larger than half the ring travels as fragments of a ' +
+      'quarter of the ring (16 KiB in the 64 KiB ring, so 64 hand-offs per 1 MiB message), which is what limits ' +
+      'the small ring with large messages.',
     '',
   );
   lines.push('### Single-thread costs (benchmark.js)', '', '| operation | ns | ± |', '|---|---:|---:|');

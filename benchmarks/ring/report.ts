@@ -187,11 +187,17 @@ function sizeLabel(size: number): string {
   return `${size} B`;
 }
 
-/** Replaces (or appends) the ring section, from its heading to the next `## ` heading. */
+/**
+ * Replaces (or appends) the ring section: from its heading to the next `## ` heading or HTML
+ * comment line (other sections of the file are delimited by marker comments; keep them).
+ */
 function replaceSection(document: string, section: string): string {
   const start = document.indexOf(`${SECTION_HEADING}\n`);
   if (start < 0) return `${document.trimEnd()}\n\n${section}`;
-  const next = document.indexOf('\n## ', start + SECTION_HEADING.length);
+  const ends = ['\n## ', '\n<!-- ']
+    .map((boundary) => document.indexOf(boundary, start + SECTION_HEADING.length))
+    .filter((index) => index >= 0);
+  const next = ends.length === 0 ? -1 : Math.min(...ends);
   const end = next < 0 ? document.length : next + 1;
   return `${document.slice(0, start)}${section}${next < 0 ? '' : '\n'}${document.slice(end)}`;
 }

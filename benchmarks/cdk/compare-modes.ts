@@ -21,7 +21,7 @@ import type { AppMode, AppRunOptions, AppRunResult } from '../research/app-run.j
 import { runChild } from '../research/child.js';
 import type { BenchContext, SuiteReport } from '../research/context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../research/environment.js';
-import { Progress, interleave, interleaveSteps, round, summarize } from '../research/harness.js';
+import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from '../research/harness.js';
 import type { Summary } from '../research/harness.js';
 import { breakdown } from '../research/metrics.js';
 import type { PhaseMetrics } from '../research/metrics.js';
@@ -99,7 +99,8 @@ export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
   // A fresh package cache: the reference runtime's first run packs tarballs into it.
   const childEnv = { JSII_RING_CACHE_DIR: path.join(base, 'cache') };
   const validations = [false, true];
-  const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1 };
+  const retries: string[] = [];
+  const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1, retries };
   const variants = validations.flatMap((validation) => APP_MODES.map((mode) => ({ mode, validation, key: `${mode}:${validation ? 'on' : 'off'}` })));
   const progress = new Progress('cdk', 3 + interleaveSteps(variants.length, options), ctx.silent);
 
@@ -156,6 +157,7 @@ export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
     referenceFirstRunMs: round(first.result.totalMs),
     scale: ctx.scale,
     repeats: ctx.repeats,
+    retries,
     phases: 'build = buildApp + flush; total = load + build + synth + close, in the child process; CDK_VALIDATION=false unless validationOn',
     command: ctx.command,
     node: env.node,
@@ -175,7 +177,7 @@ export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
     mergeJson(ctx.resultsDir, 'protocol.json', { cdk }),
   ];
   files.push(writeChart(ctx.chartsDir, 'time-by-mode.svg', timeByModeChart(figures, ctx.scale)));
-  return { id: 'cdk', markdown: markdownOf(ctx, env, figures, cdk, identical, differences, first.result), files };
+  return { id: 'cdk', markdown: markdownOf(ctx, env, figures, cdk, differences, first.result, retries), files };
 }
 
 /**
@@ -208,7 +210,17 @@ export const PART_LABELS = {
   waiting: 'host waits, kernel idle or unseen',
 } as const;
 
-function markdownOf(ctx: BenchContext, env: ReturnType<typeof finishEnvironment>, figures: ReadonlyMap<string, ModeFigures>, cdk: { targets: Record<string, { value: number; goal: string }>; met: Record<string, boolean>; identical: boolean }, identical: boolean, differences: readonly string[], first: AppRunResult): string {
+/** The section of RESULTS.md. */
+function markdownOf(
+  ctx: BenchContext,
+  env: ReturnType<typeof finishEnvironment>,
+  figures: ReadonlyMap<string, ModeFigures>,
+  cdk: { targets: Record<string, { value: number; goal: string }>; met: Record<string, boolean>; identical: boolean },
+  differences: readonly string[],
+  first: AppRunResult,
+  retries: readonly string[],
+): string {
+  const identical = cdk.identical;
   const rows = (validation: 'on' | 'off'): (string | number)[][] => APP_MODES.map((mode) => {
     const m = figures.get(`${mode}:${validation}`) as ModeFigures;
     const native = figures.get(`native:${validation}`) as ModeFigures;
@@ -244,6 +256,12 @@ function markdownOf(ctx: BenchContext, env: ReturnType<typeof finishEnvironment>
     '',
     'The bars split the build phase: host busy while the kernel is idle, both busy (a lower bound of the overlap), kernel busy while the host waits, and the host waiting with the kernel idle (wake-ups and transport). Over stdio the kernel\'s time is not visible, so it is part of the host\'s wait.',
     '',
+    ...(['ringSync', 'ringPipelined'] as const).map((mode) => {
+      const b = (figures.get(`${mode}:off`) as ModeFigures).build;
+      const beyond = b.kernelBusyMs === null || b.syncRequests === 0 ? null : ((b.hostWaitMs - b.kernelBusyMs) * 1000) / b.syncRequests;
+      return `- ${MODE_LABELS[mode]}: the host waited ${fmt(b.hostWaitMs)} ms while the kernel was busy ${fmt(b.kernelBusyMs)} ms, i.e. ${fmt(beyond, 1)} µs per sync request beyond the kernel's own time; it went to sleep on ${fmt(b.readSleeps)} of its ${fmt(b.syncRequests)} sync requests (ring counters).`;
+    }),
+    '',
     table(['target (validation off)', 'measured', 'goal', 'met'], [
       ['build phase, pipelined / native', `${fmt(t['buildPipelinedOverNative']?.value, 2)}×`, '≤ 1.3×', yes(cdk.met['buildPipelinedOverNative'])],
       ['build phase, reference / pipelined', `${fmt(t['referenceOverBuildPipelined']?.value, 2)}×`, '≥ 2×', yes(cdk.met['referenceOverBuildPipelined'])],
@@ -253,6 +271,7 @@ function markdownOf(ctx: BenchContext, env: ReturnType<typeof finishEnvironment>
     '',
     `${identical ? '' : `Differences: ${differences.join('; ')}. `}The reference runtime loads packages by tarball: its first run, which packs them into an empty cache, took ${fmt(first.totalMs)} ms (load ${fmt(first.phases.load.wallMs)} ms) and is not in the medians. Raw figures: [\`results/cdk.json\`](results/cdk.json); the \`cdk\` key of [\`results/protocol.json\`](results/protocol.json).`,
     '',
+    ...retryNote(retries),
     describeEnvironment(env),
   ].join('\n');
 }

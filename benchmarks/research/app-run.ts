@@ -19,7 +19,6 @@ import type { CodecName } from '../../lib/protocol/codec.js';
 import { busySpin, hostWorkHook } from './host-work.js';
 import { phaseBetween, snapshot } from './metrics.js';
 import type { PhaseMetrics, Snapshot } from './metrics.js';
-import { RingProbe } from './ring-probe.js';
 import { RequestTrace } from './schedule.js';
 import type { TracePoint, TraceWindow } from './schedule.js';
 
@@ -110,11 +109,10 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
 
   const native = options.mode === 'native';
   const kernelVisible = options.mode === 'ringSync' || options.mode === 'ringPipelined';
-  const probe = native ? undefined : new RingProbe();
   let client: KernelClient | undefined;
   const trace = options.trace === true && kernelVisible ? new RequestTrace() : undefined;
   try {
-    const s0 = snapshot(undefined, undefined, kernelVisible);
+    const s0 = snapshot(undefined, kernelVisible);
     let clientOptions = native ? {} : clientOptionsFor(options);
     if (trace !== undefined) {
       // The trace point is taken before the host work, so the work counts as host time after the request.
@@ -134,17 +132,17 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
       cdk: load('aws-cdk-lib', loadOptions) as AppLibraries['cdk'],
       constructs: load('constructs', loadOptions) as AppLibraries['constructs'],
     };
-    const s1 = snapshot(client, probe, kernelVisible);
+    const s1 = snapshot(client, kernelVisible);
     const traceFrom = trace?.length ?? 0;
     const handle = buildApp(libs, { outdir: options.outdir, scale: options.scale });
     if (client !== undefined) flush(client);
-    const s2 = snapshot(client, probe, kernelVisible);
+    const s2 = snapshot(client, kernelVisible);
     const buildTrace = trace?.window(tracePoint(s1), tracePoint(s2), traceFrom, trace.length);
     let s3 = s2;
     if (options.buildOnly !== true) {
       // A string read: the sync point that waits for the files.
       handle.app.synth().directory;
-      s3 = snapshot(client, probe, kernelVisible);
+      s3 = snapshot(client, kernelVisible);
     }
     const phases = {
       load: phaseBetween(s0, s1),
@@ -166,7 +164,6 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
       ...(buildTrace !== undefined ? { buildTrace } : {}),
     };
   } finally {
-    probe?.dispose();
     await client?.terminate();
   }
 }

@@ -27,6 +27,7 @@ export async function runChild<T>(entry: string, config: unknown, env: Record<st
   const resultFile = path.join(os.tmpdir(), `jsii-ring-bench-${process.pid}-${++counter}.json`);
   fs.rmSync(resultFile, { force: true });
   const started = performance.now();
+  let tail = '';
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [entry, JSON.stringify(config), resultFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,12 +35,17 @@ export async function runChild<T>(entry: string, config: unknown, env: Record<st
     });
     child.stdout.pipe(process.stderr, { end: false });
     child.stderr.pipe(process.stderr, { end: false });
+    // The end of the child's stderr goes into the error message (its first line names the failure).
+    child.stderr.on('data', (chunk: Buffer) => {
+      tail = (tail + chunk.toString('utf8')).slice(-2000);
+    });
     child.once('error', reject);
     child.once('exit', (exitCode) => resolve(exitCode));
   });
   const processMs = performance.now() - started;
   if (code !== 0 || !fs.existsSync(resultFile)) {
-    throw new BenchmarkError(`benchmark child ${path.basename(entry)} failed (exit code ${String(code)}) for ${JSON.stringify(config)}`);
+    const reason = tail.trim().split('\n').find((line) => line.trim() !== '') ?? '';
+    throw new BenchmarkError(`benchmark child ${path.basename(entry)} failed (exit code ${String(code)}) for ${JSON.stringify(config)}${reason !== '' ? `: ${reason}` : ''}`);
   }
   const result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as T;
   fs.rmSync(resultFile, { force: true });

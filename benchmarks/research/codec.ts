@@ -12,7 +12,7 @@ import { runAppOnce } from './app-run.js';
 import type { AppRunResult } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, round, summarize } from './harness.js';
+import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from './harness.js';
 import { fmt, table, writeJson } from './output.js';
 
 const MODES = ['ringSync', 'ringPipelined'] as const;
@@ -26,7 +26,8 @@ export async function codecSuite(ctx: BenchContext): Promise<SuiteReport> {
     key: `${mode}:${codec}`,
     run: (): Promise<AppRunResult> => runAppOnce({ mode, codec, outdir, scale: ctx.scale, validation: false, buildOnly: true }),
   })));
-  const options = { repeats: ctx.repeats, warmups: 0 };
+  const retries: string[] = [];
+  const options = { repeats: ctx.repeats, warmups: 0, retries };
   const runs = await interleave(variants, { ...options, progress: new Progress('codec', interleaveSteps(variants.length, options), ctx.silent) });
   env = finishEnvironment(env);
 
@@ -52,6 +53,7 @@ export async function codecSuite(ctx: BenchContext): Promise<SuiteReport> {
     question: 'example app build phase (buildApp + flush, validation off), msgpack vs JSON, ring sync and pipelined',
     scale: ctx.scale,
     repeats: ctx.repeats,
+    retries,
     buildMs: figures,
     jsonOverMsgpack,
   };
@@ -69,6 +71,7 @@ export async function codecSuite(ctx: BenchContext): Promise<SuiteReport> {
     '',
     `JSON / msgpack: ${MODES.map((m) => `${m} ${fmt(jsonOverMsgpack[m], 2)}×`).join(', ')}. Per-message encode and decode costs are in the micro-benchmarks below.`,
     '',
+    ...retryNote(retries),
     describeEnvironment(env),
   ].join('\n');
   return { id: 'codec', markdown, files };

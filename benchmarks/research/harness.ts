@@ -69,6 +69,17 @@ export interface InterleaveOptions {
   /** Unkept rounds first (each variant once per warm-up round). @default 0 */
   readonly warmups?: number;
   readonly progress?: Progress;
+  /**
+   * When given, a run that fails because a kernel did not start (see {@link isStartFailure})
+   * is run again once, and a line saying so is added here (suites record these lines in
+   * their results). Nothing else is retried.
+   */
+  readonly retries?: string[];
+}
+
+/** True for the error of a kernel worker or child process that did not start in time. */
+export function isStartFailure(error: unknown): boolean {
+  return error instanceof Error && /did not start within/.test(error.message);
 }
 
 /**
@@ -83,7 +94,16 @@ export async function interleave<T>(variants: readonly Variant<T>[], options: In
     for (const variant of order) {
       const label = round < warmups ? `warm-up ${variant.key}` : `${variant.key} (round ${round - warmups + 1}/${options.repeats})`;
       options.progress?.step(label);
-      const result = await variant.run();
+      let result: T;
+      try {
+        result = await variant.run();
+      } catch (error) {
+        if (options.retries === undefined || !isStartFailure(error)) throw error;
+        const line = `${label}: ${(error as Error).message.split('\n')[0] ?? ''}; run again`;
+        options.retries.push(line);
+        options.progress?.note(line);
+        result = await variant.run();
+      }
       if (round >= warmups) (results.get(variant.key) as T[]).push(result);
     }
   }
@@ -93,4 +113,9 @@ export async function interleave<T>(variants: readonly Variant<T>[], options: In
 /** Steps {@link interleave} will report for these variants (for a Progress total). */
 export function interleaveSteps(variants: number, options: InterleaveOptions): number {
   return variants * (options.repeats + (options.warmups ?? 0));
+}
+
+/** Markdown lines (with a blank line after) saying which runs were repeated, or none. */
+export function retryNote(retries: readonly string[]): string[] {
+  return retries.length === 0 ? [] : [`${retries.length} run(s) were repeated because a kernel did not start in time (listed under \`retries\` in the results file).`, ''];
 }

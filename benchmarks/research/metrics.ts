@@ -7,7 +7,7 @@
  *    host busy = wall − host wait;
  *  - kernel busy: `KernelClient.kernelBusy.ms`, time the kernel thread spent serving
  *    requests (ring transport only; may lag by one request); kernel idle = wall − busy;
- *  - ring counters: the host sides' `RingStats` (ring-probe.ts).
+ *  - ring counters: the host sides' `RingStats` (`KernelClient.ringStats`, ring-counters.ts).
  *
  * Overlap (host busy ∩ kernel busy) / wall is bounded from below by
  * max(0, host busy + kernel busy − wall) / wall (the two intervals cannot fit in the wall
@@ -16,8 +16,8 @@
  * callback handlers, so its overlap figure means little (the build phase makes none).
  */
 import type { KernelClient } from '../../lib/host/kernel-client.js';
-import { diffCounters, zeroCounters } from './ring-probe.js';
-import type { HostRingCounters, RingProbe } from './ring-probe.js';
+import { diffCounters, hostRingCounters, zeroCounters } from './ring-counters.js';
+import type { HostRingCounters } from './ring-counters.js';
 
 /** Counters read at a phase boundary. */
 export interface Snapshot {
@@ -60,7 +60,7 @@ export interface PhaseMetrics {
  * Reads the counters of `client`. Without a client (a native run, or before the client
  * starts) every counter is zero, and the kernel's are null unless `kernelVisible`.
  */
-export function snapshot(client: KernelClient | undefined, probe: RingProbe | undefined, kernelVisible: boolean): Snapshot {
+export function snapshot(client: KernelClient | undefined, kernelVisible: boolean): Snapshot {
   const at = performance.now();
   if (client === undefined) {
     const kernel = kernelVisible ? 0 : null;
@@ -78,7 +78,7 @@ export function snapshot(client: KernelClient | undefined, probe: RingProbe | un
     hostWaitMs: s.hostWaitMs,
     kernelBusyMs: busy?.ms ?? null,
     kernelServed: busy?.requests ?? null,
-    ring: probe?.snapshot() ?? zeroCounters(),
+    ring: hostRingCounters(client),
   };
 }
 

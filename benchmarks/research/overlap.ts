@@ -15,7 +15,7 @@ import { runAppOnce } from './app-run.js';
 import type { AppRunResult } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, round, summarize } from './harness.js';
+import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from './harness.js';
 import { idealSpeedup } from './metrics.js';
 import { scheduleIdeal } from './schedule.js';
 import type { ScheduleIdeal } from './schedule.js';
@@ -108,7 +108,8 @@ export async function overlapSuite(ctx: BenchContext): Promise<SuiteReport> {
   const run = (mode: 'ringSync' | 'ringPipelined', hostWorkUs: number) => (): Promise<AppRunResult> =>
     runAppOnce({ mode, hostWorkUs, outdir, scale: ctx.scale, validation: false, buildOnly: true, trace: true });
   const settings = [...new Set([0, ...ctx.hostWork])];
-  const options = { repeats: ctx.repeats, warmups: 0 };
+  const retries: string[] = [];
+  const options = { repeats: ctx.repeats, warmups: 0, retries };
   // Two passes: the fixed settings first, whose 0 µs sync runs calibrate the kernel's mean
   // time per call; then the equal-work setting at that figure.
   const progress = new Progress('overlap', interleaveSteps(settings.length * 2 + 2, options), ctx.silent);
@@ -139,6 +140,7 @@ export async function overlapSuite(ctx: BenchContext): Promise<SuiteReport> {
     overlapFigure: 'max(0, host busy + kernel busy - wall) / wall of the pipelined runs (a lower bound of (host busy ∩ kernel busy) / wall)',
     scale: ctx.scale,
     repeats: ctx.repeats,
+    retries,
     pendingCap: DEFAULT_PENDING_CAP,
     kernelUsPerCall: round(kernelUsPerCall, 1),
     settings: Object.fromEntries(rows.map((r) => [String(r.hostWorkUs), r])),
@@ -168,6 +170,7 @@ export async function overlapSuite(ctx: BenchContext): Promise<SuiteReport> {
     `Ideal (totals): ${result.idealModel}. Ideal (per request): ${result.idealScheduleModel}. Overlap: ${result.overlapFigure}. ` +
       `Target at equal work: pipelined ≥ ${target}× faster than sync — ${result.equalWork.met ? '**met**' : '**not met**'} (${fmt(equalWork.speedup, 2)}×; the ideal for this setting is ${fmt(equalWork.ideal, 2)}× from totals, ${equalWork.idealSchedule === null ? '–' : `${fmt(equalWork.idealSchedule, 2)}×`} per request).`,
     '',
+    ...retryNote(retries),
     describeEnvironment(env),
   ].join('\n');
   return { id: 'overlap', markdown, files };

@@ -14,7 +14,7 @@ import { runAppOnce } from './app-run.js';
 import type { AppRunResult } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, round, summarize } from './harness.js';
+import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from './harness.js';
 import type { Summary } from './harness.js';
 import { fmt, table, writeChart, writeJson } from './output.js';
 import { lineChart } from './svg.js';
@@ -79,7 +79,8 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
         runAppOnce({ mode: 'ringPipelined', pendingCap: cap, hostWorkUs, outdir, scale: ctx.scale, validation: false, buildOnly: true }),
     })),
   );
-  const options = { repeats: ctx.repeats, warmups: 0 };
+  const retries: string[] = [];
+  const options = { repeats: ctx.repeats, warmups: 0, retries };
   const progress = new Progress('sweep', interleaveSteps(variants.length, options), ctx.silent);
   const runs = await interleave(variants, { ...options, progress });
   env = finishEnvironment(env);
@@ -121,6 +122,7 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
     question: 'median wall ms of the example app build phase (buildApp + flush), ring transport, pipelined, validation off, per pending cap',
     scale: ctx.scale,
     repeats: ctx.repeats,
+    retries,
     hostWorkUs: ctx.sweepHostWork,
     capMs: capMsOf(0),
     capMsHostWork50: capMsOf(50),
@@ -156,6 +158,7 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
     `Supported cap: **${capKey(supported)}** (${result.supportRule}); the client's default \`DEFAULT_PENDING_CAP\` is ${capKey(DEFAULT_PENDING_CAP)}${supported === DEFAULT_PENDING_CAP ? ', the same' : ''}. ` +
       (slowerThanSync.length === 0 ? 'With 0 µs host work no cap ≥ 1 was slower than sync (cap 0).' : `With 0 µs host work, caps ${slowerThanSync.join(', ')} had a higher median than sync (cap 0).`),
     '',
+    ...retryNote(retries),
     describeEnvironment(env),
   ].join('\n');
   return { id: 'sweep', markdown, files };

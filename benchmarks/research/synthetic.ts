@@ -16,7 +16,7 @@ import { APP_MODES, clientOptionsFor } from './app-run.js';
 import type { AppMode } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, round, summarize } from './harness.js';
+import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from './harness.js';
 import { phaseBetween, snapshot } from './metrics.js';
 import type { PhaseMetrics } from './metrics.js';
 import { fmt, table, writeJson } from './output.js';
@@ -97,10 +97,10 @@ export async function runSyntheticOnce(options: SyntheticRunOptions): Promise<Sy
     const lib = load('constructs', client === undefined ? { native: true } : { connection: client }) as typeof Constructs;
     runMix(lib, options.mix, Math.max(1, options.calls >> 2), 'warmup');
     if (client !== undefined) flush(client);
-    const before = snapshot(client, undefined, kernelVisible);
+    const before = snapshot(client, kernelVisible);
     runMix(lib, options.mix, options.calls, 'timed');
     if (client !== undefined) flush(client);
-    const after = snapshot(client, undefined, kernelVisible);
+    const after = snapshot(client, kernelVisible);
     return { mode: options.mode, mix: options.mix, calls: options.calls, metrics: phaseBetween(before, after) };
   } finally {
     await client?.close();
@@ -114,7 +114,8 @@ export async function syntheticSuite(ctx: BenchContext): Promise<SuiteReport> {
     key: `${mix}:${mode}`,
     run: (): Promise<SyntheticRunResult> => runSyntheticOnce({ mode, mix, calls: ctx.syntheticCalls }),
   })));
-  const options = { repeats: ctx.repeats, warmups: 0 };
+  const retries: string[] = [];
+  const options = { repeats: ctx.repeats, warmups: 0, retries };
   const runs = await interleave(variants, { ...options, progress: new Progress('synthetic', interleaveSteps(variants.length, options), ctx.silent) });
   env = finishEnvironment(env);
 
@@ -146,6 +147,7 @@ export async function syntheticSuite(ctx: BenchContext): Promise<SuiteReport> {
     question: 'synthetic request mixes on constructs: wall ms of the timed part (after a warm-up of a quarter of the work in the same kernel), per mode',
     calls: ctx.syntheticCalls,
     repeats: ctx.repeats,
+    retries,
     mixes: figures,
   };
   const files = [writeJson(ctx.resultsDir, 'bench-synthetic.json', result)];
@@ -162,6 +164,7 @@ export async function syntheticSuite(ctx: BenchContext): Promise<SuiteReport> {
     '',
     table(['mix', ...APP_MODES, 'pipelined / sync', 'sync reads'], rows, ['l', ...APP_MODES.map(() => 'r' as const), 'r', 'r']),
     '',
+    ...retryNote(retries),
     describeEnvironment(env),
   ].join('\n');
   return { id: 'synthetic', markdown, files };

@@ -70,6 +70,23 @@ test('interleave alternates the order every round and keeps only measured rounds
   t.deepEqual(runs.get('c'), [4, 9]);
 });
 
+test('interleave runs a variant again once when its kernel did not start, and says so; other failures end the run', async (t) => {
+  let calls = 0;
+  const retries: string[] = [];
+  const flaky = { key: 'flaky', run: async () => {
+    calls++;
+    if (calls === 1) throw new Error('The kernel worker did not start within 30000 ms (options.startTimeoutMs)');
+    return calls;
+  } };
+  const runs = await interleave([flaky], { repeats: 2, retries });
+  t.deepEqual(runs.get('flaky'), [2, 3]);
+  t.is(retries.length, 1);
+  t.regex(retries[0] ?? '', /^flaky \(round 1\/2\): The kernel worker did not start/);
+  const broken = { key: 'broken', run: async () => { throw new Error('library failure'); } };
+  await t.throwsAsync(interleave([broken], { repeats: 1, retries }), { message: 'library failure' });
+  await t.throwsAsync(interleave([{ ...flaky, run: async () => { throw new Error('x did not start within 1 ms'); } }], { repeats: 1 }), { message: /did not start/ }, 'no retries unless asked');
+});
+
 test('a RESULTS.md section is replaced in place; everything else is kept', (t) => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-md-')), 'RESULTS.md');
   fs.writeFileSync(file, '# Results\n\n## Someone else\n\nkept\n');

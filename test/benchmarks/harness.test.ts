@@ -12,15 +12,17 @@ import { SWEEP_CAPS, capKey } from '../../benchmarks/research/sweep.js';
 import { TRANSPORTS, ROUND_TRIP_APIS } from '../../benchmarks/research/micro.js';
 import { seriesOf } from './xml.js';
 
-function scratch(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-bench-test-'));
+function scratch(t: { teardown: (fn: () => void) => void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-bench-test-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 const readJson = (file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 const isPositive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
 test('sweep and overlap suites on a tiny app: results shape and the sweep chart', async (t) => {
-  const out = scratch();
+  const out = scratch(t);
   const { context, reports } = await runBench({
     suites: ['sweep', 'hostwork'], quick: true, out, scale: 0.02, repeats: 1, sweepHostWork: [0, 50], hostWork: [0, 20], silent: true, command: 'test',
   });
@@ -62,7 +64,7 @@ test('sweep and overlap suites on a tiny app: results shape and the sweep chart'
 });
 
 test('micro suite: round trips of every api through every transport, and their chart', async (t) => {
-  const out = scratch();
+  const out = scratch(t);
   await runBench({ suites: ['micro'], quick: true, out, silent: true, command: 'test', microSeconds: 0.01 });
   const micro = readJson(path.join(out, 'bench-micro.json'));
   const roundTrip = micro['roundTripUs'] as Record<string, Record<string, number>>;

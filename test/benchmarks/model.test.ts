@@ -88,7 +88,9 @@ test('interleave runs a variant again once when its kernel did not start, and sa
 });
 
 test('a RESULTS.md section is replaced in place; everything else is kept', (t) => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-md-')), 'RESULTS.md');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-md-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'RESULTS.md');
   fs.writeFileSync(file, '# Results\n\n## Someone else\n\nkept\n');
   updateMarkdownSection(file, 'sweep', '### Sweep\n\nfirst');
   updateMarkdownSection(file, 'replay', '## Replay\n\nr1');

@@ -15,6 +15,7 @@ const CHILD = path.join(__dirname, '..', '..', 'benchmarks', 'replay', 'child.js
 
 test('a recorded example app replays into a fresh kernel: every response and the templates match', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-replay-test-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const transcript = path.join(dir, 'transcript.v8');
   const outdir = path.join(dir, 'out');
   const record = (await runChild<RecordResult>(CHILD, { task: 'record', outdir, scale: 0.02, transcript })).result;

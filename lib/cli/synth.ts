@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { setDefaultConnection, setDefaultNative } from '../bindings/session.js';
 import { compareCloudAssemblies, summarizeCloudAssembly } from '../cloud-assembly.js';
 import { KernelClient } from '../host/kernel-client.js';
+import { DEFAULT_PENDING_CAP } from '../host/options.js';
 import type { KernelClientOptions, RequestEvent } from '../host/options.js';
 import { CODEC_NAMES } from '../protocol/codec.js';
 import type { CodecName } from '../protocol/codec.js';
@@ -24,7 +25,7 @@ assembly, and prints a summary. TypeScript apps run without a build step.
 
 Options:
   --mode MODE          pipelined (default), sync, or native (the packages themselves, no kernel)
-  --pending-cap N      most pipelined requests in flight (default 256; 0 = sync; 'unlimited')
+  --pending-cap N      most pipelined requests in flight (default 64; 0 = sync; 'unlimited')
   --transport T        ring (default) or stdio (our kernel in a child process)
   --codec C            msgpack (default) or json
   --outdir DIR         where the cloud assembly goes (default: $CDK_OUTDIR, else cdk.out)
@@ -194,7 +195,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
     mode: options.mode,
     transport: options.mode === 'native' ? 'none' : options.transport,
     codec: options.codec,
-    pendingCap: pendingCap === Infinity ? 'unlimited' : (pendingCap ?? (client?.capabilities.pipeline === false ? 0 : 256)),
+    pendingCap: pendingCap === Infinity ? 'unlimited' : (pendingCap ?? (client?.capabilities.pipeline === false ? 0 : DEFAULT_PENDING_CAP)),
     outdir: options.outdir,
     stacks: summary.stacks.length,
     resources: summary.resources,

@@ -10,6 +10,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RingReader, RingWriter, markDead } from 'atomics-ring-buffer';
+import type { RingStats } from 'atomics-ring-buffer';
 import type { Callback, KernelApi, KernelRequest, RequestOf, ResponseOf, WireErrorName } from '../protocol/api.js';
 import { EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, HOST_ID_PREFIX, RUNTIME_ERROR_NAME } from '../protocol/api.js';
 import { createCodec } from '../protocol/codec.js';
@@ -267,7 +268,7 @@ export class KernelClient implements KernelConnection {
   }
 
   /** The host side's ring counters (spins, sleeps, messages) of the response and request rings. */
-  public get ringStats(): { readonly response: unknown; readonly request: unknown; readonly callback: unknown } {
+  public get ringStats(): { readonly response: RingStats; readonly request: RingStats; readonly callback: RingStats } {
     return { response: this.#responses.stats, request: this.#lanes[0].writer.stats, callback: this.#lanes[1].writer.stats };
   }
 

@@ -78,10 +78,11 @@ export interface RequestEvent {
 }
 
 /**
- * Default pending cap. A larger cap lets the host run further ahead; beyond a few hundred
- * requests nothing more overlaps on this workload (see benchmarks/RESULTS.md).
+ * Default pending cap, from the sweep in benchmarks/RESULTS.md ("Pending-cap sweep"): on
+ * the example app a third of the requests are sync reads, so from 64 up the cap never
+ * made the host wait, and 64 was within 3 % of the fastest cap at every host-work setting.
  */
-export const DEFAULT_PENDING_CAP = 256;
+export const DEFAULT_PENDING_CAP = 64;
 
 /** Every extension a client asks for by default. */
 export const ALL_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES];

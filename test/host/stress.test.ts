@@ -125,7 +125,7 @@ test(`${TOTAL.toLocaleString('en')} requests through the ring: all counted, stac
       client.send({ api: 'sinvoke', fqn: calcFqn('Pipeline'), method: 'decorate', args: [formatter, `b${block}`] });
       issued++;
     }
-    // A sync read every fourth block: the pipeline runs past the default cap of 256 between
+    // A sync read every fourth block: the pipeline runs past the default cap (64) between
     // reads, so the host also waits for room.
     if (block % 4 === 3 && read() !== lastValue) {
       t.fail(`block ${block}: read ${String(lastValue)} back wrong`);

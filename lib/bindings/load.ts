@@ -130,6 +130,32 @@ function loadRequest(pkg: JsiiPackage, tarball: string | undefined): LoadRequest
     : { api: 'load', name: pkg.name, version: pkg.version, tarball };
 }
 
+/** What `load` and `loadAsync` share: the native module, or what to load in which order. */
+type LoadPlan =
+  | { readonly native: true; readonly module: unknown }
+  | {
+    readonly native: false;
+    readonly o: ResolvedOptions;
+    readonly runtime: BindingRuntime;
+    readonly connection: KernelConnection;
+    readonly order: ReturnType<typeof dependencyOrder>;
+    readonly loaded: Map<string, string>;
+  };
+
+function planLoad(packageName: string, options: LoadOptions | undefined): LoadPlan {
+  const o = resolveOptions(packageName, options);
+  if (o.native) return { native: true, module: requireNative(packageName, o.resolveFrom) };
+  const runtime = runtimeFor(o);
+  return {
+    native: false,
+    o,
+    runtime,
+    connection: runtime.connection,
+    order: dependencyOrder(packageDirFrom(packageName, o.resolveFrom)),
+    loaded: loadedOf(runtime),
+  };
+}
+
 /**
  * Loads an installed jsii package (and, first, every jsii package it depends on) into the
  * kernel, and returns its namespace object: types and submodules as properties, built
@@ -137,12 +163,9 @@ function loadRequest(pkg: JsiiPackage, tarball: string | undefined): LoadRequest
  * blocks while the kernel loads.
  */
 export function load(packageName: string, options?: LoadOptions): any {
-  const o = resolveOptions(packageName, options);
-  if (o.native) return requireNative(packageName, o.resolveFrom);
-  const runtime = runtimeFor(o);
-  const connection = runtime.connection;
-  const order = dependencyOrder(packageDirFrom(packageName, o.resolveFrom));
-  const loaded = loadedOf(runtime);
+  const plan = planLoad(packageName, options);
+  if (plan.native) return plan.module;
+  const { o, runtime, connection, order, loaded } = plan;
   for (const pkg of order) {
     if (alreadyLoaded(loaded, pkg)) continue;
     const tarball = connection.capabilities.loadPath ? undefined : tarballFor(pkg, o.cacheDir);
@@ -155,12 +178,9 @@ export function load(packageName: string, options?: LoadOptions): any {
 
 /** `load`, letting the event loop run while tarballs are packed and the kernel loads. */
 export async function loadAsync(packageName: string, options?: LoadOptions): Promise<any> {
-  const o = resolveOptions(packageName, options);
-  if (o.native) return requireNative(packageName, o.resolveFrom);
-  const runtime = runtimeFor(o);
-  const connection = runtime.connection;
-  const order = dependencyOrder(packageDirFrom(packageName, o.resolveFrom));
-  const loaded = loadedOf(runtime);
+  const plan = planLoad(packageName, options);
+  if (plan.native) return plan.module;
+  const { o, runtime, connection, order, loaded } = plan;
   for (const pkg of order) {
     if (alreadyLoaded(loaded, pkg)) continue;
     const tarball = connection.capabilities.loadPath ? undefined : await tarballForAsync(pkg, o.cacheDir);

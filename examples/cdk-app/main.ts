@@ -14,9 +14,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { load } from '../../lib/bindings/index.js';
 import { KernelClient } from '../../lib/host/kernel-client.js';
-import { buildApp } from './app.js';
-import { summarizeCloudAssembly, type CloudAssemblySummary } from './compare.js';
+import type { CloudAssemblySummary } from './compare.js';
 import type { AppLibraries } from './libraries.js';
+import { buildAndSynth } from './synth-native.js';
 
 /** How the app reaches the libraries. */
 export type RunMode = 'native' | 'sync' | 'pipelined';
@@ -53,21 +53,7 @@ export async function runApp(options: RunAppOptions): Promise<RunAppResult> {
       cdk: load('aws-cdk-lib', loadOptions) as AppLibraries['cdk'],
       constructs: load('constructs', loadOptions) as AppLibraries['constructs'],
     };
-    const t1 = performance.now();
-    const handle = buildApp(libs, { outdir: options.outdir, ...(options.scale !== undefined ? { scale: options.scale } : {}) });
-    const t2 = performance.now();
-    // `synth()` returns an object, so through the kernel it is pipelined; reading the
-    // assembly's directory (a string) is the sync point that waits for the files.
-    const directory = handle.app.synth().directory;
-    const t3 = performance.now();
-    return {
-      mode: options.mode,
-      outdir: directory,
-      summary: summarizeCloudAssembly(directory),
-      expectedResources: handle.expectedResources,
-      auditedResources: handle.aspect.resourceCount,
-      timings: { loadMs: t1 - t0, buildMs: t2 - t1, synthMs: t3 - t2 },
-    };
+    return { mode: options.mode, ...buildAndSynth(libs, options, t0) };
   } finally {
     await client?.close();
   }

@@ -59,18 +59,27 @@ export function synthNative(options: SynthNativeOptions): SynthNativeResult {
 
   const t0 = performance.now();
   const libs = loadNativeLibraries();
+  return { ...buildAndSynth(libs, options, t0), outdir: options.outdir };
+}
+
+/**
+ * Builds the app on `libs`, synthesizes it and summarizes the output, timing each phase
+ * (`loadStarted`: when loading the libraries began, for the load phase).
+ */
+export function buildAndSynth(libs: AppLibraries, options: SynthNativeOptions, loadStarted: number): SynthNativeResult {
   const t1 = performance.now();
   const handle = buildApp(libs, { outdir: options.outdir, ...(options.scale !== undefined ? { scale: options.scale } : {}) });
   const t2 = performance.now();
+  // `synth()` returns an object, so through the kernel it is pipelined; reading the
+  // assembly's directory (a string) is the sync point that waits for the files.
   const directory = handle.app.synth().directory;
   const t3 = performance.now();
-
   return {
-    outdir: options.outdir,
+    outdir: directory,
     summary: summarizeCloudAssembly(directory),
     expectedResources: handle.expectedResources,
     auditedResources: handle.aspect.resourceCount,
-    timings: { loadMs: t1 - t0, buildMs: t2 - t1, synthMs: t3 - t2 },
+    timings: { loadMs: t1 - loadStarted, buildMs: t2 - t1, synthMs: t3 - t2 },
   };
 }
 

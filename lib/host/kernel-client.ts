@@ -22,6 +22,7 @@ import { CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, channelStats, create
 import type { ChannelBuffers } from '../transports/channel.js';
 import type { AliasHandler, CallbackHandler, ConnectionCapabilities, KernelConnection } from './connection.js';
 import { resolveClientOptions } from './options.js';
+import type { KernelWorkerData } from '../worker/kernel-worker.js';
 import type { KernelClientOptions, ResolvedClientOptions } from './options.js';
 import { InFlightQueue, PipelinedRequestError, describeRequest, firstWithOthers } from './pipeline.js';
 import { ClientStats } from './stats.js';
@@ -93,13 +94,13 @@ export class KernelClient implements KernelConnection {
       responseCapacity: options.responseRingBytes,
     });
     this.#state = stateSlots(this.#buffers.state);
-    this.#responses = new RingReader(this.#buffers.response);
+    this.#responses = new RingReader(this.#buffers.response, { spin: options.spin });
     this.#lanes = [
       { writer: new RingWriter(this.#buffers.request), slot: COMPLETED_SLOT, inFlight: new InFlightQueue() },
       { writer: new RingWriter(this.#buffers.callback), slot: CB_COMPLETED_SLOT, inFlight: new InFlightQueue() },
     ];
     this.#worker = options.transport === 'ring'
-      ? new Worker(WORKER_ENTRY, { workerData: { buffers: this.#buffers, cacheDir: options.cacheDir } })
+      ? new Worker(WORKER_ENTRY, { workerData: { buffers: this.#buffers, cacheDir: options.cacheDir, spin: options.spin } satisfies KernelWorkerData })
       : new Worker(RELAY_ENTRY, {
         workerData: {
           buffers: this.#buffers,

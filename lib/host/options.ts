@@ -22,8 +22,12 @@ export interface KernelClientOptions {
   readonly pendingCap?: number;
   /**
    * Capture the host call site of every pipelined request, so a deferred failure can say
-   * where the request was issued.
-   * @default true
+   * where the request was issued. Off by default: `Error.captureStackTrace` costs ~2 µs
+   * per request, more than the rest of a pipelined request's host-side cost put together
+   * (benchmarks/RESULTS.md). A deferred failure always names the request (api, type,
+   * member, sequence number) and carries the kernel stack and the stack of the sync point
+   * that reported it; turn this on to see the issuing line as well.
+   * @default true when the environment sets JSII_RING_CALL_SITES=1, else false
    */
   readonly captureCallSites?: boolean;
   /**
@@ -58,6 +62,13 @@ export interface KernelClientOptions {
   readonly stdioKernel?: 'ours' | 'reference' | readonly string[];
   /** Called for every request the client issues (for `--trace`). @default none */
   readonly onRequest?: (event: RequestEvent) => void;
+  /**
+   * Spin-loop iterations (about 11 ns each) a blocked side runs before it sleeps: the host
+   * waiting for an answer, the kernel waiting for a request. Adaptive: a side whose spins
+   * keep running out sleeps at once for a while. `0` always sleeps (least CPU, slowest).
+   * @default DEFAULT_SPIN
+   */
+  readonly spin?: number;
 }
 
 /** Transports a client can use. */
@@ -84,6 +95,17 @@ export interface RequestEvent {
  */
 export const DEFAULT_PENDING_CAP = 64;
 
+/**
+ * Default spin budget of the client's rings, about 3 ms. The host waits on the kernel for
+ * anything from a microsecond (a property read) to milliseconds (a sync read behind 64
+ * pipelined constructs), and on a 2-vCPU VM every sleep costs the waker ~25-35 µs inside
+ * `Atomics.notify` plus the sleeper's own wake-up: a budget that covers the long waits
+ * too took 9 % off the example app's whole run (benchmarks/RESULTS.md, "Wait policy").
+ * The ring package's own default (10,000) suits short exchanges; the adaptive fall-back to
+ * sleeping still applies when spins run out (a loaded machine).
+ */
+export const DEFAULT_SPIN = 300_000;
+
 /** Every extension a client asks for by default. */
 export const ALL_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES];
 
@@ -95,7 +117,7 @@ export type ResolvedClientOptions = Required<Omit<KernelClientOptions, 'cacheDir
 const DEFAULTS: Omit<ResolvedClientOptions, 'cacheDir' | 'onRequest'> = {
   codec: 'msgpack',
   pendingCap: DEFAULT_PENDING_CAP,
-  captureCallSites: true,
+  captureCallSites: false,
   extensions: ALL_EXTENSIONS,
   requestRingBytes: MIB,
   callbackRingBytes: MIB / 4,
@@ -104,11 +126,12 @@ const DEFAULTS: Omit<ResolvedClientOptions, 'cacheDir' | 'onRequest'> = {
   requestTimeoutMs: Infinity,
   transport: 'ring',
   stdioKernel: 'ours',
+  spin: DEFAULT_SPIN,
 };
 
 /** Validates and merges options with the defaults. Bad values throw TypeError/RangeError naming the option. */
 export function resolveClientOptions(options: KernelClientOptions = {}): ResolvedClientOptions {
-  const resolved = { ...DEFAULTS, ...stripUndefined(options) } as ResolvedClientOptions;
+  const resolved = { ...DEFAULTS, captureCallSites: callSitesFromEnv(), ...stripUndefined(options) } as ResolvedClientOptions;
   if (!CODEC_NAMES.includes(resolved.codec)) {
     throw new TypeError(`options.codec must be one of ${CODEC_NAMES.join(', ')} (got ${JSON.stringify(resolved.codec)})`);
   }
@@ -134,6 +157,9 @@ export function resolveClientOptions(options: KernelClientOptions = {}): Resolve
   if (kernel !== 'ours' && kernel !== 'reference' && !(Array.isArray(kernel) && kernel.length > 0 && kernel.every((a) => typeof a === 'string'))) {
     throw new TypeError(`options.stdioKernel must be 'ours', 'reference' or a non-empty command array (got ${JSON.stringify(kernel)})`);
   }
+  if (!Number.isInteger(resolved.spin) || resolved.spin < 0) {
+    throw new RangeError(`options.spin must be a non-negative integer (got ${String(resolved.spin)})`);
+  }
   if (typeof resolved.captureCallSites !== 'boolean') {
     throw new TypeError(`options.captureCallSites must be a boolean (got ${typeof resolved.captureCallSites})`);
   }
@@ -154,4 +180,10 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
     }
   }
   return out;
+}
+
+/** `JSII_RING_CALL_SITES=1` (or `true`) turns call-site capture on for clients that do not choose. */
+function callSitesFromEnv(): boolean {
+  const value = process.env.JSII_RING_CALL_SITES;
+  return value === '1' || value === 'true';
 }

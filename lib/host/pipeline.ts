@@ -113,6 +113,8 @@ export class PipelinedRequestError extends JsiiRingError {
     const sections = [`${this.name} [${this.code}]: ${this.message}`];
     if (this.callSite !== undefined) {
       sections.push(`  issued at:\n${indentFrames(this.callSite)}`);
+    } else if (entry !== undefined) {
+      sections.push('  issued at: not recorded (set the client option captureCallSites: true, or JSII_RING_CALL_SITES=1)');
     }
     if (this.kernelStack !== undefined) {
       sections.push(`  kernel stack:\n${indentFrames(this.kernelStack)}`);

@@ -15,6 +15,8 @@ import { RingServer } from './ring-server.js';
 export interface KernelWorkerData {
   readonly buffers: ChannelBuffers;
   readonly cacheDir?: string;
+  /** Spin budget of the kernel's ring readers (`KernelClientOptions.spin`). */
+  readonly spin?: number;
 }
 
 function die(buffers: ChannelBuffers, note: string): void {
@@ -43,7 +45,7 @@ function main(data: KernelWorkerData): void {
     die(buffers, `The kernel worker exited (code ${code}) while the host was still connected`);
   });
   const kernel = new Kernel({ cacheDir: data.cacheDir });
-  const server = new RingServer(kernel, buffers);
+  const server = new RingServer(kernel, buffers, data.spin);
   // A pending Atomics.waitAsync does not keep an event loop alive: hold it open while serving.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   server.run().then(

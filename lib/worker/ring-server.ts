@@ -53,10 +53,11 @@ export class RingServer {
   /** When the request being served from the request ring started. */
   #servingSince = 0;
 
-  public constructor(kernel: Kernel, buffers: ChannelBuffers) {
+  /** @param spin spin budget of the request and callback readers (the ring package's default if absent) */
+  public constructor(kernel: Kernel, buffers: ChannelBuffers, spin?: number) {
     this.#kernel = kernel;
-    this.#requests = new RingReader(buffers.request);
-    this.#callbacks = new RingReader(buffers.callback);
+    this.#requests = new RingReader(buffers.request, { spin });
+    this.#callbacks = new RingReader(buffers.callback, { spin });
     this.#responses = new RingWriter(buffers.response);
     this.#state = stateSlots(buffers.state);
     this.#stats = channelStats(buffers.state);

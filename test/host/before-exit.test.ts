@@ -16,17 +16,28 @@ const { root, remove } = tempRoot();
 test.after.always(remove);
 
 function runChild(...args: string[]): { status: number | null; stderr: string; stdout: string } {
-  const child = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', timeout: SAFETY_TIMEOUT_MS });
+  return runChildWith({}, ...args);
+}
+
+function runChildWith(env: NodeJS.ProcessEnv, ...args: string[]): { status: number | null; stderr: string; stdout: string } {
+  const child = spawnSync(process.execPath, [CHILD, ...args], { encoding: 'utf8', timeout: SAFETY_TIMEOUT_MS, env: { ...process.env, ...env } });
   return { status: child.status, stderr: child.stderr, stdout: child.stdout };
 }
 
 test('pipelined failures of a program that never closes: it exits non-zero with the deferred error printed', (t) => {
-  const { status, stderr } = runChild('fail');
+  const { status, stderr } = runChildWith({ JSII_RING_CALL_SITES: '1' }, 'fail');
   t.not(status, 0);
   t.not(status, null, 'the child must exit by itself, not be killed by the safety timeout');
   t.regex(stderr, /PipelinedRequestError \[ERR_DEFERRED_FAILURE\]: Pipelined request #11 \(del Object@h424242\) failed/);
   t.regex(stderr, /and 1 more failed pipelined request/);
   t.regex(stderr, /issued at:[\s\S]*before-exit-child/, 'the call site of the failed request is printed');
+});
+
+test('without JSII_RING_CALL_SITES the deferred error says how to record the call site', (t) => {
+  const { status, stderr } = runChildWith({ JSII_RING_CALL_SITES: '' }, 'fail');
+  t.not(status, 0);
+  t.regex(stderr, /Pipelined request #11 \(del Object@h424242\) failed/);
+  t.regex(stderr, /issued at: not recorded \(set the client option captureCallSites: true, or JSII_RING_CALL_SITES=1\)/);
 });
 
 test('pipelined creates of a program that never closes: every one is served before it exits', (t) => {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { KernelClient } from '../../lib/host/kernel-client.js';
-import { DEFAULT_PENDING_CAP, resolveClientOptions } from '../../lib/host/options.js';
+import { DEFAULT_PENDING_CAP, DEFAULT_SPIN, resolveClientOptions } from '../../lib/host/options.js';
 import { PipelinedRequestError } from '../../lib/host/pipeline.js';
 import type { ObjRef } from '../../lib/protocol/api.js';
 
@@ -46,7 +46,7 @@ test('pendingCap 0 makes send synchronous: a failure is thrown at the call', asy
 });
 
 test('failed pipelined requests are reported once, at the next sync point, first with the rest attached', async (t) => {
-  const client = KernelClient.start({ pendingCap: Infinity });
+  const client = KernelClient.start({ pendingCap: Infinity, captureCallSites: true });
   t.teardown(() => client.close());
   const good = client.allocateId();
   client.send({ api: 'create', fqn: 'Object', objid: good });
@@ -65,6 +65,47 @@ test('failed pipelined requests are reported once, at the next sync point, first
   t.is(client.stats.pipelinedFailures, 2);
   // Reported once: the next sync point is clean, and independent requests succeeded.
   t.is(client.request({ api: 'stats' }).objectCount, 2);
+});
+
+test('call sites are not captured by default; the error says how to record them', async (t) => {
+  const client = KernelClient.start({ pendingCap: Infinity });
+  t.teardown(() => client.close());
+  client.send({ api: 'del', objref: ref('h900') });
+  const error = t.throws(() => client.flush(), { instanceOf: PipelinedRequestError }) as PipelinedRequestError;
+  t.is(error.callSite, undefined);
+  t.regex(error.stack ?? '', /issued at: not recorded \(set the client option captureCallSites: true, or JSII_RING_CALL_SITES=1\)/);
+  t.truthy(error.kernelStack);
+});
+
+test('JSII_RING_CALL_SITES=1 turns call-site capture on unless the options choose', (t) => {
+  const saved = process.env.JSII_RING_CALL_SITES;
+  t.teardown(() => {
+    if (saved === undefined) delete process.env.JSII_RING_CALL_SITES;
+    else process.env.JSII_RING_CALL_SITES = saved;
+  });
+  delete process.env.JSII_RING_CALL_SITES;
+  t.false(resolveClientOptions().captureCallSites);
+  process.env.JSII_RING_CALL_SITES = '1';
+  t.true(resolveClientOptions().captureCallSites);
+  t.false(resolveClientOptions({ captureCallSites: false }).captureCallSites);
+  process.env.JSII_RING_CALL_SITES = '0';
+  t.false(resolveClientOptions().captureCallSites);
+});
+
+test('options.spin must be a non-negative integer', (t) => {
+  t.is(resolveClientOptions().spin, DEFAULT_SPIN);
+  t.is(resolveClientOptions({ spin: 0 }).spin, 0);
+  t.is(t.throws(() => resolveClientOptions({ spin: -1 }), { instanceOf: RangeError })?.message, 'options.spin must be a non-negative integer (got -1)');
+  t.throws(() => resolveClientOptions({ spin: 1.5 }), { instanceOf: RangeError });
+});
+
+test('a client with spin 0 sleeps on every wait and still answers', async (t) => {
+  const client = KernelClient.start({ spin: 0 });
+  t.teardown(() => client.close());
+  for (let i = 0; i < 50; i++) client.request({ api: 'stats' });
+  const response = client.ringStats.response;
+  t.is(response.spinIterations, 0);
+  t.true(response.sleeps > 0);
 });
 
 test('a request using an id whose creation failed names the root cause', async (t) => {

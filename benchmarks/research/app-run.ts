@@ -54,8 +54,10 @@ export interface AppRunOptions {
   readonly codec?: CodecName;
   /** Busy microseconds spent on the host per request. @default 0 */
   readonly hostWorkUs?: number;
-  /** Capture call sites of pipelined requests. @default the client's default (true) */
+  /** Capture call sites of pipelined requests. @default the client's default (false) */
   readonly captureCallSites?: boolean;
+  /** Spin budget of the client's rings (ring modes). @default the client's default */
+  readonly spin?: number;
   /**
    * Record a trace point after every request of the build phase (ring modes; for the
    * per-request ideal of schedule.ts). @default false
@@ -85,6 +87,7 @@ export function clientOptionsFor(options: AppRunOptions): KernelClientOptions {
     codec: options.codec ?? 'msgpack',
     onRequest: hostWorkHook(options.hostWorkUs ?? 0),
     ...(options.captureCallSites !== undefined ? { captureCallSites: options.captureCallSites } : {}),
+    ...(options.spin !== undefined ? { spin: options.spin } : {}),
   };
   switch (options.mode) {
     case 'reference':

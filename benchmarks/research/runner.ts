@@ -15,6 +15,7 @@ import { microSuite } from './micro.js';
 import { CHARTS_DIR, RESULTS_MD, updateMarkdownSection } from './output.js';
 import { overlapSuite } from './overlap.js';
 import { sweepSuite } from './sweep.js';
+import { spinSuite } from './spin.js';
 import { syntheticSuite } from './synthetic.js';
 
 /** The suites, in the order `all` runs them. */
@@ -24,6 +25,7 @@ export const SUITES: Readonly<Record<string, { readonly summary: string; readonl
   codec: { summary: 'msgpack vs JSON on the example app build phase', run: codecSuite },
   overlap: { summary: 'simulated host work per call: pipelined vs sync speed-up vs the ideal', run: overlapSuite },
   sweep: { summary: 'pending cap 0..unlimited on the example app build phase', run: sweepSuite },
+  spin: { summary: 'spin budget of the client rings (wait policy) on the whole example app vs native', run: spinSuite },
   cdk: { summary: 'the example app in every mode, fresh processes, validation off and on', run: cdkSuite },
   replay: { summary: 'the example app request stream replayed into the kernel vs native', run: replaySuite },
 };

@@ -28,6 +28,8 @@ Options:
   --pending-cap N      most pipelined requests in flight (default 64; 0 = sync; 'unlimited')
   --transport T        ring (default) or stdio (our kernel in a child process)
   --codec C            msgpack (default) or json
+  --spin N             spin iterations before a blocked side sleeps (default 300000, about
+                       3 ms; 0 = always sleep: least CPU, slowest)
   --outdir DIR         where the cloud assembly goes (default: $CDK_OUTDIR, else cdk.out)
   --trace FILE         write one JSON line per kernel call (api, type, member, pipelined, ms)
   --compare native     also run the app natively in a child process; compare time and templates
@@ -59,7 +61,13 @@ export interface SynthReport {
   readonly timings: { readonly startMs: number; readonly buildMs: number; readonly synthMs: number; readonly totalMs: number };
   readonly calls?: Record<string, unknown>;
   /** Where the time went: the kernel thread serving requests, the host blocked waiting for it. */
-  readonly threads?: { readonly kernelBusyMs: number; readonly hostWaitMs: number };
+  readonly threads?: {
+    readonly kernelBusyMs: number;
+    readonly hostWaitMs: number;
+    /** Waits for a kernel answer that ended while the host spun, and those that slept in `Atomics.wait`. */
+    readonly hostSpinHits: number;
+    readonly hostSleeps: number;
+  };
   readonly compare?: { readonly nativeTotalMs: number; readonly nativeBuildMs: number; readonly identical: boolean; readonly differences: string[] };
 }
 
@@ -69,6 +77,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
     'pending-cap': { type: 'string' },
     transport: { type: 'string' },
     codec: { type: 'string' },
+    spin: { type: 'string' },
     outdir: { type: 'string' },
     trace: { type: 'string' },
     compare: { type: 'string' },
@@ -98,6 +107,10 @@ export async function synthCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--compare takes 'native' (got ${JSON.stringify(values.compare)})`, SYNTH_HELP);
   }
   const cap = integerFlag(values['pending-cap'], 'pending-cap', SYNTH_HELP);
+  const spin = values.spin === undefined ? undefined : Number(values.spin);
+  if (spin !== undefined && (typeof values.spin !== 'string' || values.spin.trim() === '' || !Number.isInteger(spin) || spin < 0)) {
+    throw new UsageError(`--spin must be a non-negative integer (got ${JSON.stringify(values.spin)})`, SYNTH_HELP);
+  }
   const appFile = path.resolve(positionals[0] as string);
   if (!fs.existsSync(appFile)) {
     throw new UsageError(`app file not found: ${positionals[0]}`, SYNTH_HELP);
@@ -107,7 +120,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   process.env.CDK_OUTDIR = outdir;
   const quiet = values.quiet === true || values.json === true;
 
-  const report = runApp({ appFile, mode, transport, codec, cap, trace: values.trace as string | undefined, quiet, outdir });
+  const report = runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, quiet, outdir });
   const finished = await report;
   let compare: SynthReport['compare'];
   if (values.compare === 'native') {
@@ -128,6 +141,7 @@ interface RunOptions {
   readonly transport: 'ring' | 'stdio';
   readonly codec: CodecName;
   readonly cap: number | undefined;
+  readonly spin: number | undefined;
   readonly trace: string | undefined;
   readonly quiet: boolean;
   readonly outdir: string;
@@ -154,6 +168,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
   const pendingCap = options.mode === 'sync' ? 0 : options.cap;
   let client: KernelClient | undefined;
   let kernelBusyMs = 0;
+  let responseRing: { readonly spinHits: number; readonly sleeps: number } = { spinHits: 0, sleeps: 0 };
   installAppHooks();
   if (options.mode === 'native') {
     setDefaultNative(true);
@@ -162,7 +177,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
       synthIssuedAt ??= performance.now();
     });
   } else {
-    const clientOptions: KernelClientOptions = { transport: options.transport, codec: options.codec, pendingCap, onRequest };
+    const clientOptions: KernelClientOptions = { transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest };
     client = KernelClient.start(clientOptions);
     setDefaultConnection(client);
   }
@@ -183,6 +198,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
     }
     setDefaultConnection(undefined);
     kernelBusyMs = client?.kernelBusy.ms ?? 0;
+    responseRing = client?.ringStats.response ?? responseRing;
     await client?.close();
     progress.done();
   }
@@ -203,7 +219,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
     resources: summary.resources,
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
-    threads: client === undefined ? undefined : { kernelBusyMs: kernelBusyMs, hostWaitMs: client.stats.hostWaitMs },
+    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps },
   };
 }
 
@@ -271,8 +287,8 @@ export function formatReport(report: SynthReport): string {
     lines.push(`  by kind   ${byKind.join(' · ')}`);
   }
   if (report.threads !== undefined) {
-    const { kernelBusyMs, hostWaitMs } = report.threads;
-    lines.push(`  threads   kernel busy ${ms(kernelBusyMs)} · host waited for the kernel ${ms(hostWaitMs)} of ${ms(report.timings.totalMs - report.timings.startMs)}`);
+    const { kernelBusyMs, hostWaitMs, hostSpinHits, hostSleeps } = report.threads;
+    lines.push(`  threads   kernel busy ${ms(kernelBusyMs)} · host waited for the kernel ${ms(hostWaitMs)} of ${ms(report.timings.totalMs - report.timings.startMs)} (${hostSpinHits.toLocaleString('en-US')} waits spun, ${hostSleeps.toLocaleString('en-US')} slept)`);
   }
   if (report.compare !== undefined) {
     const c = report.compare;

@@ -74,6 +74,22 @@ test('synth honours CDK_OUTDIR and --json reports what it did', async (t) => {
   t.true(fs.existsSync(path.join(out, 'manifest.json')));
 });
 
+test('--spin 0 makes the host sleep on every wait; the default spins', async (t) => {
+  const dir = project({ 'app.ts': APP_TS });
+  type Threads = { threads: { hostSpinHits: number; hostSleeps: number } };
+  const sleeping = npx(dir, ['synth', 'app.ts', '--json', '--spin', '0', '--outdir', 'a']);
+  t.is(sleeping.status, 0, sleeping.stderr);
+  const slept = (JSON.parse(sleeping.stdout) as Threads).threads;
+  t.is(slept.hostSpinHits, 0);
+  t.true(slept.hostSleeps > 0);
+  const spinning = npx(dir, ['synth', 'app.ts', '--json', '--outdir', 'b']);
+  t.is(spinning.status, 0, spinning.stderr);
+  t.true((JSON.parse(spinning.stdout) as Threads).threads.hostSpinHits > 0);
+  const bad = npx(dir, ['synth', 'app.ts', '--spin', 'lots']);
+  t.is(bad.status, 2);
+  t.regex(bad.stderr, /--spin must be a non-negative integer \(got "lots"\)/);
+});
+
 test('synth honours CDK_CONTEXT_JSON (the kernel worker sees the environment)', async (t) => {
   const app = `
 import { load } from 'jsii-ring';

@@ -7,44 +7,20 @@
  * an outer) callback depth; callbacks are served whenever the host reads the response
  * ring, which it does at every sync point and whenever it waits for room.
  */
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { RingReader, RingWriter, markDead } from 'atomics-ring-buffer';
-import type { RingStats } from 'atomics-ring-buffer';
+import type { Worker } from 'node:worker_threads';
+import type { RingStats, RingWriter } from 'atomics-ring-buffer';
 import type { Callback, KernelApi, KernelRequest, RequestOf, ResponseOf, WireErrorName } from '../protocol/api.js';
 import { EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, HOST_ID_PREFIX, RUNTIME_ERROR_NAME } from '../protocol/api.js';
-import { createCodec } from '../protocol/codec.js';
-import type { Codec } from '../protocol/codec.js';
-import { FLAG_NO_REPLY, FrameKind, isFrame } from '../protocol/frames.js';
+import { FLAG_NO_REPLY, FrameKind } from '../protocol/frames.js';
 import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import { ErrorCode, JsiiFault, JsiiRingError, JsiiRuntimeError } from '../errors.js';
-import { CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, channelStats, createChannelBuffers, readDeathNote, stateSlots, writeDeathNote, BUSY_MS_STAT, SERVED_STAT } from '../transports/channel.js';
-import type { ChannelBuffers } from '../transports/channel.js';
+import { CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT } from '../transports/channel.js';
 import type { AliasHandler, CallbackHandler, ConnectionCapabilities, KernelConnection } from './connection.js';
+import { KernelLink } from './kernel-link.js';
 import { resolveClientOptions } from './options.js';
-import type { KernelWorkerData } from '../worker/kernel-worker.js';
 import type { KernelClientOptions, ResolvedClientOptions } from './options.js';
 import { InFlightQueue, PipelinedRequestError, describeRequest, firstWithOthers } from './pipeline.js';
 import { ClientStats } from './stats.js';
-
-/** First slice of a blocked write before the host serves the response ring (ms); see `#write`. */
-const WRITE_SLICE_MS = 2;
-const WRITE_SLICE_MAX_MS = 1000;
-
-const WORKER_ENTRY = path.join(__dirname, '..', 'worker', 'kernel-worker.js');
-const RELAY_ENTRY = path.join(__dirname, '..', 'transports', 'stdio-relay-worker.js');
-const CLI_ENTRY = path.join(__dirname, '..', 'cli', 'main.js');
-
-/** The command line of a stdio kernel. */
-function stdioCommand(kernel: ResolvedClientOptions['stdioKernel']): string[] {
-  if (kernel === 'ours') {
-    return [process.execPath, CLI_ENTRY, 'serve', '--stdio'];
-  }
-  if (kernel === 'reference') {
-    return [process.execPath, require.resolve('@jsii/runtime/webpack/bin/jsii-runtime.js')];
-  }
-  return [...kernel];
-}
 
 /** What the kernel said in its welcome. */
 export interface KernelWelcome {
@@ -69,12 +45,11 @@ export class KernelClient implements KernelConnection {
   public readonly welcome: KernelWelcome;
   public readonly stats = new ClientStats();
   readonly #options: ResolvedClientOptions;
-  readonly #buffers: ChannelBuffers;
-  readonly #worker: Worker;
+  readonly #link: KernelLink;
   readonly #state: Int32Array;
-  readonly #responses: RingReader;
   readonly #lanes: [request: Lane, callback: Lane];
-  #codec: Codec;
+  /** Serves the response ring while a write waits for room (see `KernelLink.write`). */
+  readonly #serve = (): void => this.#drainAvailable();
   #seq = 0;
   #nextId = 1;
   #depth = 0;
@@ -82,55 +57,35 @@ export class KernelClient implements KernelConnection {
   #callbackHandler: CallbackHandler | undefined;
   #aliasHandler: AliasHandler | undefined;
   #closed = false;
-  #gone: JsiiRingError | undefined;
-  #workerError: unknown;
-  #exited: Promise<number>;
 
   private constructor(options: ResolvedClientOptions) {
     this.#options = options;
-    this.#buffers = createChannelBuffers({
-      requestCapacity: options.requestRingBytes,
-      callbackCapacity: options.callbackRingBytes,
-      responseCapacity: options.responseRingBytes,
-    });
-    this.#state = stateSlots(this.#buffers.state);
-    this.#responses = new RingReader(this.#buffers.response, { spin: options.spin });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const client = this;
+    // The link reports back: a worker exit after close() is no death, a dead link closes us.
+    const owner = {
+      get closed(): boolean {
+        return client.#closed;
+      },
+      onGone(): void {
+        client.#closed = true;
+        OPEN_CLIENTS.delete(client);
+      },
+      addWaitMs(ms: number): void {
+        client.stats.hostWaitMs += ms;
+      },
+    };
+    this.#link = new KernelLink(options, owner);
+    this.#state = this.#link.state;
     this.#lanes = [
-      { writer: new RingWriter(this.#buffers.request), slot: COMPLETED_SLOT, inFlight: new InFlightQueue() },
-      { writer: new RingWriter(this.#buffers.callback), slot: CB_COMPLETED_SLOT, inFlight: new InFlightQueue() },
+      { writer: this.#link.requestWriter, slot: COMPLETED_SLOT, inFlight: new InFlightQueue() },
+      { writer: this.#link.callbackWriter, slot: CB_COMPLETED_SLOT, inFlight: new InFlightQueue() },
     ];
-    this.#worker = options.transport === 'ring'
-      ? new Worker(WORKER_ENTRY, { workerData: { buffers: this.#buffers, cacheDir: options.cacheDir, spin: options.spin } satisfies KernelWorkerData })
-      : new Worker(RELAY_ENTRY, {
-        workerData: {
-          buffers: this.#buffers,
-          command: stdioCommand(options.stdioKernel),
-          // The reference runtime warns about this Node version on every start.
-          env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] ?? '', ...(options.cacheDir !== undefined ? { JSII_RING_CACHE_DIR: options.cacheDir } : {}) },
-        },
-      });
-    this.#exited = new Promise((resolve) => this.#worker.once('exit', resolve));
-    this.#worker.on('error', (error) => {
-      this.#workerError = error;
-    });
-    // A worker ended from outside (terminate(), a resource limit) runs none of its own exit
-    // handlers, so the host marks the channel dead when it hears of the exit. (While the
-    // host is blocked it hears nothing; the worker's own handlers cover that case.)
-    this.#worker.once('exit', (code) => {
-      if (readDeathNote(this.#buffers.state) === undefined && !this.#closed) {
-        const reason = this.#workerError instanceof Error ? this.#workerError.message : `the kernel worker exited with code ${code}`;
-        writeDeathNote(this.#buffers.state, reason);
-        markDead([this.#buffers.request, this.#buffers.callback, this.#buffers.response], reason);
-      }
-    });
-    // An idle client must not keep the process alive.
-    this.#worker.unref();
-    this.#codec = createCodec('json');
     this.welcome = this.#handshake();
     const offered = new Set(this.welcome.capabilities.extensions);
     const chosen = options.extensions.filter((e) => offered.has(e));
     this.#write(this.#lanes[0].writer, [FrameKind.HELLO, 0, 0, { codec: options.codec, extensions: chosen } satisfies HostHello]);
-    this.#codec = createCodec(options.codec);
+    this.#link.useCodec(options.codec);
     const objid = chosen.includes(EXT_OBJID);
     this.capabilities = {
       objid,
@@ -223,7 +178,7 @@ export class KernelClient implements KernelConnection {
     }
     let failure: unknown;
     try {
-      if (this.#gone === undefined) {
+      if (this.#link.gone === undefined) {
         this.flush();
       }
     } catch (error) {
@@ -231,16 +186,17 @@ export class KernelClient implements KernelConnection {
     }
     this.#closed = true;
     OPEN_CLIENTS.delete(this);
-    if (this.#gone === undefined) {
+    if (this.#link.gone === undefined) {
       try {
         this.#write(this.#lanes[0].writer, [FrameKind.BYE, 0, 0, null]);
       } catch {
         // The worker is already gone; terminate below settles it.
       }
     }
-    const timer = setTimeout(() => void this.#worker.terminate(), 5000);
-    this.#worker.ref();
-    await this.#exited;
+    const worker = this.#link.worker;
+    const timer = setTimeout(() => void worker.terminate(), 5000);
+    worker.ref();
+    await this.#link.exited;
     clearTimeout(timer);
     if (failure !== undefined) {
       throw failure;
@@ -251,12 +207,12 @@ export class KernelClient implements KernelConnection {
   public async terminate(): Promise<void> {
     this.#closed = true;
     OPEN_CLIENTS.delete(this);
-    await this.#worker.terminate();
+    await this.#link.worker.terminate();
   }
 
   /** The worker thread (for tests and diagnostics). */
   public get worker(): Worker {
-    return this.#worker;
+    return this.#link.worker;
   }
 
   /**
@@ -264,13 +220,12 @@ export class KernelClient implements KernelConnection {
    * by one request; ring transport only, 0 over stdio).
    */
   public get kernelBusy(): { readonly ms: number; readonly requests: number } {
-    const stats = channelStats(this.#buffers.state);
-    return { ms: stats[BUSY_MS_STAT] as number, requests: stats[SERVED_STAT] as number };
+    return this.#link.kernelBusy;
   }
 
   /** The host side's ring counters (spins, sleeps, messages) of the response and request rings. */
   public get ringStats(): { readonly response: RingStats; readonly request: RingStats; readonly callback: RingStats } {
-    return { response: this.#responses.stats, request: this.#lanes[0].writer.stats, callback: this.#lanes[1].writer.stats };
+    return this.#link.ringStats;
   }
 
   /** Pipelined requests not yet known to be served, on the current lane. */
@@ -283,7 +238,7 @@ export class KernelClient implements KernelConnection {
   #handshake(): KernelWelcome {
     let frame: Frame;
     try {
-      frame = this.#readFrame(this.#options.startTimeoutMs);
+      frame = this.#link.readFrame(this.#options.startTimeoutMs);
     } catch (error) {
       if ((error as JsiiRingError).code === ErrorCode.TIMEOUT) {
         throw new JsiiRingError(ErrorCode.TIMEOUT, `The kernel worker did not start within ${this.#options.startTimeoutMs} ms (options.startTimeoutMs)`, { cause: error });
@@ -327,30 +282,21 @@ export class KernelClient implements KernelConnection {
         Atomics.compareExchange(this.#state, HOST_WAIT_SLOT, seq, 0);
         return;
       }
-      this.#handleFrame(this.#readFrame(this.#options.requestTimeoutMs), 0);
+      this.#handleFrame(this.#link.readFrame(this.#options.requestTimeoutMs), 0);
     }
   }
 
   /** Handles every frame already in the response ring, without blocking. */
   #drainAvailable(): void {
-    for (;;) {
-      let bytes: Uint8Array | null | undefined;
-      try {
-        bytes = this.#responses.tryRead();
-      } catch (error) {
-        throw this.#peerGone(error);
-      }
-      if (bytes === undefined || bytes === null) {
-        return;
-      }
-      this.#handleFrame(this.#decode(bytes), 0);
+    for (let frame = this.#link.tryReadFrame(); frame !== undefined; frame = this.#link.tryReadFrame()) {
+      this.#handleFrame(frame, 0);
     }
   }
 
   /** Reads frames until the answer to sync request `seq` arrives. */
   #awaitAnswer(seq: number): { result?: unknown; error?: WireError } {
     for (;;) {
-      const frame = this.#readFrame(this.#options.requestTimeoutMs);
+      const frame = this.#link.readFrame(this.#options.requestTimeoutMs);
       const answer = this.#handleFrame(frame, seq);
       if (answer !== undefined) {
         return answer;
@@ -440,89 +386,14 @@ export class KernelClient implements KernelConnection {
     }
   }
 
-  #readFrame(timeoutMs: number): Frame {
-    let bytes: Uint8Array | null;
-    // Only blocking reads are timed: the host is idle for exactly this long.
-    const started = performance.now();
-    try {
-      bytes = this.#responses.read(timeoutMs);
-    } catch (error) {
-      throw this.#peerGone(error);
-    } finally {
-      this.stats.hostWaitMs += performance.now() - started;
-    }
-    if (bytes === null) {
-      throw this.#peerGone(undefined);
-    }
-    return this.#decode(bytes);
-  }
-
-  #decode(bytes: Uint8Array): Frame {
-    const frame = this.#codec.decode(bytes);
-    if (!isFrame(frame)) {
-      throw new JsiiRingError(ErrorCode.BAD_FRAME, 'Received a frame that is not [kind, seq, flags, body]');
-    }
-    return frame;
-  }
-
-  /**
-   * Writes a frame, waiting while the ring is full. The wait is cut into slices with the
-   * response ring served in between: the kernel may itself be blocked on the host (a
-   * callback waiting to be served, an error frame for a full response ring) and consume
-   * nothing until the host reads, and with both sides only waiting, neither would move.
-   * Slices double, because a message too big for one frame is sent again whole after an
-   * attempt times out.
-   */
   #write(writer: RingWriter, frame: Frame): void {
-    const bytes = this.#codec.encode(frame);
-    const timeoutMs = this.#options.requestTimeoutMs;
-    // The deadline is only computed once the ring was found full (the common case has room).
-    let deadline = Infinity;
-    for (let slice = Math.min(WRITE_SLICE_MS, timeoutMs); ; slice = Math.min(slice * 2, WRITE_SLICE_MAX_MS)) {
-      const remaining = deadline === Infinity ? timeoutMs : deadline - performance.now();
-      const wait = Math.max(0, Math.min(slice, remaining));
-      try {
-        writer.write(bytes, wait);
-        return;
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'ERR_RING_TIMEOUT' || remaining <= wait) {
-          throw this.#peerGone(error);
-        }
-      }
-      if (deadline === Infinity && timeoutMs !== Infinity) {
-        deadline = performance.now() + timeoutMs - wait;
-      }
-      this.#drainAvailable();
-    }
-  }
-
-  /** Turns a ring failure into the client's terminal error (and remembers it). */
-  #peerGone(cause: unknown): JsiiRingError {
-    if (this.#gone !== undefined) {
-      return this.#gone;
-    }
-    const code = (cause as { code?: string } | undefined)?.code;
-    if (code === 'ERR_RING_TIMEOUT') {
-      // Terminal, like a dead peer: the kernel may still answer, and a late answer would be
-      // taken for the next request's (every later call failing with ERR_BAD_FRAME). The
-      // kernel is deemed unresponsive and ended.
-      this.#gone = new JsiiRingError(ErrorCode.TIMEOUT, `The kernel did not answer within ${this.#options.requestTimeoutMs} ms`, { cause });
-      this.#closed = true;
-      OPEN_CLIENTS.delete(this);
-      void this.#worker.terminate();
-      return this.#gone;
-    }
-    const note = readDeathNote(this.#buffers.state);
-    const reason = note ?? (this.#workerError instanceof Error ? this.#workerError.message : 'the kernel worker stopped');
-    this.#gone = new JsiiRingError(ErrorCode.PEER_GONE, `The kernel is gone: ${reason}`, { cause: cause ?? this.#workerError });
-    this.#closed = true;
-    OPEN_CLIENTS.delete(this);
-    return this.#gone;
+    this.#link.write(writer, frame, this.#serve);
   }
 
   #assertUsable(): void {
-    if (this.#gone !== undefined) {
-      throw this.#gone;
+    const gone = this.#link.gone;
+    if (gone !== undefined) {
+      throw gone;
     }
     if (this.#closed) {
       throw new JsiiRingError(ErrorCode.CLOSED, 'This kernel client is closed');

@@ -1,0 +1,217 @@
+/**
+ * The host's end of one kernel channel: the worker thread (our kernel, or the relay to a
+ * stdio kernel), the three rings and the shared counters, the codec, and what a call sees
+ * when the other end is gone. It moves frames; `KernelClient` gives them meaning (requests,
+ * lanes, pipelining, callbacks).
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { RingReader, RingWriter, markDead } from 'atomics-ring-buffer';
+import type { RingStats } from 'atomics-ring-buffer';
+import { createCodec } from '../protocol/codec.js';
+import type { Codec, CodecName } from '../protocol/codec.js';
+import { isFrame } from '../protocol/frames.js';
+import type { Frame } from '../protocol/frames.js';
+import { ErrorCode, JsiiRingError } from '../errors.js';
+import { BUSY_MS_STAT, SERVED_STAT, channelStats, createChannelBuffers, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
+import type { ChannelBuffers } from '../transports/channel.js';
+import type { KernelWorkerData } from '../worker/kernel-worker.js';
+import type { ResolvedClientOptions } from './options.js';
+
+/** First slice of a blocked write before the host serves the response ring (ms); see `write`. */
+const WRITE_SLICE_MS = 2;
+const WRITE_SLICE_MAX_MS = 1000;
+
+const WORKER_ENTRY = path.join(__dirname, '..', 'worker', 'kernel-worker.js');
+const RELAY_ENTRY = path.join(__dirname, '..', 'transports', 'stdio-relay-worker.js');
+const CLI_ENTRY = path.join(__dirname, '..', 'cli', 'main.js');
+
+/** The command line of a stdio kernel. */
+function stdioCommand(kernel: ResolvedClientOptions['stdioKernel']): string[] {
+  if (kernel === 'ours') {
+    return [process.execPath, CLI_ENTRY, 'serve', '--stdio'];
+  }
+  if (kernel === 'reference') {
+    return [process.execPath, require.resolve('@jsii/runtime/webpack/bin/jsii-runtime.js')];
+  }
+  return [...kernel];
+}
+
+/** What the link asks of its owner. */
+export interface LinkOwner {
+  /** Whether the owner closed the link on purpose (then a worker exit is not a death). */
+  readonly closed: boolean;
+  /** The link is unusable from now on (the peer died, or stopped answering). */
+  onGone(): void;
+  /** Adds time the host spent blocked reading the response ring. */
+  addWaitMs(ms: number): void;
+}
+
+export class KernelLink {
+  readonly buffers: ChannelBuffers;
+  /** The shared counters (completed seqs, host wait, kernel state). */
+  readonly state: Int32Array;
+  readonly worker: Worker;
+  /** Resolves with the worker's exit code. */
+  readonly exited: Promise<number>;
+  readonly requestWriter: RingWriter;
+  readonly callbackWriter: RingWriter;
+  readonly #responses: RingReader;
+  readonly #owner: LinkOwner;
+  readonly #requestTimeoutMs: number;
+  /** The handshake is always JSON; `useCodec` switches after it. */
+  #codec: Codec = createCodec('json');
+  #gone: JsiiRingError | undefined;
+  #workerError: unknown;
+
+  public constructor(options: ResolvedClientOptions, owner: LinkOwner) {
+    this.#owner = owner;
+    this.#requestTimeoutMs = options.requestTimeoutMs;
+    this.buffers = createChannelBuffers({
+      requestCapacity: options.requestRingBytes,
+      callbackCapacity: options.callbackRingBytes,
+      responseCapacity: options.responseRingBytes,
+    });
+    this.state = stateSlots(this.buffers.state);
+    this.#responses = new RingReader(this.buffers.response, { spin: options.spin });
+    this.requestWriter = new RingWriter(this.buffers.request);
+    this.callbackWriter = new RingWriter(this.buffers.callback);
+    this.worker = options.transport === 'ring'
+      ? new Worker(WORKER_ENTRY, { workerData: { buffers: this.buffers, cacheDir: options.cacheDir, spin: options.spin } satisfies KernelWorkerData })
+      : new Worker(RELAY_ENTRY, {
+        workerData: {
+          buffers: this.buffers,
+          command: stdioCommand(options.stdioKernel),
+          // The reference runtime warns about this Node version on every start.
+          env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] ?? '', ...(options.cacheDir !== undefined ? { JSII_RING_CACHE_DIR: options.cacheDir } : {}) },
+        },
+      });
+    this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
+    this.worker.on('error', (error) => {
+      this.#workerError = error;
+    });
+    // A worker ended from outside (terminate(), a resource limit) runs none of its own exit
+    // handlers, so the host marks the channel dead when it hears of the exit. (While the
+    // host is blocked it hears nothing; the worker's own handlers cover that case.)
+    this.worker.once('exit', (code) => {
+      if (readDeathNote(this.buffers.state) === undefined && !this.#owner.closed) {
+        const reason = this.#workerError instanceof Error ? this.#workerError.message : `the kernel worker exited with code ${code}`;
+        writeDeathNote(this.buffers.state, reason);
+        markDead([this.buffers.request, this.buffers.callback, this.buffers.response], reason);
+      }
+    });
+    // An idle client must not keep the process alive.
+    this.worker.unref();
+  }
+
+  /** The terminal error, once the peer is gone. */
+  public get gone(): JsiiRingError | undefined {
+    return this.#gone;
+  }
+
+  /** Codec of every frame after the handshake. */
+  public useCodec(name: CodecName): void {
+    this.#codec = createCodec(name);
+  }
+
+  /** Milliseconds the kernel has spent serving requests, and how many it served. */
+  public get kernelBusy(): { readonly ms: number; readonly requests: number } {
+    const stats = channelStats(this.buffers.state);
+    return { ms: stats[BUSY_MS_STAT] as number, requests: stats[SERVED_STAT] as number };
+  }
+
+  /** The host side's ring counters. */
+  public get ringStats(): { readonly response: RingStats; readonly request: RingStats; readonly callback: RingStats } {
+    return { response: this.#responses.stats, request: this.requestWriter.stats, callback: this.callbackWriter.stats };
+  }
+
+  /** Blocks for the next frame from the kernel (the wait counts as host wait time). */
+  public readFrame(timeoutMs: number): Frame {
+    let bytes: Uint8Array | null;
+    // Only blocking reads are timed: the host is idle for exactly this long.
+    const started = performance.now();
+    try {
+      bytes = this.#responses.read(timeoutMs);
+    } catch (error) {
+      throw this.peerGone(error);
+    } finally {
+      this.#owner.addWaitMs(performance.now() - started);
+    }
+    if (bytes === null) {
+      throw this.peerGone(undefined);
+    }
+    return this.#decode(bytes);
+  }
+
+  /** The next frame if one is there, without blocking. */
+  public tryReadFrame(): Frame | undefined {
+    let bytes: Uint8Array | null | undefined;
+    try {
+      bytes = this.#responses.tryRead();
+    } catch (error) {
+      throw this.peerGone(error);
+    }
+    return bytes === undefined || bytes === null ? undefined : this.#decode(bytes);
+  }
+
+  /**
+   * Writes a frame, waiting while the ring is full. The wait is cut into slices with
+   * `serve` (the owner's handling of the response ring) called in between: the kernel may
+   * itself be blocked on the host (a callback waiting to be served, an error frame for a
+   * full response ring) and consume nothing until the host reads, and with both sides only
+   * waiting, neither would move. Slices double, because a message too big for one frame is
+   * sent again whole after an attempt times out.
+   */
+  public write(writer: RingWriter, frame: Frame, serve: () => void): void {
+    const bytes = this.#codec.encode(frame);
+    const timeoutMs = this.#requestTimeoutMs;
+    // The deadline is only computed once the ring was found full (the common case has room).
+    let deadline = Infinity;
+    for (let slice = Math.min(WRITE_SLICE_MS, timeoutMs); ; slice = Math.min(slice * 2, WRITE_SLICE_MAX_MS)) {
+      const remaining = deadline === Infinity ? timeoutMs : deadline - performance.now();
+      const wait = Math.max(0, Math.min(slice, remaining));
+      try {
+        writer.write(bytes, wait);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ERR_RING_TIMEOUT' || remaining <= wait) {
+          throw this.peerGone(error);
+        }
+      }
+      if (deadline === Infinity && timeoutMs !== Infinity) {
+        deadline = performance.now() + timeoutMs - wait;
+      }
+      serve();
+    }
+  }
+
+  /** Turns a ring failure into the link's terminal error (and remembers it). */
+  public peerGone(cause: unknown): JsiiRingError {
+    if (this.#gone !== undefined) {
+      return this.#gone;
+    }
+    const code = (cause as { code?: string } | undefined)?.code;
+    if (code === 'ERR_RING_TIMEOUT') {
+      // Terminal, like a dead peer: the kernel may still answer, and a late answer would be
+      // taken for the next request's (every later call failing with ERR_BAD_FRAME). The
+      // kernel is deemed unresponsive and ended.
+      this.#gone = new JsiiRingError(ErrorCode.TIMEOUT, `The kernel did not answer within ${this.#requestTimeoutMs} ms`, { cause });
+      this.#owner.onGone();
+      void this.worker.terminate();
+      return this.#gone;
+    }
+    const note = readDeathNote(this.buffers.state);
+    const reason = note ?? (this.#workerError instanceof Error ? this.#workerError.message : 'the kernel worker stopped');
+    this.#gone = new JsiiRingError(ErrorCode.PEER_GONE, `The kernel is gone: ${reason}`, { cause: cause ?? this.#workerError });
+    this.#owner.onGone();
+    return this.#gone;
+  }
+
+  #decode(bytes: Uint8Array): Frame {
+    const frame = this.#codec.decode(bytes);
+    if (!isFrame(frame)) {
+      throw new JsiiRingError(ErrorCode.BAD_FRAME, 'Received a frame that is not [kind, seq, flags, body]');
+    }
+    return frame;
+  }
+}

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import test from 'ava';
 import { runBench } from '../../benchmarks/research/runner.js';
 import { SWEEP_CAPS, capKey } from '../../benchmarks/research/sweep.js';
+import { DEFAULT_SPIN } from '../../lib/host/options.js';
 import { TRANSPORTS, ROUND_TRIP_APIS } from '../../benchmarks/research/micro.js';
 import { seriesOf } from './xml.js';
 
@@ -77,4 +78,25 @@ test('micro suite: round trips of every api through every transport, and their c
   const series = seriesOf(fs.readFileSync(path.join(out, 'charts', 'round-trip.svg'), 'utf8'));
   t.deepEqual([...series.keys()], Object.keys(TRANSPORTS));
   t.deepEqual(series.get('ring')?.map((p) => p.x), [...ROUND_TRIP_APIS]);
+});
+
+test('spin suite on a tiny app: every budget and native measured, spun vs slept counted', async (t) => {
+  const out = scratch(t);
+  const { reports } = await runBench({ suites: ['spin'], quick: true, out, scale: 0.02, repeats: 1, silent: true, command: 'test' });
+  t.deepEqual(reports.map((r) => r.id), ['spin']);
+  const spin = readJson(path.join(out, 'spin.json'));
+  t.is(spin['clientDefaultSpin'], DEFAULT_SPIN);
+  const native = spin['native'] as Record<string, Record<string, unknown>>;
+  t.true(isPositive(native['buildMs']?.['median']));
+  const budgets = spin['budgets'] as Record<string, Record<string, unknown>>;
+  t.deepEqual(Object.keys(budgets), ['0', String(DEFAULT_SPIN)]);
+  for (const figures of Object.values(budgets)) {
+    t.true(isPositive((figures['totalMs'] as Record<string, unknown>)['median']));
+    t.true(isPositive(figures['totalOverNative']));
+  }
+  // Budget 0 never spins: every wait for an answer sleeps.
+  t.is(budgets['0']?.['hostSpinHits'], 0);
+  t.true((budgets['0']?.['hostSleeps'] as number) > 0);
+  t.true((budgets[String(DEFAULT_SPIN)]?.['hostSpinHits'] as number) > 0);
+  t.regex(reports[0]?.markdown ?? '', /### Wait policy: spin budget/);
 });

@@ -100,7 +100,8 @@ export const DEFAULT_PENDING_CAP = 64;
  * anything from a microsecond (a property read) to milliseconds (a sync read behind 64
  * pipelined constructs), and on a 2-vCPU VM every sleep costs the waker ~25-35 µs inside
  * `Atomics.notify` plus the sleeper's own wake-up: a budget that covers the long waits
- * too took 9 % off the example app's whole run (benchmarks/RESULTS.md, "Wait policy").
+ * too took the example app's whole run from 2.03× to 1.70× native (`jsii-ring bench spin`,
+ * benchmarks/RESULTS.md, "Wait policy").
  * The ring package's own default (10,000) suits short exchanges; the adaptive fall-back to
  * sleeping still applies when spins run out (a loaded machine).
  */

@@ -60,22 +60,17 @@ export class KernelClient implements KernelConnection {
 
   private constructor(options: ResolvedClientOptions) {
     this.#options = options;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const client = this;
     // The link reports back: a worker exit after close() is no death, a dead link closes us.
-    const owner = {
-      get closed(): boolean {
-        return client.#closed;
+    this.#link = new KernelLink(options, {
+      isClosed: () => this.#closed,
+      onGone: () => {
+        this.#closed = true;
+        OPEN_CLIENTS.delete(this);
       },
-      onGone(): void {
-        client.#closed = true;
-        OPEN_CLIENTS.delete(client);
+      addWaitMs: (ms) => {
+        this.stats.hostWaitMs += ms;
       },
-      addWaitMs(ms: number): void {
-        client.stats.hostWaitMs += ms;
-      },
-    };
-    this.#link = new KernelLink(options, owner);
+    });
     this.#state = this.#link.state;
     this.#lanes = [
       { writer: this.#link.requestWriter, slot: COMPLETED_SLOT, inFlight: new InFlightQueue() },

@@ -40,7 +40,7 @@ function stdioCommand(kernel: ResolvedClientOptions['stdioKernel']): string[] {
 /** What the link asks of its owner. */
 export interface LinkOwner {
   /** Whether the owner closed the link on purpose (then a worker exit is not a death). */
-  readonly closed: boolean;
+  isClosed(): boolean;
   /** The link is unusable from now on (the peer died, or stopped answering). */
   onGone(): void;
   /** Adds time the host spent blocked reading the response ring. */
@@ -94,7 +94,7 @@ export class KernelLink {
     // handlers, so the host marks the channel dead when it hears of the exit. (While the
     // host is blocked it hears nothing; the worker's own handlers cover that case.)
     this.worker.once('exit', (code) => {
-      if (readDeathNote(this.buffers.state) === undefined && !this.#owner.closed) {
+      if (readDeathNote(this.buffers.state) === undefined && !this.#owner.isClosed()) {
         const reason = this.#workerError instanceof Error ? this.#workerError.message : `the kernel worker exited with code ${code}`;
         writeDeathNote(this.buffers.state, reason);
         markDead([this.buffers.request, this.buffers.callback, this.buffers.response], reason);

@@ -168,7 +168,11 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
       `Why: ${fmt(syncShare * 100)} % of the build phase's requests are sync points (reads of tokens and names), so the pipeline seldom holds many requests; ` +
       ctx.sweepHostWork.map((hw) => `at ${hw} µs host work no run waited for the cap from cap ${neverBound.get(hw) ?? '–'} on`).join(', ') +
       '. A larger cap then buys nothing measurable, while a smaller one reports a pipelined failure closer to its call and holds fewer requests in flight. ' +
-      (slowerThanSync.length === 0 ? 'With 0 µs host work no cap ≥ 1 was slower than sync (cap 0).' : `With 0 µs host work, caps ${slowerThanSync.join(', ')} had a higher median than sync (cap 0).`),
+      (slowerThanSync.length === 0 ? 'With 0 µs host work no cap ≥ 1 was slower than sync (cap 0).' : `With 0 µs host work, caps ${slowerThanSync.join(', ')} had a higher median than sync (cap 0).`) +
+      (supported < DEFAULT_PENDING_CAP
+        ? ` The default stays ${capKey(DEFAULT_PENDING_CAP)} although the rule picked ${capKey(supported)}: the caps between them are within the tolerance here, and ${capKey(DEFAULT_PENDING_CAP)} is ` +
+          `${neverBound.get(0) === capKey(DEFAULT_PENDING_CAP) ? 'the smallest cap that never made the host wait in any run' : 'a cap that seldom made the host wait'}, so apps with longer pipelined runs than this one do not pace the host to the kernel.`
+        : ''),
     '',
     ...retryNote(retries),
     describeEnvironment(env),

@@ -90,8 +90,11 @@ export interface RequestEvent {
 
 /**
  * Default pending cap, from the sweep in benchmarks/RESULTS.md ("Pending-cap sweep"): on
- * the example app a third of the requests are sync reads, so from 64 up the cap never
- * made the host wait, and 64 was within 3 % of the fastest cap at every host-work setting.
+ * the example app a third of the requests are sync reads, so from 64 up no run waited for
+ * the cap, and the caps from 8 up were within a few percent of each other (the machine's
+ * noise; the sweep's own rule picked 64, 32 or 4 in different runs). A cap that never binds
+ * costs nothing; one that binds paces the host to the kernel in apps with longer pipelined
+ * runs than this one, so the default is the smallest cap that never bound.
  */
 export const DEFAULT_PENDING_CAP = 64;
 

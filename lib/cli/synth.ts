@@ -12,6 +12,8 @@ import { KernelClient } from '../host/kernel-client.js';
 import { DEFAULT_PENDING_CAP } from '../host/options.js';
 import type { KernelClientOptions, RequestEvent } from '../host/options.js';
 import { CODEC_NAMES } from '../protocol/codec.js';
+import { HOST_TIMELINE_FIELDS, KERNEL_TIMELINE_FIELDS, summarizeTimeline } from '../transports/timeline.js';
+import type { TimelineSummary } from '../transports/timeline.js';
 import type { CodecName } from '../protocol/codec.js';
 import { UsageError, integerFlag, parseCommandLine } from './args.js';
 import { Progress } from './progress.js';
@@ -32,6 +34,9 @@ Options:
                        3 ms; 0 = always sleep: least CPU, slowest)
   --outdir DIR         where the cloud assembly goes (default: $CDK_OUTDIR, else cdk.out)
   --trace FILE         write one JSON line per kernel call (api, type, member, pipelined, ms)
+  --timeline FILE      record when each request was issued, picked up, served and answered
+                       on both threads; write it to FILE and summarize where the time went
+                       (ring transport)
   --compare native     also run the app natively in a child process; compare time and templates
   --json               print the summary as JSON
   --quiet              no progress, no summary
@@ -68,6 +73,8 @@ export interface SynthReport {
     readonly hostSpinHits: number;
     readonly hostSleeps: number;
   };
+  /** With --timeline: the file, and where the time went in the build phase and the whole run. */
+  readonly timeline?: { readonly file: string; readonly build: TimelineSummary; readonly run: TimelineSummary };
   readonly compare?: { readonly nativeTotalMs: number; readonly nativeBuildMs: number; readonly identical: boolean; readonly differences: string[] };
 }
 
@@ -80,6 +87,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
     spin: { type: 'string' },
     outdir: { type: 'string' },
     trace: { type: 'string' },
+    timeline: { type: 'string' },
     compare: { type: 'string' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean' },
@@ -120,7 +128,11 @@ export async function synthCommand(argv: string[]): Promise<number> {
   process.env.CDK_OUTDIR = outdir;
   const quiet = values.quiet === true || values.json === true;
 
-  const report = runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, quiet, outdir });
+  const timeline = values.timeline as string | undefined;
+  if (timeline !== undefined && (mode === 'native' || transport !== 'ring')) {
+    throw new UsageError('--timeline needs the kernel over the ring (--mode pipelined or sync, --transport ring)', SYNTH_HELP);
+  }
+  const report = runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, timeline, quiet, outdir });
   const finished = await report;
   let compare: SynthReport['compare'];
   if (values.compare === 'native') {
@@ -143,6 +155,7 @@ interface RunOptions {
   readonly cap: number | undefined;
   readonly spin: number | undefined;
   readonly trace: string | undefined;
+  readonly timeline: string | undefined;
   readonly quiet: boolean;
   readonly outdir: string;
 }
@@ -152,11 +165,13 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
   const progress = new Progress(options.quiet);
   const traceFd = options.trace !== undefined ? fs.openSync(options.trace, 'w') : undefined;
   let synthIssuedAt: number | undefined;
+  let synthSeq: number | undefined;
   let calls = 0;
   const onRequest = (event: RequestEvent): void => {
     calls++;
     if (synthIssuedAt === undefined && event.member === 'synth') {
       synthIssuedAt = performance.now();
+      synthSeq = event.seq;
     }
     if (traceFd !== undefined) {
       fs.writeSync(traceFd, `${JSON.stringify(event)}\n`);
@@ -177,7 +192,9 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
       synthIssuedAt ??= performance.now();
     });
   } else {
-    const clientOptions: KernelClientOptions = { transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest };
+    const clientOptions: KernelClientOptions = {
+      transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, timeline: options.timeline !== undefined,
+    };
     client = KernelClient.start(clientOptions);
     setDefaultConnection(client);
   }
@@ -204,6 +221,12 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
   }
   const ended = performance.now();
   const buildEnd = synthIssuedAt ?? ended;
+  let timeline: SynthReport['timeline'];
+  const recorded = client?.timeline;
+  if (options.timeline !== undefined && recorded !== undefined) {
+    fs.writeFileSync(options.timeline, `${JSON.stringify({ synthSeq: synthSeq ?? null, hostRecord: HOST_TIMELINE_FIELDS, kernelRecord: KERNEL_TIMELINE_FIELDS, ...recorded })}\n`);
+    timeline = { file: options.timeline, build: summarizeTimeline(recorded, 1, synthSeq ?? Infinity), run: summarizeTimeline(recorded) };
+  }
   if (!fs.existsSync(path.join(options.outdir, 'manifest.json'))) {
     throw new Error(`the app finished but wrote no cloud assembly to ${options.outdir} (did it call app.synth()?)`);
   }
@@ -220,6 +243,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
     threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps },
+    timeline,
   };
 }
 
@@ -289,6 +313,14 @@ export function formatReport(report: SynthReport): string {
   if (report.threads !== undefined) {
     const { kernelBusyMs, hostWaitMs, hostSpinHits, hostSleeps } = report.threads;
     lines.push(`  threads   kernel busy ${ms(kernelBusyMs)} · host waited for the kernel ${ms(hostWaitMs)} of ${ms(report.timings.totalMs - report.timings.startMs)} (${hostSpinHits.toLocaleString('en-US')} waits spun, ${hostSleeps.toLocaleString('en-US')} slept)`);
+  }
+  if (report.timeline !== undefined) {
+    const line = (label: string, t: TimelineSummary): string =>
+      `${label} kernel served ${ms(t.kernelServeMs)} + decoded ${ms(t.kernelDecodeMs)}, waited for the host ${ms(t.kernelWaitedForHostMs)}, ` +
+      `hand-over ${ms(t.handoverMs)}; host waited ${ms(t.hostSyncWaitMs)} on ${t.syncRequests.toLocaleString('en-US')} sync requests, ${ms(t.hostWaitKernelIdleMs)} of it with the kernel idle`;
+    lines.push(line('  timeline  build:', report.timeline.build));
+    lines.push(line('            whole run:', report.timeline.run));
+    lines.push(`            written to ${report.timeline.file}`);
   }
   if (report.compare !== undefined) {
     const c = report.compare;

@@ -21,6 +21,11 @@ import { resolveClientOptions } from './options.js';
 import type { KernelClientOptions, ResolvedClientOptions } from './options.js';
 import { InFlightQueue, PipelinedRequestError, describeRequest, firstWithOthers } from './pipeline.js';
 import { ClientStats } from './stats.js';
+import { timelineNow } from '../transports/timeline.js';
+import type { Timeline } from '../transports/timeline.js';
+
+/** How long `close()` waits for the kernel's half of the timeline, ms. */
+const TIMELINE_WAIT_MS = 10_000;
 
 /** What the kernel said in its welcome. */
 export interface KernelWelcome {
@@ -57,9 +62,13 @@ export class KernelClient implements KernelConnection {
   #callbackHandler: CallbackHandler | undefined;
   #aliasHandler: AliasHandler | undefined;
   #closed = false;
+  /** The host's half of the timeline, and the kernel's once closed (`options.timeline`). */
+  readonly #hostTimeline: number[] | undefined;
+  #kernelTimeline: number[] = [];
 
   private constructor(options: ResolvedClientOptions) {
     this.#options = options;
+    this.#hostTimeline = options.timeline ? [] : undefined;
     // The link reports back: a worker exit after close() is no death, a dead link closes us.
     this.#link = new KernelLink(options, {
       isClosed: () => this.#closed,
@@ -79,7 +88,8 @@ export class KernelClient implements KernelConnection {
     this.welcome = this.#handshake();
     const offered = new Set(this.welcome.capabilities.extensions);
     const chosen = options.extensions.filter((e) => offered.has(e));
-    this.#write(this.#lanes[0].writer, [FrameKind.HELLO, 0, 0, { codec: options.codec, extensions: chosen } satisfies HostHello]);
+    const hello: HostHello = options.timeline ? { codec: options.codec, extensions: chosen, timeline: true } : { codec: options.codec, extensions: chosen };
+    this.#write(this.#lanes[0].writer, [FrameKind.HELLO, 0, 0, hello]);
     this.#link.useCodec(options.codec);
     const objid = chosen.includes(EXT_OBJID);
     this.capabilities = {
@@ -96,8 +106,10 @@ export class KernelClient implements KernelConnection {
     const lane = this.#lane();
     const seq = ++this.#seq;
     this.stats.countSync(request.api);
+    const issued = this.#hostTimeline !== undefined ? timelineNow() : 0;
     this.#write(lane.writer, [FrameKind.REQUEST, seq, 0, request]);
     const answer = this.#awaitAnswer(seq);
+    this.#hostTimeline?.push(seq, issued, timelineNow(), 0, this.#depth);
     // The kernel serves a lane in order: everything pipelined before this request is done.
     lane.inFlight.retireThrough(seq);
     this.#throwDeferred();
@@ -136,6 +148,7 @@ export class KernelClient implements KernelConnection {
     }
     lane.inFlight.push({ seq, request, depth: this.#depth, site });
     this.stats.countPipelined(request.api);
+    this.#hostTimeline?.push(seq, timelineNow(), 0, 1, this.#depth);
     this.#write(lane.writer, [FrameKind.REQUEST, seq, FLAG_NO_REPLY, request]);
     if (this.#options.onRequest !== undefined) {
       this.#trace(seq, request, true, started);
@@ -184,6 +197,9 @@ export class KernelClient implements KernelConnection {
     if (this.#link.gone === undefined) {
       try {
         this.#write(this.#lanes[0].writer, [FrameKind.BYE, 0, 0, null]);
+        if (this.#hostTimeline !== undefined) {
+          this.#receiveTimeline();
+        }
       } catch {
         // The worker is already gone; terminate below settles it.
       }
@@ -221,6 +237,14 @@ export class KernelClient implements KernelConnection {
   /** The host side's ring counters (spins, sleeps, messages) of the response and request rings. */
   public get ringStats(): { readonly response: RingStats; readonly request: RingStats; readonly callback: RingStats } {
     return this.#link.ringStats;
+  }
+
+  /**
+   * Both halves of the timeline (`options.timeline`); the kernel's half arrives when the
+   * client closes. Summarize it with `summarizeTimeline`.
+   */
+  public get timeline(): Timeline | undefined {
+    return this.#hostTimeline === undefined ? undefined : { host: this.#hostTimeline, kernel: this.#kernelTimeline };
   }
 
   /** Pipelined requests not yet known to be served, on the current lane. */
@@ -378,6 +402,17 @@ export class KernelClient implements KernelConnection {
     for (let i = 0; i + 1 < flat.length; i += 2) {
       this.stats.aliases++;
       this.#aliasHandler?.(flat[i] as string, flat[i + 1] as string);
+    }
+  }
+
+  /** After BYE: reads the kernel's last frames up to its half of the timeline. */
+  #receiveTimeline(): void {
+    for (;;) {
+      const frame = this.#link.readFrame(TIMELINE_WAIT_MS);
+      if (frame[0] === FrameKind.TIMELINE) {
+        this.#kernelTimeline = frame[3] as number[];
+        return;
+      }
     }
   }
 

@@ -69,6 +69,13 @@ export interface KernelClientOptions {
    * @default DEFAULT_SPIN
    */
   readonly spin?: number;
+  /**
+   * Record a per-request timeline of both threads (`KernelClient.timeline`, complete after
+   * `close()`; see transports/timeline.ts). Ring transport only. A diagnostic: it costs two
+   * clock reads per request on each side.
+   * @default false
+   */
+  readonly timeline?: boolean;
 }
 
 /** Transports a client can use. */
@@ -131,6 +138,7 @@ const DEFAULTS: Omit<ResolvedClientOptions, 'cacheDir' | 'onRequest'> = {
   transport: 'ring',
   stdioKernel: 'ours',
   spin: DEFAULT_SPIN,
+  timeline: false,
 };
 
 /** Validates and merges options with the defaults. Bad values throw TypeError/RangeError naming the option. */
@@ -163,6 +171,12 @@ export function resolveClientOptions(options: KernelClientOptions = {}): Resolve
   }
   if (!Number.isInteger(resolved.spin) || resolved.spin < 0) {
     throw new RangeError(`options.spin must be a non-negative integer (got ${String(resolved.spin)})`);
+  }
+  if (typeof resolved.timeline !== 'boolean') {
+    throw new TypeError(`options.timeline must be a boolean (got ${typeof resolved.timeline})`);
+  }
+  if (resolved.timeline && resolved.transport !== 'ring') {
+    throw new TypeError(`options.timeline needs transport 'ring' (got ${JSON.stringify(resolved.transport)})`);
   }
   if (typeof resolved.captureCallSites !== 'boolean') {
     throw new TypeError(`options.captureCallSites must be a boolean (got ${typeof resolved.captureCallSites})`);

@@ -13,6 +13,8 @@
  *   CALLBACK  body = a Callback the host must complete on the callback ring.
  *   ALIASES   body = [objid, target, objid, target, ...] (identity notices).
  *   WAKE      body = null: pipelined requests completed while the host waited for room.
+ *   TIMELINE  body = the kernel's half of the timeline (flat numbers, see host/timeline.ts),
+ *             sent once after BYE when the host's HELLO asked for it.
  */
 import type { WireErrorName } from './api.js';
 
@@ -27,6 +29,7 @@ export const FrameKind = {
   ALIASES: 19,
   WAKE: 20,
   WELCOME: 21,
+  TIMELINE: 22,
 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
@@ -52,4 +55,6 @@ export function isFrame(value: unknown): value is Frame {
 export interface HostHello {
   readonly codec: string;
   readonly extensions: readonly string[];
+  /** Record the kernel's half of the timeline and send it after BYE (ring transport). */
+  readonly timeline?: boolean;
 }

@@ -16,6 +16,7 @@ import type { Codec, CodecName } from '../protocol/codec.js';
 import { FLAG_NO_REPLY, FrameKind, isFrame } from '../protocol/frames.js';
 import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { timelineNow } from '../transports/timeline.js';
 import { SETTLE_AFTER } from '../kernel/async-requests.js';
 import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, SERVED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
@@ -52,6 +53,8 @@ export class RingServer {
   #aliasNotices = false;
   /** When the request being served from the request ring started. */
   #servingSince = 0;
+  /** The kernel's half of the timeline, when the host asked for one (see host/timeline.ts). */
+  #timeline: number[] | undefined;
 
   /** @param spin spin budget of the request and callback readers (the ring package's default if absent) */
   public constructor(kernel: Kernel, buffers: ChannelBuffers, spin?: number) {
@@ -69,22 +72,32 @@ export class RingServer {
     this.#welcome();
     Atomics.store(this.#state, STATE_SLOT, KernelState.READY);
     for (;;) {
+      const idleSince = this.#timeline !== undefined ? timelineNow() : 0;
       let bytes = this.#requests.tryRead();
+      const waited = bytes === undefined ? 1 : 0;
       if (bytes === undefined) {
         bytes = await this.#awaitRequest();
       }
       if (bytes === null) {
         break;
       }
+      const read = this.#timeline !== undefined ? timelineNow() : 0;
       const frame = this.#decode(bytes);
       if (frame[0] === FrameKind.BYE) {
+        if (this.#timeline !== undefined) {
+          this.#write([FrameKind.TIMELINE, 0, 0, this.#timeline]);
+        }
         break;
       }
       this.#servingSince = performance.now();
+      const start = this.#timeline !== undefined ? timelineNow() : 0;
       const pending = this.#serve(frame, COMPLETED_SLOT);
+      const settle = pending === undefined && SETTLE_AFTER.has((frame[3] as { api?: string } | null)?.api ?? '');
       if (pending !== undefined) {
         await pending;
-      } else if (SETTLE_AFTER.has((frame[3] as { api?: string } | null)?.api ?? '')) {
+      }
+      this.#timeline?.push(frame[1], idleSince, read, start, timelineNow(), waited);
+      if (settle) {
         // `begin`/`complete` start library promises: let their jobs run before the next
         // request, as the reference runtime does.
         await new Promise((resolve) => setImmediate(resolve));
@@ -134,6 +147,7 @@ export class RingServer {
     const kernelExtensions = choice.extensions.filter((e) => e !== EXT_PIPELINE);
     this.#kernel.enableExtensions(kernelExtensions);
     this.#aliasNotices = choice.extensions.includes(EXT_ALIAS_NOTICES);
+    this.#timeline = choice.timeline === true ? [] : undefined;
     this.#codec = createCodec(choice.codec as CodecName);
   }
 

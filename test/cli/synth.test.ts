@@ -90,6 +90,22 @@ test('--spin 0 makes the host sleep on every wait; the default spins', async (t)
   t.regex(bad.stderr, /--spin must be a non-negative integer \(got "lots"\)/);
 });
 
+test('--timeline writes both threads\' records and summarizes where the time went', async (t) => {
+  const dir = project({ 'app.ts': APP_TS });
+  const result = npx(dir, ['synth', 'app.ts', '--timeline', 'timeline.json']);
+  t.is(result.status, 0, result.stderr);
+  t.regex(result.stdout, /timeline {2}build: kernel served [\d,]+ ms \+ decoded [\d,]+ ms, waited for the host [\d,]+ ms, hand-over [\d,]+ ms; host waited [\d,]+ ms on [\d,]+ sync requests/);
+  t.regex(result.stdout, /written to timeline\.json/);
+  const written = JSON.parse(fs.readFileSync(path.join(dir, 'timeline.json'), 'utf8')) as { synthSeq: number; host: number[]; kernel: number[]; hostRecord: string[]; kernelRecord: string[] };
+  t.true(written.synthSeq > 1, 'the synth request was seen');
+  t.is(written.host.length % written.hostRecord.length, 0);
+  t.is(written.kernel.length % written.kernelRecord.length, 0);
+  t.true(written.kernel.length / written.kernelRecord.length >= written.synthSeq, 'every request up to synth was served and recorded');
+  const native = npx(dir, ['synth', 'app.ts', '--timeline', 'x.json', '--mode', 'native']);
+  t.is(native.status, 2);
+  t.regex(native.stderr, /--timeline needs the kernel over the ring/);
+});
+
 test('synth honours CDK_CONTEXT_JSON (the kernel worker sees the environment)', async (t) => {
   const app = `
 import { load } from 'jsii-ring';

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { JsiiFault } from '../errors.js';
 import type { Callback, ObjRef } from '../protocol/api.js';
 import type { ConversionHost, Converter } from './converters.js';
-import { callbackError } from './kernel-errors.js';
+import { callbackError, syncCallError } from './kernel-errors.js';
 import type { CallableInfo } from './member-info.js';
 import { ObjectTable } from './object-table.js';
 import { type ContextFn, withContext } from './serialization-error.js';
@@ -134,22 +134,24 @@ export class KernelCore implements ConversionHost {
   }
 
   /**
-   * Marks the start of a sync library call (the reference's `ensureSync`): `begin` is
-   * refused until the matching `leaveSync`. `a`/`b` describe the call for that Fault.
-   * Nested calls (from host callbacks) stack.
+   * Runs a sync library call (the reference's `ensureSync`): while it runs, `begin` is
+   * refused, with `a`/`b` describing the call in that Fault. Nested calls (from host
+   * callbacks) stack. What the call throws comes out as `syncCallError` makes it.
    */
-  public enterSync(kind: number, a: string, b: string): void {
+  public inSync<T>(kind: number, a: string, b: string, call: () => T): T {
     const top = this.#syncTop;
     this.#sync[top] = kind;
     this.#sync[top + 1] = a;
     this.#sync[top + 2] = b;
     this.#syncTop = top + 3;
-  }
-
-  /** Marks the end of the innermost sync call. */
-  public leaveSync(): void {
-    // A stack pointer rather than `length -= 3`: the length setter is slow on V8.
-    this.#syncTop -= 3;
+    try {
+      return call();
+    } catch (e) {
+      throw syncCallError(e);
+    } finally {
+      // A stack pointer rather than `length -= 3`: the length setter is slow on V8.
+      this.#syncTop = top;
+    }
   }
 
   /** The sync call in progress, as the reference describes it (`method 'a.B@10000.m'`), if any. */

@@ -15,7 +15,7 @@ import type {
 } from '../protocol/api.js';
 import { TOKEN_REF } from '../protocol/api.js';
 import { type KernelCore, SyncKind } from './kernel-core.js';
-import { passThroughError, syncCallError } from './kernel-errors.js';
+import { passThroughError } from './kernel-errors.js';
 import type { CallableInfo } from './member-info.js';
 import { findMethod, findProperty } from './members.js';
 import { applyOverrides, superPropertyName } from './overrides.js';
@@ -146,15 +146,7 @@ function getProperty(core: KernelCore, req: GetRequest, hostId: number | undefin
   const name = stringField(req, 'property');
   const property = findProperty(core.types, name, entry.fqn, core.objects.requestedInterfaces(entry, req.objref));
   const target = propertyTarget(entry.instance, name);
-  let value: unknown;
-  core.enterSync(SyncKind.PROPERTY, entry.ref, target);
-  try {
-    value = (entry.instance as Record<string, unknown>)[target];
-  } catch (e) {
-    throw syncCallError(e);
-  } finally {
-    core.leaveSync();
-  }
+  const value = core.inSync(SyncKind.PROPERTY, entry.ref, target, () => (entry.instance as Record<string, unknown>)[target]);
   if (hostId !== undefined) {
     core.objects.reserve(value, hostId);
   }
@@ -170,15 +162,9 @@ export function set(core: KernelCore, req: SetRequest): Record<string, never> {
     throw new JsiiFault(`Cannot set value of immutable property ${name} to ${safeString(req.value)}`);
   }
   const target = propertyTarget(entry.instance, name);
-  core.enterSync(SyncKind.PROPERTY, entry.ref, target);
-  try {
-    const value = deserialize(core, property.converter, req.value, `assigned to property ${entry.fqn}.${name}`);
-    (entry.instance as Record<string, unknown>)[target] = value;
-  } catch (e) {
-    throw syncCallError(e);
-  } finally {
-    core.leaveSync();
-  }
+  core.inSync(SyncKind.PROPERTY, entry.ref, target, () => {
+    (entry.instance as Record<string, unknown>)[target] = deserialize(core, property.converter, req.value, `assigned to property ${entry.fqn}.${name}`);
+  });
   return {};
 }
 
@@ -200,15 +186,7 @@ function getStatic(core: KernelCore, req: StaticGetRequest, hostId: number | und
     throw new JsiiFault(`property ${fqn}.${name} is not static`);
   }
   const owner = core.types.symbol(fqn) as Record<string, unknown>;
-  let value: unknown;
-  core.enterSync(SyncKind.STATIC_PROPERTY, fqn, name);
-  try {
-    value = owner[name];
-  } catch (e) {
-    throw syncCallError(e);
-  } finally {
-    core.leaveSync();
-  }
+  const value = core.inSync(SyncKind.STATIC_PROPERTY, fqn, name, () => owner[name]);
   if (hostId !== undefined) {
     core.objects.reserve(value, hostId);
   }
@@ -227,14 +205,9 @@ export function sset(core: KernelCore, req: StaticSetRequest): Record<string, ne
     throw new JsiiFault(`static property ${fqn}.${name} is readonly`);
   }
   const owner = core.types.symbol(fqn) as Record<string, unknown>;
-  core.enterSync(SyncKind.STATIC_PROPERTY, fqn, name);
-  try {
+  core.inSync(SyncKind.STATIC_PROPERTY, fqn, name, () => {
     owner[name] = deserialize(core, property.converter, req.value, `assigned to static property ${fqn}.${name}`);
-  } catch (e) {
-    throw syncCallError(e);
-  } finally {
-    core.leaveSync();
-  }
+  });
   return {};
 }
 
@@ -282,15 +255,8 @@ function invokeMethod(core: KernelCore, req: InvokeRequest, hostId: number | und
   }
   const instance = entry.instance;
   const typeFqn = core.types.jsiiTypeFqn(instance);
-  let ret: unknown;
-  core.enterSync(SyncKind.METHOD, entry.ref, name);
-  try {
-    ret = fn.apply(instance, core.convertArgs(method, args, true, METHOD_CONTEXT, typeFqn, name));
-  } catch (e) {
-    throw syncCallError(e);
-  } finally {
-    core.leaveSync();
-  }
+  const ret = core.inSync(SyncKind.METHOD, entry.ref, name,
+    () => fn.apply(instance, core.convertArgs(method, args, true, METHOD_CONTEXT, typeFqn, name)));
   if (hostId !== undefined) {
     core.objects.reserve(ret, hostId);
   }
@@ -321,16 +287,8 @@ function invokeStatic(core: KernelCore, req: StaticInvokeRequest, hostId: number
   // Deliberate difference: the reference does not check static calls' arguments at all.
   checkArguments(method, args);
   const owner = core.types.symbol(fqn) as Record<string, unknown>;
-  let ret: unknown;
-  core.enterSync(SyncKind.STATIC_METHOD, fqn, name);
-  try {
-    const fn = owner[name] as Fn;
-    ret = fn.apply(owner, core.convertArgs(method, args, true, STATIC_CONTEXT, fqn, name));
-  } catch (e) {
-    throw syncCallError(e);
-  } finally {
-    core.leaveSync();
-  }
+  const ret = core.inSync(SyncKind.STATIC_METHOD, fqn, name,
+    () => (owner[name] as Fn).apply(owner, core.convertArgs(method, args, true, STATIC_CONTEXT, fqn, name)));
   if (hostId !== undefined) {
     core.objects.reserve(ret, hostId);
   }

@@ -17,9 +17,8 @@ import type {
 } from '../protocol/api.js';
 import type { KernelCore } from './kernel-core.js';
 import { asyncCallError, passThroughError } from './kernel-errors.js';
-import { findMethod } from './members.js';
-import { checkArguments, methodOf } from './object-requests.js';
-import { argsField, stringField, resultOf } from './requests.js';
+import { instanceMethodOf } from './object-requests.js';
+import { stringField, resultOf } from './requests.js';
 import { deserialize, serialize } from './serialization.js';
 import type { ContextFn } from './serialization-error.js';
 
@@ -39,12 +38,7 @@ export function begin(core: KernelCore, req: BeginRequest): BeginResponse {
     // The reference's host refuses this too, after the kernel has started the method.
     throw new JsiiFault(IN_CALLBACK);
   }
-  const entry = core.objects.find(req.objref);
-  const name = stringField(req, 'method');
-  const args = argsField(req);
-  const method = findMethod(core.types, name, entry.fqn, core.objects.requestedInterfaces(entry, req.objref));
-  checkArguments(method, args);
-  const fn = methodOf(entry.instance, name);
+  const { entry, name, args, method, fn } = instanceMethodOf(core, req);
   if (!method.isAsync) {
     throw new JsiiFault(`Method ${name} is expected to be an async method`);
   }

@@ -10,7 +10,7 @@
 import type * as spec from '@jsii/spec';
 import { JsiiFault } from '../errors.js';
 import type {
-  CreateRequest, CreateResponse, DelRequest, GetRequest, GetResponse, InvokeRequest, InvokeResponse, NamingRequest,
+  BeginRequest, CreateRequest, CreateResponse, DelRequest, GetRequest, GetResponse, InvokeRequest, InvokeResponse, NamingRequest,
   NamingResponse, SetRequest, StaticGetRequest, StaticInvokeRequest, StaticSetRequest, StatsResponse,
 } from '../protocol/api.js';
 import { TOKEN_REF } from '../protocol/api.js';
@@ -233,6 +233,19 @@ export function methodOf(instance: object, name: string): Fn {
   return fn as Fn;
 }
 
+/**
+ * The instance method a request (`invoke`, `begin`) names, resolved and checked the same
+ * way for both: the object, the declared method, the argument count, and the function.
+ */
+export function instanceMethodOf(core: KernelCore, req: InvokeRequest | BeginRequest) {
+  const entry = core.objects.find(req.objref);
+  const name = stringField(req, 'method');
+  const args = argsField(req);
+  const method = findMethod(core.types, name, entry.fqn, core.objects.requestedInterfaces(entry, req.objref));
+  checkArguments(method, args);
+  return { entry, name, args, method, fn: methodOf(entry.instance, name) };
+}
+
 /** `invoke`: calls an instance method. */
 export function invoke(core: KernelCore, req: InvokeRequest): InvokeResponse {
   const hostId = hostIdOf(core, req);
@@ -244,12 +257,7 @@ export function invoke(core: KernelCore, req: InvokeRequest): InvokeResponse {
 }
 
 function invokeMethod(core: KernelCore, req: InvokeRequest, hostId: number | undefined): InvokeResponse {
-  const entry = core.objects.find(req.objref);
-  const name = stringField(req, 'method');
-  const args = argsField(req);
-  const method = findMethod(core.types, name, entry.fqn, core.objects.requestedInterfaces(entry, req.objref));
-  checkArguments(method, args);
-  const fn = methodOf(entry.instance, name);
+  const { entry, name, args, method, fn } = instanceMethodOf(core, req);
   if (method.isAsync) {
     throw new JsiiFault(`${name} is an async method, use "begin" instead`);
   }

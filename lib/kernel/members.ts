@@ -4,13 +4,17 @@
  */
 import { JsiiFault } from '../errors.js';
 import type { CallableInfo, PropertyInfo } from './member-info.js';
+import type { TypeInfo } from './type-info.js';
 import type { TypeRegistry } from './type-registry.js';
 import { EMPTY_OBJECT_FQN } from './values.js';
 
-/** The method `name` of `fqn` or of one of `interfaces`, if any. */
-export function tryMethod(types: TypeRegistry, name: string, fqn: string, interfaces: readonly string[] | undefined): CallableInfo | undefined {
+/**
+ * The first member `lookup` finds on the class `fqn`, then on each of `interfaces` in order
+ * (`Object`, the fqn of a plain object, declares nothing).
+ */
+function searchTypes<T>(types: TypeRegistry, fqn: string, interfaces: readonly string[] | undefined, lookup: (type: TypeInfo) => T | undefined): T | undefined {
   if (fqn !== EMPTY_OBJECT_FQN) {
-    const found = types.type(fqn).method(name);
+    const found = lookup(types.type(fqn));
     if (found !== undefined) {
       return found;
     }
@@ -18,7 +22,7 @@ export function tryMethod(types: TypeRegistry, name: string, fqn: string, interf
   if (interfaces !== undefined) {
     for (const iface of interfaces) {
       if (iface !== EMPTY_OBJECT_FQN) {
-        const found = types.type(iface).method(name);
+        const found = lookup(types.type(iface));
         if (found !== undefined) {
           return found;
         }
@@ -26,6 +30,11 @@ export function tryMethod(types: TypeRegistry, name: string, fqn: string, interf
     }
   }
   return undefined;
+}
+
+/** The method `name` of `fqn` or of one of `interfaces`, if any. */
+export function tryMethod(types: TypeRegistry, name: string, fqn: string, interfaces: readonly string[] | undefined): CallableInfo | undefined {
+  return searchTypes(types, fqn, interfaces, (type) => type.method(name));
 }
 
 /** Like `tryMethod`, or the reference's Fault. */
@@ -39,23 +48,7 @@ export function findMethod(types: TypeRegistry, name: string, fqn: string, inter
 
 /** The property `name` of `fqn` or of one of `interfaces`, if any. */
 export function tryProperty(types: TypeRegistry, name: string, fqn: string, interfaces: readonly string[] | undefined): PropertyInfo | undefined {
-  if (fqn !== EMPTY_OBJECT_FQN) {
-    const found = types.type(fqn).property(name);
-    if (found !== undefined) {
-      return found;
-    }
-  }
-  if (interfaces !== undefined) {
-    for (const iface of interfaces) {
-      if (iface !== EMPTY_OBJECT_FQN) {
-        const found = types.type(iface).property(name);
-        if (found !== undefined) {
-          return found;
-        }
-      }
-    }
-  }
-  return undefined;
+  return searchTypes(types, fqn, interfaces, (type) => type.property(name));
 }
 
 /** Like `tryProperty`, or the reference's Fault. */

@@ -24,17 +24,17 @@ export function parseCommandLine(argv: string[], options: NonNullable<ParseArgsC
   }
 }
 
-/** Reads an integer flag (or `Infinity`/`unlimited`). */
-export function integerFlag(value: string | boolean | undefined, name: string, help: string): number | undefined {
+/** Reads a non-negative integer flag; with `unlimited` (the default) also `Infinity`/`unlimited`. */
+export function integerFlag(value: string | boolean | undefined, name: string, help: string, { unlimited = true } = {}): number | undefined {
   if (value === undefined) {
     return undefined;
   }
-  if (value === 'Infinity' || value === 'unlimited') {
+  if (unlimited && (value === 'Infinity' || value === 'unlimited')) {
     return Infinity;
   }
   const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < 0) {
-    throw new UsageError(`--${name} must be a non-negative integer or 'unlimited' (got ${JSON.stringify(value)})`, help);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--${name} must be a non-negative integer${unlimited ? " or 'unlimited'" : ''} (got ${JSON.stringify(value)})`, help);
   }
   return n;
 }

@@ -115,10 +115,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--compare takes 'native' (got ${JSON.stringify(values.compare)})`, SYNTH_HELP);
   }
   const cap = integerFlag(values['pending-cap'], 'pending-cap', SYNTH_HELP);
-  const spin = values.spin === undefined ? undefined : Number(values.spin);
-  if (spin !== undefined && (typeof values.spin !== 'string' || values.spin.trim() === '' || !Number.isInteger(spin) || spin < 0)) {
-    throw new UsageError(`--spin must be a non-negative integer (got ${JSON.stringify(values.spin)})`, SYNTH_HELP);
-  }
+  const spin = integerFlag(values.spin, 'spin', SYNTH_HELP, { unlimited: false });
   const appFile = path.resolve(positionals[0] as string);
   if (!fs.existsSync(appFile)) {
     throw new UsageError(`app file not found: ${positionals[0]}`, SYNTH_HELP);

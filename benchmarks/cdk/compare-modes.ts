@@ -21,7 +21,7 @@ import type { AppMode, AppRunOptions, AppRunResult } from '../research/app-run.j
 import { runChild } from '../research/child.js';
 import type { BenchContext, SuiteReport } from '../research/context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../research/environment.js';
-import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from '../research/harness.js';
+import { Progress, interleave, interleaveSteps, retryNote, round, roundSummary, summarize } from '../research/harness.js';
 import type { Summary } from '../research/harness.js';
 import { breakdown } from '../research/metrics.js';
 import type { PhaseMetrics } from '../research/metrics.js';
@@ -68,7 +68,6 @@ type Run = AppRunResult & { readonly processMs: number; readonly identical: bool
 function condense(runs: readonly Run[]): ModeFigures {
   const med = (f: (r: Run) => number): number => round(summarize(runs.map(f)).median);
   const build = (f: (p: PhaseMetrics) => number): number => summarize(runs.map((r) => f(r.phases.build))).median;
-  const roundSummary = (s: Summary): Summary => ({ median: round(s.median), min: round(s.min), max: round(s.max), n: s.n });
   const kernelVisible = runs.every((r) => r.phases.build.kernelBusyMs !== null);
   return {
     buildMs: roundSummary(summarize(runs.map((r) => r.phases.build.wallMs))),

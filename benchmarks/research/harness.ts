@@ -27,6 +27,11 @@ export function round(value: number, digits = 1): number {
   return Math.round(value * f) / f;
 }
 
+/** A summary with its figures rounded to `digits` decimals. */
+export function roundSummary(s: Summary, digits = 1): Summary {
+  return { median: round(s.median, digits), min: round(s.min, digits), max: round(s.max, digits), n: s.n };
+}
+
 /** Progress lines on stderr: `[suite] 3/40 label`. Quiet when `silent`. */
 export class Progress {
   readonly #suite: string;

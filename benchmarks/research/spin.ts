@@ -19,7 +19,7 @@ import type { AppRunOptions, AppRunResult } from './app-run.js';
 import { runChild } from './child.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from './harness.js';
+import { Progress, interleave, interleaveSteps, retryNote, round, roundSummary, summarize } from './harness.js';
 import type { Summary } from './harness.js';
 import { fmt, table, writeJson } from './output.js';
 
@@ -42,13 +42,9 @@ function phasesSum(r: AppRunResult, f: (p: AppRunResult['phases']['build']) => n
 }
 
 function condense(runs: readonly AppRunResult[]): SpinPoint {
-  const s = (values: number[]): Summary => {
-    const x = summarize(values);
-    return { median: round(x.median), min: round(x.min), max: round(x.max), n: x.n };
-  };
   return {
-    buildMs: s(runs.map((r) => r.phases.build.wallMs)),
-    totalMs: s(runs.map((r) => r.totalMs)),
+    buildMs: roundSummary(summarize(runs.map((r) => r.phases.build.wallMs))),
+    totalMs: roundSummary(summarize(runs.map((r) => r.totalMs))),
     hostSpinHits: summarize(runs.map((r) => phasesSum(r, (p) => p.ring.readSpinHits))).median,
     hostSleeps: summarize(runs.map((r) => phasesSum(r, (p) => p.ring.readSleeps))).median,
   };

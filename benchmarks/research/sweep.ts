@@ -14,7 +14,7 @@ import { runAppOnce } from './app-run.js';
 import type { AppRunResult } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from './harness.js';
+import { Progress, interleave, interleaveSteps, retryNote, round, roundSummary, summarize } from './harness.js';
 import type { Summary } from './harness.js';
 import { fmt, table, writeChart, writeJson } from './output.js';
 import { lineChart } from './svg.js';
@@ -92,9 +92,8 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
       const results = runs.get(`${hostWorkUs}:${capKey(cap)}`) ?? [];
       const build = results.map((r) => r.phases.build);
       const med = (f: (p: (typeof build)[number]) => number): number => summarize(build.map(f)).median;
-      const s = summarize(build.map((p) => p.wallMs));
       byCap.set(cap, {
-        median: round(s.median), min: round(s.min), max: round(s.max), n: s.n,
+        ...roundSummary(summarize(build.map((p) => p.wallMs))),
         syncRequests: med((p) => p.syncRequests),
         pipelinedRequests: med((p) => p.pipelinedRequests),
         capWaits: med((p) => p.capWaits),

@@ -71,8 +71,9 @@ export interface KernelClientOptions {
   readonly spin?: number;
   /**
    * Record a per-request timeline of both threads (`KernelClient.timeline`, complete after
-   * `close()`; see transports/timeline.ts). Ring transport only. A diagnostic: it costs two
-   * clock reads per request on each side.
+   * `close()`; see transports/timeline.ts). Ring transport only. A diagnostic: it costs a
+   * clock read or two per request on the host and four in the kernel, and holds every
+   * record in memory until the client is dropped.
    * @default false
    */
   readonly timeline?: boolean;

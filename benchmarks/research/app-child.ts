@@ -2,7 +2,11 @@
  * Child entry: one run of the example app in a fresh process (see child.ts).
  *
  *   node dist/benchmarks/research/app-child.js '<AppRunOptions JSON>' <result file>
+ *
+ * The process runs under `jsii-ring synth`'s JIT policy (lib/host/jit-policy.ts) unless the
+ * options name another interrupt budget.
  */
+import { applyJitPolicy, KERNEL_INTERRUPT_BUDGET } from '../../lib/host/jit-policy.js';
 import { runAppOnce } from './app-run.js';
 import type { AppRunOptions } from './app-run.js';
 import { childMain } from './child.js';
@@ -11,6 +15,8 @@ import { childMain } from './child.js';
 type WireOptions = Omit<AppRunOptions, 'pendingCap'> & { readonly pendingCap?: number | null };
 
 childMain<WireOptions, unknown>(async (config) => {
+  // Every mode runs under the JIT policy `jsii-ring synth` uses, unless the suite varies it.
+  applyJitPolicy(config.interruptBudget ?? KERNEL_INTERRUPT_BUDGET);
   const { pendingCap, ...rest } = config;
   return runAppOnce({ ...rest, ...(pendingCap === null ? { pendingCap: Infinity } : pendingCap !== undefined ? { pendingCap } : {}) });
 });

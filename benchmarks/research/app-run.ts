@@ -59,6 +59,11 @@ export interface AppRunOptions {
   /** Spin budget of the client's rings (ring modes). @default the client's default */
   readonly spin?: number;
   /**
+   * V8's interrupt budget for the child process (every mode: V8 flags are per process),
+   * applied by app-child.ts before the run. @default KERNEL_INTERRUPT_BUDGET, as `jsii-ring synth`
+   */
+  readonly interruptBudget?: number;
+  /**
    * Record a trace point after every request of the build phase (ring modes; for the
    * per-request ideal of schedule.ts). @default false
    */

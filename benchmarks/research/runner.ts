@@ -13,6 +13,7 @@ import { codecSuite } from './codec.js';
 import type { BenchContext, Suite, SuiteReport } from './context.js';
 import { microSuite } from './micro.js';
 import { CHARTS_DIR, RESULTS_MD, updateMarkdownSection } from './output.js';
+import { jitSuite } from './jit.js';
 import { overlapSuite } from './overlap.js';
 import { sweepSuite } from './sweep.js';
 import { spinSuite } from './spin.js';
@@ -26,6 +27,7 @@ export const SUITES: Readonly<Record<string, { readonly summary: string; readonl
   overlap: { summary: 'simulated host work per call: pipelined vs sync speed-up vs the ideal', run: overlapSuite },
   sweep: { summary: 'pending cap 0..unlimited on the example app build phase', run: sweepSuite },
   spin: { summary: 'spin budget of the client rings (wait policy) on the whole example app vs native', run: spinSuite },
+  jit: { summary: 'V8 interrupt budget (JIT policy) on the whole example app vs native', run: jitSuite },
   cdk: { summary: 'the example app in every mode, fresh processes, validation off and on', run: cdkSuite },
   replay: { summary: 'the example app request stream replayed into the kernel vs native', run: replaySuite },
 };

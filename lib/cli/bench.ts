@@ -14,6 +14,7 @@ Suites (default: all, in this order):
   overlap     simulated host work per call: pipelined vs sync vs the ideal (alias: hostwork)
   sweep       pending cap 0, 1, 2, ..., 1024, unlimited on the example app's build phase
   spin        spin budgets of the client's rings (the wait policy) on the whole app vs native
+  jit         V8 interrupt budgets (the JIT policy) on the whole app vs native
   cdk         the example app in every mode, fresh processes, validation off and on (alias: modes)
   replay      the example app's request stream replayed into the kernel vs native
 

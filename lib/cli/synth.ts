@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { setDefaultConnection, setDefaultNative } from '../bindings/session.js';
 import { compareCloudAssemblies, summarizeCloudAssembly } from '../cloud-assembly.js';
 import { KernelClient } from '../host/kernel-client.js';
+import { applyJitPolicy, KERNEL_INTERRUPT_BUDGET, V8_DEFAULT_INTERRUPT_BUDGET } from '../host/jit-policy.js';
+import type { JitPolicy } from '../host/jit-policy.js';
 import { DEFAULT_PENDING_CAP } from '../host/options.js';
 import type { KernelClientOptions, RequestEvent } from '../host/options.js';
 import { CODEC_NAMES } from '../protocol/codec.js';
@@ -32,6 +34,9 @@ Options:
   --codec C            msgpack (default) or json
   --spin N             spin iterations before a blocked side sleeps (default 300000, about
                        3 ms; 0 = always sleep: least CPU, slowest)
+  --interrupt-budget N V8's interrupt budget for this process, all modes (default ${KERNEL_INTERRUPT_BUDGET}:
+                       optimize only hot library code, leaving the cores to the two threads;
+                       'v8' = V8's own ${V8_DEFAULT_INTERRUPT_BUDGET}); node's own --interrupt-budget wins
   --outdir DIR         where the cloud assembly goes (default: $CDK_OUTDIR, else cdk.out)
   --trace FILE         write one JSON line per kernel call (api, type, member, pipelined, ms)
   --timeline FILE      record when each request was issued, picked up, served and answered
@@ -60,6 +65,8 @@ export interface SynthReport {
   readonly transport: string;
   readonly codec: string;
   readonly pendingCap: number | 'unlimited';
+  /** The JIT policy the run had (V8's interrupt budget, and who set it). */
+  readonly jit: JitPolicy;
   readonly outdir: string;
   readonly stacks: number;
   readonly resources: number;
@@ -85,6 +92,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
     transport: { type: 'string' },
     codec: { type: 'string' },
     spin: { type: 'string' },
+    'interrupt-budget': { type: 'string' },
     outdir: { type: 'string' },
     trace: { type: 'string' },
     timeline: { type: 'string' },
@@ -116,6 +124,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   }
   const cap = integerFlag(values['pending-cap'], 'pending-cap', SYNTH_HELP);
   const spin = integerFlag(values.spin, 'spin', SYNTH_HELP, { unlimited: false });
+  const interruptBudget = budgetFlag(values['interrupt-budget']);
   const appFile = path.resolve(positionals[0] as string);
   if (!fs.existsSync(appFile)) {
     throw new UsageError(`app file not found: ${positionals[0]}`, SYNTH_HELP);
@@ -129,19 +138,31 @@ export async function synthCommand(argv: string[]): Promise<number> {
   if (timeline !== undefined && (mode === 'native' || transport !== 'ring')) {
     throw new UsageError('--timeline needs the kernel over the ring (--mode pipelined or sync, --transport ring)', SYNTH_HELP);
   }
-  const report = runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, timeline, quiet, outdir });
-  const finished = await report;
+  // Before anything is compiled or any thread starts: V8 flags are per process.
+  const jit = applyJitPolicy(interruptBudget);
+  const finished = await runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, timeline, quiet, outdir });
   let compare: SynthReport['compare'];
   if (values.compare === 'native') {
-    compare = compareWithNative(appFile, outdir);
+    compare = compareWithNative(appFile, outdir, jit.interruptBudget);
   }
-  const full: SynthReport = { ...finished, compare };
+  const full: SynthReport = { ...finished, jit, compare };
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify(full, null, 2)}\n`);
   } else if (values.quiet !== true) {
     process.stdout.write(formatReport(full));
   }
   return compare !== undefined && !compare.identical ? 1 : 0;
+}
+
+/** `--interrupt-budget`: a positive integer, or 'v8' for V8's own. */
+function budgetFlag(value: string | boolean | undefined): number {
+  if (value === undefined) return KERNEL_INTERRUPT_BUDGET;
+  if (value === 'v8') return V8_DEFAULT_INTERRUPT_BUDGET;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`--interrupt-budget must be a positive integer or 'v8' (got ${JSON.stringify(value)})`, SYNTH_HELP);
+  }
+  return n;
 }
 
 interface RunOptions {
@@ -157,7 +178,7 @@ interface RunOptions {
   readonly outdir: string;
 }
 
-async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare'>> {
+async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' | 'jit'>> {
   const started = performance.now();
   const progress = new Progress(options.quiet);
   const traceFd = options.trace !== undefined ? fs.openSync(options.trace, 'w') : undefined;
@@ -264,11 +285,12 @@ function watchNativeSynth(appFile: string, onSynth: () => void): void {
   };
 }
 
-/** Runs the same app natively in a child process and compares templates. */
-function compareWithNative(appFile: string, outdir: string): NonNullable<SynthReport['compare']> {
+/** Runs the same app natively in a child process (with the same JIT policy) and compares templates. */
+function compareWithNative(appFile: string, outdir: string, interruptBudget: number): NonNullable<SynthReport['compare']> {
   const nativeOut = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-native-'));
   try {
-    const child = spawnSync(process.execPath, [path.join(__dirname, 'main.js'), 'synth', appFile, '--mode', 'native', '--outdir', nativeOut, '--json'], {
+    const args = [path.join(__dirname, 'main.js'), 'synth', appFile, '--mode', 'native', '--outdir', nativeOut, '--json', '--interrupt-budget', String(interruptBudget)];
+    const child = spawnSync(process.execPath, args, {
       encoding: 'utf8',
       env: { ...process.env, CDK_OUTDIR: nativeOut },
       maxBuffer: 64 * 1024 * 1024,
@@ -291,7 +313,8 @@ function ms(value: number): string {
 /** The human summary. */
 export function formatReport(report: SynthReport): string {
   const lines = [
-    `jsii-ring synth ${report.app}: ${report.mode}${report.mode === 'native' ? '' : `, ${report.transport}, ${report.codec}, pending cap ${report.pendingCap}`}`,
+    `jsii-ring synth ${report.app}: ${report.mode}${report.mode === 'native' ? '' : `, ${report.transport}, ${report.codec}, pending cap ${report.pendingCap}`}` +
+      `, V8 interrupt budget ${report.jit.interruptBudget.toLocaleString('en-US')}${report.jit.source === 'command line' ? ' (node command line)' : ''}`,
     `  output    ${report.outdir}: ${report.stacks} stacks, ${report.resources.toLocaleString('en-US')} resources`,
     `  time      start ${ms(report.timings.startMs)} · build ${ms(report.timings.buildMs)} · synth ${ms(report.timings.synthMs)} · total ${ms(report.timings.totalMs)}`,
   ];

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { KERNEL_INTERRUPT_BUDGET, V8_DEFAULT_INTERRUPT_BUDGET } from '../../lib/host/jit-policy.js';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'lib', 'cli', 'main.js');
@@ -65,8 +66,9 @@ test('synth honours CDK_OUTDIR and --json reports what it did', async (t) => {
   const out = path.join(dir, 'elsewhere');
   const result = npx(dir, ['synth', 'app.ts', '--json', '--mode', 'sync'], { CDK_OUTDIR: out });
   t.is(result.status, 0, result.stderr);
-  const report = JSON.parse(result.stdout) as { outdir: string; stacks: number; mode: string; pendingCap: number; calls: { pipelinedTotal: number } };
+  const report = JSON.parse(result.stdout) as { outdir: string; stacks: number; mode: string; pendingCap: number; jit: unknown; calls: { pipelinedTotal: number } };
   t.is(report.outdir, out);
+  t.deepEqual(report.jit, { interruptBudget: KERNEL_INTERRUPT_BUDGET, source: 'applied' });
   t.is(report.stacks, 1);
   t.is(report.mode, 'sync');
   t.is(report.pendingCap, 0);
@@ -88,6 +90,21 @@ test('--spin 0 makes the host sleep on every wait; the default spins', async (t)
   const bad = npx(dir, ['synth', 'app.ts', '--spin', 'lots']);
   t.is(bad.status, 2);
   t.regex(bad.stderr, /--spin must be a non-negative integer \(got "lots"\)/);
+});
+
+test("--interrupt-budget sets V8's budget for the run ('v8' = V8's own) and refuses bad values", async (t) => {
+  const dir = project({ 'app.ts': APP_TS });
+  const own = npx(dir, ['synth', 'app.ts', '--json', '--interrupt-budget', 'v8', '--mode', 'native']);
+  t.is(own.status, 0, own.stderr);
+  t.deepEqual((JSON.parse(own.stdout) as { jit: unknown }).jit, { interruptBudget: V8_DEFAULT_INTERRUPT_BUDGET, source: 'applied' });
+  const human = npx(dir, ['synth', 'app.ts', '--interrupt-budget', '123456']);
+  t.is(human.status, 0, human.stderr);
+  t.regex(human.stdout, /V8 interrupt budget 123,456\n/);
+  for (const bad of ['0', 'lots', '']) {
+    const refused = npx(dir, ['synth', 'app.ts', '--interrupt-budget', bad]);
+    t.is(refused.status, 2, `--interrupt-budget ${JSON.stringify(bad)}`);
+    t.regex(refused.stderr, /--interrupt-budget must be a positive integer or 'v8'/);
+  }
 });
 
 test('--timeline writes both threads\' records and summarizes where the time went', async (t) => {

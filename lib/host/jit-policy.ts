@@ -1,0 +1,66 @@
+/**
+ * The JIT policy: how eagerly V8 hands functions to its optimizing compiler (TurboFan).
+ *
+ * Why it matters here: TurboFan compiles on V8's background threads. A program that runs
+ * the library in its own thread has a second core for that work; with the kernel in a
+ * worker, the host thread and the kernel thread already occupy both cores of a small
+ * machine, so the library's compile jobs (and concurrent GC) take turns with the kernel
+ * itself. Measured on 2 vCPUs (benchmarks/RESULTS.md, "JIT policy"): the example app's
+ * requests replayed into a kernel in one thread take ~1.35× as long when the process is
+ * held to one core, or when another thread of it spins, and most of the difference goes
+ * away without TurboFan: it is compile work for library code that runs only a handful of
+ * times. Raising V8's interrupt budget (the bytecode a function runs between tier-up
+ * checks) optimizes only what is really hot.
+ *
+ * V8 flags are per process, so this is the program's choice, not a client option:
+ * `jsii-ring synth` applies it at start (`--interrupt-budget`); a program of your own
+ * calls `applyJitPolicy()` first thing, or runs `node --interrupt-budget=N`.
+ */
+import * as v8 from 'node:v8';
+
+/** The interrupt budget of the V8 in Node 20 (`node --v8-options`): what "default" means. */
+export const V8_DEFAULT_INTERRUPT_BUDGET = 67_584;
+
+/**
+ * The interrupt budget `jsii-ring synth` runs with (~4.4× V8's), chosen by `jsii-ring bench
+ * jit` (benchmarks/RESULTS.md, "JIT policy").
+ */
+export const KERNEL_INTERRUPT_BUDGET = 300_000;
+
+/** What `applyJitPolicy` did. */
+export interface JitPolicy {
+  /** The interrupt budget in force (bytecode bytes between tier-up checks). */
+  readonly interruptBudget: number;
+  /** `applied`: set now; `command line`: node was started with `--interrupt-budget`, left alone. */
+  readonly source: 'applied' | 'command line';
+}
+
+/**
+ * Sets V8's interrupt budget for the whole process (every thread, the kernel worker
+ * included; call it before starting a kernel). A budget given on node's command line
+ * (`node --interrupt-budget=N`, seen in `process.execArgv`) wins and is left as it is.
+ */
+export function applyJitPolicy(interruptBudget: number = KERNEL_INTERRUPT_BUDGET): JitPolicy {
+  if (!Number.isSafeInteger(interruptBudget) || interruptBudget < 1) {
+    throw new RangeError(`interruptBudget must be a positive integer (got ${String(interruptBudget)})`);
+  }
+  const fromCommandLine = commandLineBudget(process.execArgv);
+  if (fromCommandLine !== undefined) {
+    return { interruptBudget: fromCommandLine, source: 'command line' };
+  }
+  v8.setFlagsFromString(`--interrupt-budget=${interruptBudget}`);
+  return { interruptBudget, source: 'applied' };
+}
+
+/** The `--interrupt-budget` node was started with, if any (the last one counts, as in V8). */
+export function commandLineBudget(execArgv: readonly string[]): number | undefined {
+  let found: number | undefined;
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const match = /^--interrupt[-_]budget(?:=(.*))?$/.exec(arg);
+    if (match === null) continue;
+    const value = Number(match[1] ?? execArgv[i + 1]);
+    if (Number.isFinite(value)) found = value;
+  }
+  return found;
+}

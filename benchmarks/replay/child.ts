@@ -5,11 +5,14 @@
  *  - `replay`: replays a transcript into a fresh kernel in this thread (reading the file is
  *    not timed), optionally verifying every response.
  */
+import { once } from 'node:events';
 import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { buildApp } from '../../examples/cdk-app/app.js';
 import type { AppLibraries } from '../../examples/cdk-app/libraries.js';
 import { flush, load } from '../../lib/bindings/index.js';
 import { DirectConnection } from '../../lib/host/direct-connection.js';
+import { applyJitPolicy, KERNEL_INTERRUPT_BUDGET } from '../../lib/host/jit-policy.js';
 import { childMain } from '../research/child.js';
 import { RecordingConnection } from './recording-connection.js';
 import { Replayer } from './replayer.js';
@@ -19,7 +22,16 @@ import { loadTranscript, saveTranscript } from './transcript.js';
 /** What the parent asks of a child. */
 export type ReplayChildConfig =
   | { readonly task: 'record'; readonly outdir: string; readonly scale: number; readonly transcript: string }
-  | { readonly task: 'replay'; readonly outdir: string; readonly transcript: string; readonly verify: boolean };
+  | {
+    readonly task: 'replay';
+    readonly outdir: string;
+    readonly transcript: string;
+    readonly verify: boolean;
+    /** Keep another thread of the process busy meanwhile (as a spinning host thread would be). */
+    readonly busySibling?: boolean;
+    /** V8's interrupt budget for the process. @default KERNEL_INTERRUPT_BUDGET */
+    readonly interruptBudget?: number;
+  };
 
 /** What a record run reports. */
 export interface RecordResult {
@@ -57,10 +69,17 @@ export async function record(outdir: string, scale: number, file: string): Promi
 }
 
 /** Replays a saved transcript (the outdir it writes to is emptied first). */
-export async function replay(outdir: string, file: string, verify: boolean): Promise<ReplayTimings> {
+export async function replay(outdir: string, file: string, verify: boolean, busySibling = false): Promise<ReplayTimings> {
   const transcript = loadTranscript(file);
   fs.rmSync(outdir, { recursive: true, force: true });
-  return new Replayer(transcript, { verify }).run();
+  // A thread that never waits: what a host spinning for answers is to the kernel's process.
+  const sibling = busySibling ? new Worker('for (;;) {}', { eval: true }) : undefined;
+  try {
+    if (sibling !== undefined) await once(sibling, 'online');
+    return await new Replayer(transcript, { verify }).run();
+  } finally {
+    await sibling?.terminate();
+  }
 }
 
 /**
@@ -85,8 +104,10 @@ export const REPLAY_SEED = 20_261_127;
 if (require.main === module) {
   childMain<ReplayChildConfig, unknown>(async (config) => {
     seedRandom(REPLAY_SEED);
+    // As every bench child: `jsii-ring synth`'s JIT policy unless the suite varies it.
+    applyJitPolicy((config.task === 'replay' ? config.interruptBudget : undefined) ?? KERNEL_INTERRUPT_BUDGET);
     // The recording ran with validation off; the replay must run the same way.
     process.env['CDK_VALIDATION'] = 'false';
-    return config.task === 'record' ? record(config.outdir, config.scale, config.transcript) : replay(config.outdir, config.transcript, config.verify);
+    return config.task === 'record' ? record(config.outdir, config.scale, config.transcript) : replay(config.outdir, config.transcript, config.verify, config.busySibling);
   });
 }

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compareCloudAssemblies } from '../../examples/cdk-app/compare.js';
+import { KERNEL_INTERRUPT_BUDGET, V8_DEFAULT_INTERRUPT_BUDGET } from '../../lib/host/jit-policy.js';
 import type { AppRunResult } from '../research/app-run.js';
 import { runChild } from '../research/child.js';
 import type { BenchContext, SuiteReport } from '../research/context.js';
@@ -28,6 +29,18 @@ const APP_CHILD = path.join(__dirname, '..', 'research', 'app-child.js');
 /** The replay target: build phase ≤ this × native. */
 export const REPLAY_TARGET = 1.3;
 
+/**
+ * The replay alone and beside a busy thread of the same process (what a host spinning for
+ * answers is to the kernel), at the JIT policy's interrupt budget and at V8's own. `replay`
+ * is the one compared with native.
+ */
+const CONTENTION_VARIANTS = [
+  { key: 'replay', label: 'alone', busySibling: false, interruptBudget: KERNEL_INTERRUPT_BUDGET },
+  { key: 'replay-busy', label: 'beside a busy thread', busySibling: true, interruptBudget: KERNEL_INTERRUPT_BUDGET },
+  { key: 'replay-v8', label: 'alone', busySibling: false, interruptBudget: V8_DEFAULT_INTERRUPT_BUDGET },
+  { key: 'replay-v8-busy', label: 'beside a busy thread', busySibling: true, interruptBudget: V8_DEFAULT_INTERRUPT_BUDGET },
+] as const;
+
 interface PhaseTimes {
   readonly loadMs: number;
   readonly buildMs: number;
@@ -43,7 +56,7 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
   const recorded = path.join(base, 'recorded');
   const retries: string[] = [];
   const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1, retries };
-  const progress = new Progress('replay', 2 + interleaveSteps(2, options), ctx.silent);
+  const progress = new Progress('replay', 2 + interleaveSteps(1 + CONTENTION_VARIANTS.length, options), ctx.silent);
 
   progress.step('record the example app (bindings on a DirectConnection)');
   const record = (await runChild<RecordResult>(REPLAY_CHILD, { task: 'record', outdir: recorded, scale: ctx.scale, transcript } satisfies ReplayChildConfig)).result;
@@ -65,13 +78,14 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
         return { loadMs: r.phases.load.wallMs, buildMs: r.phases.build.wallMs, synthMs, totalMs: r.phases.load.wallMs + r.phases.build.wallMs + synthMs };
       },
     },
-    {
-      key: 'replay',
-      run: async () => {
-        const r = (await runChild<ReplayTimings>(REPLAY_CHILD, { task: 'replay', outdir: recorded, transcript, verify: false } satisfies ReplayChildConfig)).result;
+    ...CONTENTION_VARIANTS.map((v) => ({
+      key: v.key,
+      run: async (): Promise<PhaseTimes> => {
+        const config: ReplayChildConfig = { task: 'replay', outdir: recorded, transcript, verify: false, busySibling: v.busySibling, interruptBudget: v.interruptBudget };
+        const r = (await runChild<ReplayTimings>(REPLAY_CHILD, config)).result;
         return { loadMs: r.kernelMs + r.phases.load, buildMs: r.phases.build, synthMs: r.phases.synth, totalMs: r.totalMs };
       },
-    },
+    })),
   ], { ...options, progress });
   env = finishEnvironment(env);
   fs.rmSync(base, { recursive: true, force: true });
@@ -106,6 +120,9 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
     met: buildRatio <= REPLAY_TARGET,
     referenceBuildOverNative: reference,
     ringSyncKernelBusyBuildMs: ringKernel,
+    contention: Object.fromEntries(CONTENTION_VARIANTS.map((v) => [v.key, {
+      busySibling: v.busySibling, interruptBudget: v.interruptBudget, buildMs: summary(v.key, (t) => t.buildMs), synthMs: summary(v.key, (t) => t.synthMs),
+    }])),
   };
   const files = [writeJson(ctx.resultsDir, 'replay.json', result)];
   const row = (label: string, p: (typeof phases)[number]): string[] => [
@@ -115,7 +132,7 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
     '## Kernel request replay',
     '',
     `The example app (scale ${ctx.scale}, validation off) recorded once through the bindings on a \`DirectConnection\`: ${fmt(record.requests)} requests (load ${fmt(record.requestsByPhase['load'])}, build ${fmt(record.requestsByPhase['build'])}, synth ${fmt(record.requestsByPhase['synth'])}) and ${fmt(record.callbacks)} callbacks with the host's answers. ` +
-      `Replayed straight into a fresh \`Kernel\` in one thread (no bindings, no transport; a callback returns the recorded answer after serving the requests the host made inside it), and compared with the app run natively. Each run a fresh process, native and replay alternated, ${ctx.repeats} rounds${ctx.quick ? '' : ' after a warm-up round'}, median (min–max). ` +
+      `Replayed straight into a fresh \`Kernel\` in one thread (no bindings, no transport; a callback returns the recorded answer after serving the requests the host made inside it), and compared with the app run natively, both under the JIT policy (interrupt budget ${fmt(KERNEL_INTERRUPT_BUDGET)}). Each run a fresh process, native and replay variants alternated, ${ctx.repeats} rounds${ctx.quick ? '' : ' after a warm-up round'}, median (min–max). ` +
       `A verified replay matched all ${fmt(verified.verified)} responses and produced byte-identical templates. Both record and replay seed \`Math.random\` (the library starts its token counter at a random number, and the host passes token strings back).`,
     '',
     table(['phase', 'native ms', 'kernel replay ms', 'replay / native'], [
@@ -130,6 +147,15 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
       (ringKernel !== null
         ? ` There, the kernel thread of a ring sync run was busy ${fmt(ringKernel)} ms serving the same ${fmt(record.requestsByPhase['build'])} build requests that take ${fmt(replay['buildMs']?.median)} ms here: ${fmt(((ringKernel - (replay['buildMs']?.median ?? 0)) * 1000) / Math.max(1, record.requestsByPhase['build'] ?? 1), 1)} µs more per request in the worker than in one thread. The busy figure covers dispatch and writing the response (not waiting, not decoding), so that difference is encoding and running colder after every wake-up, and, on a shared machine, competing for a core.`
         : ''),
+    '',
+    'The same replay beside a thread of the same process that never waits (a worker in a busy loop: what a host spinning for answers is to the kernel), ' +
+      `at the JIT policy's interrupt budget (${fmt(KERNEL_INTERRUPT_BUDGET)}, lib/host/jit-policy.ts) and at V8's own (${fmt(V8_DEFAULT_INTERRUPT_BUDGET)}); the busy thread costs the kernel the second core, which V8 uses for optimizing compiles and concurrent GC:`,
+    '',
+    table(['interrupt budget', 'replay', 'build ms', 'synth ms', 'build vs alone'], CONTENTION_VARIANTS.map((v) => {
+      const build = summary(v.key, (t) => t.buildMs);
+      const alone = summary(v.key.replace('-busy', ''), (t) => t.buildMs);
+      return [fmt(v.interruptBudget), v.label, `${fmt(build.median)} (${fmt(build.min)}–${fmt(build.max)})`, fmt(summary(v.key, (t) => t.synthMs).median), `${fmt(round(build.median / alone.median, 3), 2)}×`];
+    }), ['r', 'l', 'r', 'r', 'r']),
     '',
     ...retryNote(retries),
     describeEnvironment(env),

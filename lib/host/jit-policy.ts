@@ -5,12 +5,13 @@
  * the library in its own thread has a second core for that work; with the kernel in a
  * worker, the host thread and the kernel thread already occupy both cores of a small
  * machine, so the library's compile jobs (and concurrent GC) take turns with the kernel
- * itself. Measured on 2 vCPUs (benchmarks/RESULTS.md, "JIT policy"): the example app's
- * requests replayed into a kernel in one thread take ~1.35× as long when the process is
- * held to one core, or when another thread of it spins, and most of the difference goes
- * away without TurboFan: it is compile work for library code that runs only a handful of
- * times. Raising V8's interrupt budget (the bytecode a function runs between tier-up
- * checks) optimizes only what is really hot.
+ * itself. Measured on 2 vCPUs (benchmarks/RESULTS.md, headlines and "Kernel request
+ * replay"): the example app's requests replayed into a kernel in one thread take ~1.35× as
+ * long when the process is held to one core and 1.23× beside a busy thread, and most of
+ * the difference goes away without TurboFan: it is compile work for library code that
+ * runs only a handful of times. Raising V8's interrupt budget (the bytecode a function
+ * runs between tier-up checks) optimizes only what is really hot: beside a busy thread
+ * the replay is then 1.11× slower instead of 1.23×.
  *
  * V8 flags are per process, so this is the program's choice, not a client option:
  * `jsii-ring synth` applies it at start (`--interrupt-budget`); a program of your own

@@ -3,6 +3,7 @@
  * every round, so drift in the machine's load hits every variant alike), warm-ups that are
  * not kept, medians with min–max, and progress on stderr.
  */
+import * as fs from 'node:fs';
 import { median } from '../results.js';
 
 /** Median and spread of repeated measurements. */
@@ -118,6 +119,27 @@ export async function interleave<T>(variants: readonly Variant<T>[], options: In
 /** Steps {@link interleave} will report for these variants (for a Progress total). */
 export function interleaveSteps(variants: number, options: InterleaveOptions): number {
   return variants * (options.repeats + (options.warmups ?? 0));
+}
+
+/**
+ * A suite's usual measurement: its variants interleaved with one unkept warm-up round
+ * (none when quick), progress under the suite's name, a start failure retried once and
+ * noted; `scratch` (the runs' output folder) is removed afterwards, whatever happened.
+ */
+export async function runSuiteVariants<T>(
+  suite: string,
+  variants: readonly Variant<T>[],
+  ctx: { readonly repeats: number; readonly quick: boolean; readonly silent?: boolean },
+  scratch?: string,
+): Promise<{ runs: Map<string, T[]>; retries: string[] }> {
+  const retries: string[] = [];
+  const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1, retries };
+  const progress = new Progress(suite, interleaveSteps(variants.length, options), ctx.silent === true);
+  try {
+    return { runs: await interleave(variants, { ...options, progress }), retries };
+  } finally {
+    if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Markdown lines (with a blank line after) saying which runs were repeated, or none. */

@@ -20,7 +20,7 @@ import type { AppMode, AppRunOptions, AppRunResult } from './app-run.js';
 import { runChild } from './child.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, retryNote, round, roundSummary, summarize } from './harness.js';
+import { retryNote, round, roundSummary, runSuiteVariants, summarize } from './harness.js';
 import type { Summary } from './harness.js';
 import { fmt, table, writeJson } from './output.js';
 
@@ -58,15 +58,7 @@ export async function jitSuite(ctx: BenchContext): Promise<SuiteReport> {
     return { key, run: async () => (await runChild<AppRunResult>(APP_CHILD, options)).result };
   };
   const variants = [...nativeBudgets.map((b) => variant('native', b)), ...budgets.map((b) => variant('ringPipelined', b))];
-  const retries: string[] = [];
-  const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1, retries };
-  const progress = new Progress('jit', interleaveSteps(variants.length, options), ctx.silent);
-  let runs: Map<string, AppRunResult[]>;
-  try {
-    runs = await interleave(variants, { ...options, progress });
-  } finally {
-    fs.rmSync(base, { recursive: true, force: true });
-  }
+  const { runs, retries } = await runSuiteVariants('jit', variants, ctx, base);
   env = finishEnvironment(env);
 
   const native = new Map(nativeBudgets.map((b) => [b, condense(runs.get(`native-${b}`) ?? [])]));

@@ -19,7 +19,7 @@ import type { AppRunOptions, AppRunResult } from './app-run.js';
 import { runChild } from './child.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, retryNote, round, roundSummary, summarize } from './harness.js';
+import { retryNote, round, roundSummary, runSuiteVariants, summarize } from './harness.js';
 import type { Summary } from './harness.js';
 import { fmt, table, writeJson } from './output.js';
 
@@ -63,15 +63,7 @@ export async function spinSuite(ctx: BenchContext): Promise<SuiteReport> {
       run: (): Promise<AppRunResult> => child({ mode: 'ringPipelined', spin, outdir: path.join(base, `spin-${spin}`), scale: ctx.scale, validation: false }),
     })),
   ];
-  const retries: string[] = [];
-  const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1, retries };
-  const progress = new Progress('spin', interleaveSteps(variants.length, options), ctx.silent);
-  let runs: Map<string, AppRunResult[]>;
-  try {
-    runs = await interleave(variants, { ...options, progress });
-  } finally {
-    fs.rmSync(base, { recursive: true, force: true });
-  }
+  const { runs, retries } = await runSuiteVariants('spin', variants, ctx, base);
   env = finishEnvironment(env);
 
   const native = condense(runs.get('native') ?? []);

@@ -11,7 +11,7 @@ import { compareCloudAssemblies, summarizeCloudAssembly } from '../cloud-assembl
 import { KernelClient } from '../host/kernel-client.js';
 import { applyJitPolicy, KERNEL_INTERRUPT_BUDGET, V8_DEFAULT_INTERRUPT_BUDGET } from '../host/jit-policy.js';
 import type { JitPolicy } from '../host/jit-policy.js';
-import { DEFAULT_PENDING_CAP } from '../host/options.js';
+import { DEFAULT_PENDING_CAP, DEFAULT_SPIN } from '../host/options.js';
 import type { KernelClientOptions, RequestEvent } from '../host/options.js';
 import { CODEC_NAMES } from '../protocol/codec.js';
 import { HOST_TIMELINE_FIELDS, KERNEL_TIMELINE_FIELDS, summarizeTimeline } from '../transports/timeline.js';
@@ -65,6 +65,8 @@ export interface SynthReport {
   readonly transport: string;
   readonly codec: string;
   readonly pendingCap: number | 'unlimited';
+  /** Spin budget of the client's rings (kernel modes). */
+  readonly spin?: number;
   /** The JIT policy the run had (V8's interrupt budget, and who set it). */
   readonly jit: JitPolicy;
   readonly outdir: string;
@@ -255,6 +257,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     transport: options.mode === 'native' ? 'none' : options.transport,
     codec: options.codec,
     pendingCap: pendingCap === Infinity ? 'unlimited' : (pendingCap ?? (client?.capabilities.pipeline === false ? 0 : DEFAULT_PENDING_CAP)),
+    ...(options.mode === 'native' ? {} : { spin: options.spin ?? DEFAULT_SPIN }),
     outdir: options.outdir,
     stacks: summary.stacks.length,
     resources: summary.resources,

@@ -76,17 +76,22 @@ test('synth honours CDK_OUTDIR and --json reports what it did', async (t) => {
   t.true(fs.existsSync(path.join(out, 'manifest.json')));
 });
 
-test('--spin 0 makes the host sleep on every wait; the default spins', async (t) => {
+test('--spin 0 makes the host sleep on every wait; the default budget is reported', async (t) => {
   const dir = project({ 'app.ts': APP_TS });
-  type Threads = { threads: { hostSpinHits: number; hostSleeps: number } };
+  type Report = { spin: number; threads: { hostSpinHits: number; hostSleeps: number } };
   const sleeping = npx(dir, ['synth', 'app.ts', '--json', '--spin', '0', '--outdir', 'a']);
   t.is(sleeping.status, 0, sleeping.stderr);
-  const slept = (JSON.parse(sleeping.stdout) as Threads).threads;
-  t.is(slept.hostSpinHits, 0);
-  t.true(slept.hostSleeps > 0);
+  const slept = JSON.parse(sleeping.stdout) as Report;
+  t.is(slept.spin, 0);
+  t.is(slept.threads.hostSpinHits, 0);
+  t.true(slept.threads.hostSleeps > 0);
+  // Whether the default's waits end spinning depends on the machine's load (the policy is
+  // adaptive: it sleeps at once while spins keep running out), so only its accounting is checked.
   const spinning = npx(dir, ['synth', 'app.ts', '--json', '--outdir', 'b']);
   t.is(spinning.status, 0, spinning.stderr);
-  t.true((JSON.parse(spinning.stdout) as Threads).threads.hostSpinHits > 0);
+  const spun = JSON.parse(spinning.stdout) as Report;
+  t.is(spun.spin, 300_000);
+  t.true(spun.threads.hostSpinHits + spun.threads.hostSleeps > 0);
   const bad = npx(dir, ['synth', 'app.ts', '--spin', 'lots']);
   t.is(bad.status, 2);
   t.regex(bad.stderr, /--spin must be a non-negative integer \(got "lots"\)/);

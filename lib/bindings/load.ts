@@ -108,19 +108,21 @@ function packageDirFrom(packageName: string, from: readonly string[]): string {
   return resolvePackageDir(packageName, firstFinding(packageName, from));
 }
 
-/** The first of `from` that finds the package (the last one if none does: its error is thrown). */
+/** The first of `from` that finds the package; none finding it is an error naming them all. */
 function firstFinding(packageName: string, from: readonly string[]): string {
-  for (let i = 0; i < from.length - 1; i++) {
+  if (from.length === 1) return from[0]!;
+  for (const dir of from) {
     try {
-      resolvePackageDir(packageName, from[i]!);
-      return from[i]!;
+      resolvePackageDir(packageName, dir);
+      return dir;
     } catch {
       // Not there: try the next directory.
     }
   }
-  const last = from[from.length - 1]!;
-  resolvePackageDir(packageName, last);
-  return last;
+  throw new JsiiRingError(
+    ErrorCode.LOAD,
+    `Cannot find package ${packageName} (no node_modules/${packageName} at or above ${from.join(' or ')}; install it, or pass options.resolveFrom)`,
+  );
 }
 
 /** The request that loads one package: by path if the kernel can, else by tarball. */

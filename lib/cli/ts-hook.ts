@@ -42,8 +42,18 @@ export function installAppHooks(): void {
     const ts = require('typescript') as typeof import('typescript');
     const output = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
       fileName: filename,
+      reportDiagnostics: true,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false, inlineSourceMap: true },
     });
+    // Syntax errors only (no type check): name the file, line and column, as tsc would.
+    const errors = (output.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (errors.length > 0) {
+      throw new SyntaxError(errors.map((d) => {
+        const where = d.file !== undefined && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+        const place = where !== undefined ? `${path.relative(process.cwd(), filename) || filename}:${where.line + 1}:${where.character + 1}` : filename;
+        return `${place} - ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      }).join('\n'));
+    }
     module._compile(output.outputText, filename);
   };
 }

@@ -30,6 +30,11 @@ test('a package that is not installed is a load error', (t) => {
   const error = t.throws(() => load('@jsii-ring/not-there', { connection: new ScriptedConnection(), resolveFrom: calcResolveFrom() }), { instanceOf: JsiiRingError });
   t.is(error?.code, ErrorCode.LOAD);
   t.regex(error!.message, /Cannot find package @jsii-ring\/not-there/);
+  // Without resolveFrom: the working directory and the bindings' own, both named.
+  const fallback = t.throws(() => load('@jsii-ring/not-there', { connection: new ScriptedConnection() }), { instanceOf: JsiiRingError });
+  t.is(fallback?.code, ErrorCode.LOAD);
+  t.true(fallback!.message.includes(`at or above ${process.cwd()} or `), fallback!.message);
+  t.regex(fallback!.message, /install it, or pass options\.resolveFrom/);
 });
 
 test('dependencies load first, each once per connection', (t) => {

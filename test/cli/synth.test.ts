@@ -165,6 +165,16 @@ test('an app that throws: exit code 1, the message, no stack unless --verbose', 
   t.regex(verbose.stderr, /\n\s+at /);
 });
 
+test('a TypeScript syntax error names the file, line and column; a missing package names where it was looked for', async (t) => {
+  const dir = project({ 'broken.ts': "import { load } from 'jsii-ring';\nconst cdk = load('aws-cdk-lib');\nconst x: number = ;\n", 'nolib.ts': "import { load } from 'jsii-ring';\nload('left-pad-not-installed');\n" });
+  const broken = npx(dir, ['synth', 'broken.ts']);
+  t.is(broken.status, 1);
+  t.regex(broken.stderr, /jsii-ring: broken\.ts:3:19 - Expression expected\./);
+  const nolib = npx(dir, ['synth', 'nolib.ts']);
+  t.is(nolib.status, 1);
+  t.regex(nolib.stderr, /Cannot find package left-pad-not-installed \(no node_modules\/left-pad-not-installed at or above .+ or .+; install it, or pass options\.resolveFrom\) \[ERR_LOAD\]/);
+});
+
 test('usage errors exit 2 with a message; --help exits 0', async (t) => {
   const dir = project({});
   const missing = npx(dir, ['synth', 'nope.ts']);

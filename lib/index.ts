@@ -27,6 +27,7 @@ export type { KernelConnection, ConnectionCapabilities } from './host/connection
 export { PipelinedRequestError } from './host/pipeline.js';
 export { HOST_TIMELINE_FIELDS, KERNEL_TIMELINE_FIELDS, summarizeTimeline } from './transports/timeline.js';
 export type { Timeline, TimelineSummary } from './transports/timeline.js';
+export type { KernelHeap } from './transports/heap-probe.js';
 export { Kernel } from './kernel/kernel.js';
 export { ErrorCode, JsiiFault, JsiiRingError, JsiiRuntimeError } from './errors.js';
 export { compareCloudAssemblies, summarizeCloudAssembly } from './cloud-assembly.js';

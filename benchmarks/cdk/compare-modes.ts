@@ -61,6 +61,8 @@ export interface ModeFigures {
     readonly readSleeps: number;
   };
   readonly synthCallbacks: number;
+  /** Heap after a full GC once the app is done, MB (medians): this thread's, the kernel worker's (ring modes). */
+  readonly heap: { readonly hostMb: number | null; readonly kernelMb: number | null };
 }
 
 type Run = AppRunResult & { readonly processMs: number; readonly identical: boolean; readonly differences: readonly string[] };
@@ -88,6 +90,10 @@ function condense(runs: readonly Run[]): ModeFigures {
       readSleeps: build((p) => p.ring.readSleeps),
     },
     synthCallbacks: med((r) => r.phases.synth?.callbacks ?? 0),
+    heap: {
+      hostMb: runs.every((r) => r.heap !== undefined) ? med((r) => r.heap?.hostMb ?? 0) : null,
+      kernelMb: runs.every((r) => typeof r.heap?.kernelMb === 'number') ? med((r) => r.heap?.kernelMb ?? 0) : null,
+    },
   };
 }
 
@@ -136,21 +142,26 @@ export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
   const buildMs = rowsOf('off', (m) => m.buildMs.median);
   const totalMs = rowsOf('off', (m) => m.totalMs.median);
   const ratio = (a: number | undefined, b: number | undefined): number => round((a ?? NaN) / (b ?? NaN), 3);
+  const kernelHeapMb = figures.get('ringPipelined:off')?.heap.kernelMb ?? undefined;
+  const nativeHeapMb = figures.get('native:off')?.heap.hostMb ?? undefined;
   const targets = {
     buildPipelinedOverNative: { value: ratio(buildMs['ringPipelined'], buildMs['native']), goal: '<= 1.3' },
     referenceOverBuildPipelined: { value: ratio(buildMs['reference'], buildMs['ringPipelined']), goal: '>= 2' },
     totalPipelinedOverNative: { value: ratio(totalMs['ringPipelined'], totalMs['native']), goal: '<= 1.1' },
+    kernelHeapOverNativeHeap: { value: ratio(kernelHeapMb, nativeHeapMb), goal: '<= 1.5' },
   };
   const met = {
     buildPipelinedOverNative: targets.buildPipelinedOverNative.value <= 1.3,
     referenceOverBuildPipelined: targets.referenceOverBuildPipelined.value >= 2,
     totalPipelinedOverNative: targets.totalPipelinedOverNative.value <= 1.1,
+    kernelHeapOverNativeHeap: targets.kernelHeapOverNativeHeap.value <= 1.5,
   };
   const cdk = {
     buildMs,
     totalMs,
     identical,
     validationOn: { buildMs: rowsOf('on', (m) => m.buildMs.median), totalMs: rowsOf('on', (m) => m.totalMs.median) },
+    heapMb: { native: nativeHeapMb ?? null, kernelPipelined: kernelHeapMb ?? null, hostPipelined: figures.get('ringPipelined:off')?.heap.hostMb ?? null },
     targets,
     met,
     referenceFirstRunMs: round(first.result.totalMs),
@@ -209,6 +220,17 @@ export const PART_LABELS = {
   waiting: 'host waits, kernel idle or unseen',
 } as const;
 
+/** What the heaps held once the app was done (validation off). */
+function heapLine(figures: ReadonlyMap<string, ModeFigures>): string {
+  const native = figures.get('native:off')?.heap.hostMb ?? null;
+  const parts = (['ringSync', 'ringPipelined'] as const).map((mode) => {
+    const h = (figures.get(`${mode}:off`) as ModeFigures).heap;
+    return `${MODE_LABELS[mode]}: kernel worker ${fmt(h.kernelMb, 1)} MB${native !== null && h.kernelMb !== null ? ` (${fmt(h.kernelMb / native, 2)}× native)` : ''}, host thread ${fmt(h.hostMb, 1)} MB`;
+  });
+  return `Heap in use after a full GC once the app is done, before close (validation off, medians): native ${fmt(native, 1)} MB; ${parts.join('; ')}. ` +
+    'Taken after the timed phases (process ms includes it); each isolate\'s own `v8.getHeapStatistics()`, the kernel\'s through `KernelClient.kernelHeap()`.';
+}
+
 /** The section of RESULTS.md. */
 function markdownOf(
   ctx: BenchContext,
@@ -255,6 +277,8 @@ function markdownOf(
     '',
     'The bars split the build phase: host busy while the kernel is idle, both busy (a lower bound of the overlap), kernel busy while the host waits, and the host waiting with the kernel idle (wake-ups and transport). Over stdio the kernel\'s time is not visible, so it is part of the host\'s wait.',
     '',
+    heapLine(figures),
+    '',
     ...(['ringSync', 'ringPipelined'] as const).map((mode) => {
       const b = (figures.get(`${mode}:off`) as ModeFigures).build;
       const beyond = b.kernelBusyMs === null || b.syncRequests === 0 ? null : ((b.hostWaitMs - b.kernelBusyMs) * 1000) / b.syncRequests;
@@ -265,6 +289,7 @@ function markdownOf(
       ['build phase, pipelined / native', `${fmt(t['buildPipelinedOverNative']?.value, 2)}×`, '≤ 1.3×', yes(cdk.met['buildPipelinedOverNative'])],
       ['build phase, reference / pipelined', `${fmt(t['referenceOverBuildPipelined']?.value, 2)}×`, '≥ 2×', yes(cdk.met['referenceOverBuildPipelined'])],
       ['whole run, pipelined / native', `${fmt(t['totalPipelinedOverNative']?.value, 2)}×`, '≤ 1.1×', yes(cdk.met['totalPipelinedOverNative'])],
+      ['kernel worker heap / native heap (after a full GC, app done)', `${fmt(t['kernelHeapOverNativeHeap']?.value, 2)}×`, '≤ 1.5×', yes(cdk.met['kernelHeapOverNativeHeap'])],
       ['templates byte-identical to native (every run, both settings)', identical ? 'yes' : 'no', 'yes', yes(identical)],
     ], ['l', 'r', 'l', 'l']),
     '',

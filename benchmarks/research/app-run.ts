@@ -10,6 +10,8 @@
  * starts because the worker (and a stdio child) copies the environment.
  */
 import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { buildApp } from '../../examples/cdk-app/app.js';
 import type { AppLibraries } from '../../examples/cdk-app/libraries.js';
 import { flush, load } from '../../lib/bindings/index.js';
@@ -84,7 +86,29 @@ export interface AppRunResult {
   readonly outdir: string;
   /** The build phase's trace, when asked for. */
   readonly buildTrace?: TraceWindow;
+  /**
+   * Heap in use after a full GC once the app is done (before close), MB: this thread's,
+   * and the kernel worker's own isolate (ring modes; null otherwise). Absent when the
+   * process exposes no gc (app-child.ts exposes it).
+   */
+  readonly heap?: { readonly hostMb: number; readonly kernelMb: number | null };
 }
+
+/** Heap in use after a full GC, this thread and (ring) the kernel's, MB; undefined without an exposed gc. */
+async function heapAfterGc(client: KernelClient | undefined, kernelVisible: boolean): Promise<AppRunResult['heap']> {
+  let gc: (() => void) | undefined;
+  try {
+    gc = runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+  gc();
+  const hostMb = v8.getHeapStatistics().used_heap_size / MB;
+  const kernelMb = client !== undefined && kernelVisible ? (await client.kernelHeap({ gc: true })).usedHeapSize / MB : null;
+  return { hostMb, kernelMb };
+}
+
+const MB = 1024 * 1024;
 
 /** The client options of a kernel mode. */
 export function clientOptionsFor(options: AppRunOptions): KernelClientOptions {
@@ -157,6 +181,7 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
       build: phaseBetween(s1, s2),
       ...(options.buildOnly !== true ? { synth: phaseBetween(s2, s3) } : {}),
     };
+    const heap = await heapAfterGc(client, kernelVisible);
     const closing = performance.now();
     await client?.close();
     client = undefined;
@@ -170,6 +195,7 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
       auditedResources: handle.aspect.resourceCount,
       outdir: options.outdir,
       ...(buildTrace !== undefined ? { buildTrace } : {}),
+      ...(heap !== undefined ? { heap } : {}),
     };
   } finally {
     await client?.terminate();

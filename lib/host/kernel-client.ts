@@ -21,6 +21,8 @@ import { resolveClientOptions } from './options.js';
 import type { KernelClientOptions, ResolvedClientOptions } from './options.js';
 import { InFlightQueue, PipelinedRequestError, describeRequest, firstWithOthers } from './pipeline.js';
 import { ClientStats } from './stats.js';
+import { askKernelHeap } from '../transports/heap-probe.js';
+import type { KernelHeap } from '../transports/heap-probe.js';
 import { timelineNow } from '../transports/timeline.js';
 import type { Timeline } from '../transports/timeline.js';
 
@@ -232,6 +234,22 @@ export class KernelClient implements KernelConnection {
    */
   public get kernelBusy(): { readonly ms: number; readonly requests: number } {
     return this.#link.kernelBusy;
+  }
+
+  /**
+   * The kernel worker's heap (its own V8 isolate), taken when the kernel is next idle; with
+   * `gc: true` after a full GC if the process exposes one (`node --expose-gc`, or
+   * `v8.setFlagsFromString('--expose-gc')` before the client starts). Ring transport only.
+   * A diagnostic: it does not go through the rings and does not wait for pipelined requests.
+   */
+  public kernelHeap(options: { readonly gc?: boolean; readonly timeoutMs?: number } = {}): Promise<KernelHeap> {
+    if (this.#options.transport !== 'ring') {
+      return Promise.reject(new JsiiRingError(ErrorCode.INVALID_OPTION, "kernelHeap() needs the ring transport (over stdio the kernel's heap is another process's)"));
+    }
+    if (this.#closed) {
+      return Promise.reject(new JsiiRingError(ErrorCode.CLOSED, 'This kernel client is closed'));
+    }
+    return askKernelHeap(this.#link.worker, { gc: options.gc === true, timeoutMs: options.timeoutMs ?? 10_000 });
   }
 
   /** The host side's ring counters (spins, sleeps, messages) of the response and request rings. */

@@ -4,10 +4,11 @@
  * (BYE, an uncaught exception, `process.exit()` inside library code) the host is woken
  * with the reason instead of waiting forever.
  */
-import { isMainThread, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { markDead } from 'atomics-ring-buffer';
 import { Kernel } from '../kernel/kernel.js';
 import { KernelState, STATE_SLOT, stateSlots, writeDeathNote } from '../transports/channel.js';
+import { serveHeapProbe } from '../transports/heap-probe.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import { RingServer } from './ring-server.js';
 
@@ -44,6 +45,7 @@ function main(data: KernelWorkerData): void {
   process.on('exit', (code) => {
     die(buffers, `The kernel worker exited (code ${code}) while the host was still connected`);
   });
+  if (parentPort !== null) serveHeapProbe(parentPort);
   const kernel = new Kernel({ cacheDir: data.cacheDir });
   const server = new RingServer(kernel, buffers, data.spin);
   // A pending Atomics.waitAsync does not keep an event loop alive: hold it open while serving.

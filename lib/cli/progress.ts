@@ -14,10 +14,20 @@ export class Progress {
     this.#enabled = !quiet;
   }
 
+  /** A rate-limited update: dropped when the last one was shown moments ago. */
   public update(message: string): void {
+    this.#show(message, false);
+  }
+
+  /** A change of phase: always shown (a long silent step follows). */
+  public phase(message: string): void {
+    this.#show(message, true);
+  }
+
+  #show(message: string, always: boolean): void {
     if (!this.#enabled) return;
     const now = performance.now();
-    if (now - this.#last < (this.#tty ? 100 : 2000)) return;
+    if (!always && now - this.#last < (this.#tty ? 100 : 2000)) return;
     this.#last = now;
     const text = `jsii-ring: ${message} (${((now - this.#started) / 1000).toFixed(1)} s)`;
     if (this.#tty) {

@@ -145,7 +145,13 @@ export async function synthCommand(argv: string[]): Promise<number> {
   const finished = await runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, timeline, quiet, outdir });
   let compare: SynthReport['compare'];
   if (values.compare === 'native') {
-    compare = compareWithNative(appFile, outdir, jit.interruptBudget);
+    const progress = new Progress(quiet);
+    progress.phase('running the app natively in a child process, for comparison');
+    try {
+      compare = compareWithNative(appFile, outdir, jit.interruptBudget);
+    } finally {
+      progress.done();
+    }
   }
   const full: SynthReport = { ...finished, jit, compare };
   if (values.json === true) {
@@ -192,12 +198,13 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     if (synthIssuedAt === undefined && event.member === 'synth') {
       synthIssuedAt = performance.now();
       synthSeq = event.seq;
+      progress.phase(`${calls.toLocaleString('en-US')} kernel calls; synthesizing (the kernel writes the cloud assembly)`);
     }
     if (traceFd !== undefined) {
       fs.writeSync(traceFd, `${JSON.stringify(event)}\n`);
     }
     if ((calls & 1023) === 0) {
-      progress.update(`${calls.toLocaleString('en-US')} kernel calls`);
+      progress.update(`${calls.toLocaleString('en-US')} kernel calls${synthIssuedAt === undefined ? '' : '; synthesizing'}`);
     }
   };
   const pendingCap = options.mode === 'sync' ? 0 : options.cap;
@@ -209,6 +216,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     setDefaultNative(true);
     synthIssuedAt = undefined;
     watchNativeSynth(options.appFile, () => {
+      if (synthIssuedAt === undefined) progress.phase('synthesizing');
       synthIssuedAt ??= performance.now();
     });
   } else {
@@ -219,7 +227,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     setDefaultConnection(client);
   }
   const appStarted = performance.now();
-  progress.update('running the app');
+  progress.phase(options.mode === 'native' ? 'running the app natively' : 'running the app');
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported: unknown = require(options.appFile);
@@ -227,7 +235,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     if (typeof (entry as PromiseLike<unknown> | undefined)?.then === 'function') {
       await entry;
     }
-    progress.update('waiting for the kernel to finish');
+    progress.phase(synthIssuedAt === undefined ? 'waiting for the kernel to finish' : 'waiting for the kernel to finish synthesizing');
     client?.flush();
   } finally {
     if (traceFd !== undefined) {

@@ -59,6 +59,10 @@ test('synth in a fresh project: cdk.json app, output files, summary, identical t
   t.regex(result.stdout, /1 stacks, \d+ resources/);
   t.regex(result.stdout, /pipelined/);
   t.regex(result.stdout, /byte-identical to the native run/);
+  // Progress on stderr names each long step (plain lines: stderr is not a terminal here).
+  t.regex(result.stderr, /^jsii-ring: running the app \([\d.]+ s\)$/m);
+  t.regex(result.stderr, /^jsii-ring: [\d,]+ kernel calls; synthesizing \(the kernel writes the cloud assembly\)/m);
+  t.regex(result.stderr, /^jsii-ring: running the app natively in a child process, for comparison/m);
 });
 
 test('synth honours CDK_OUTDIR and --json reports what it did', async (t) => {

@@ -249,7 +249,11 @@ export class KernelClient implements KernelConnection {
     if (this.#closed) {
       return Promise.reject(new JsiiRingError(ErrorCode.CLOSED, 'This kernel client is closed'));
     }
-    return askKernelHeap(this.#link.worker, { gc: options.gc === true, timeoutMs: options.timeoutMs ?? 10_000 });
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+      return Promise.reject(new RangeError(`options.timeoutMs must be a positive number of ms (got ${String(options.timeoutMs)})`));
+    }
+    return askKernelHeap(this.#link.worker, { gc: options.gc === true, timeoutMs });
   }
 
   /** The host side's ring counters (spins, sleeps, messages) of the response and request rings. */

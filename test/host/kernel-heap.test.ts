@@ -50,11 +50,14 @@ test('with gc exposed, a full GC runs first: garbage the kernel dropped is gone'
   t.true(held.usedHeapSize - freed.usedHeapSize > 2 * 1024 * 1024, `held ${held.usedHeapSize}, after del + gc ${freed.usedHeapSize}`);
 });
 
-test('kernelHeap is refused over stdio and after close', async (t) => {
+test('kernelHeap is refused over stdio, with a bad timeout, and after close', async (t) => {
   const stdio = KernelClient.start({ transport: 'stdio' });
   await t.throwsAsync(stdio.kernelHeap(), { instanceOf: JsiiRingError, code: ErrorCode.INVALID_OPTION, message: /needs the ring transport/ });
   await stdio.close();
   const client = KernelClient.start();
+  for (const bad of [0, -5, Number.NaN, Infinity]) {
+    await t.throwsAsync(client.kernelHeap({ timeoutMs: bad }), { instanceOf: RangeError, message: /options\.timeoutMs must be a positive number/ });
+  }
   await client.close();
   await t.throwsAsync(client.kernelHeap(), { instanceOf: JsiiRingError, code: ErrorCode.CLOSED });
 });

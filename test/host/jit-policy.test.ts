@@ -23,7 +23,9 @@ function probe(budget: number | undefined, nodeFlags: string[] = []): { policy: 
     for (let i = 0; i < 20000; i++) total += hot(i);
     console.log(JSON.stringify({ policy, optimized: (%GetOptimizationStatus(hot) & 16) !== 0, total: total > 0 }));
   `;
-  const child = spawnSync(process.execPath, ['--allow-natives-syntax', ...nodeFlags, '-e', script], { encoding: 'utf8' });
+  // Synchronous recompilation: the tier-up happens at the check, not whenever a background
+  // compile finishes, so a loaded machine cannot make the answer late.
+  const child = spawnSync(process.execPath, ['--allow-natives-syntax', '--no-concurrent-recompilation', ...nodeFlags, '-e', script], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(child.stderr);
   return JSON.parse(child.stdout) as { policy: { interruptBudget: number; source: string } | null; optimized: boolean };
 }

@@ -12,7 +12,7 @@ import { runAppOnce } from './app-run.js';
 import type { AppRunResult } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from './harness.js';
+import { retryNote, round, runSuiteVariants, summarize } from './harness.js';
 import { fmt, table, writeJson } from './output.js';
 
 const MODES = ['ringSync', 'ringPipelined'] as const;
@@ -26,9 +26,7 @@ export async function codecSuite(ctx: BenchContext): Promise<SuiteReport> {
     key: `${mode}:${codec}`,
     run: (): Promise<AppRunResult> => runAppOnce({ mode, codec, outdir, scale: ctx.scale, validation: false, buildOnly: true }),
   })));
-  const retries: string[] = [];
-  const options = { repeats: ctx.repeats, warmups: 0, retries };
-  const runs = await interleave(variants, { ...options, progress: new Progress('codec', interleaveSteps(variants.length, options), ctx.silent) });
+  const { runs, retries } = await runSuiteVariants('codec', variants, ctx, { warmups: 0 });
   env = finishEnvironment(env);
 
   const figures: Record<string, Record<string, { median: number; min: number; max: number; kernelBusyMs: number; hostBusyMs: number }>> = {};

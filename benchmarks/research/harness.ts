@@ -122,18 +122,19 @@ export function interleaveSteps(variants: number, options: InterleaveOptions): n
 }
 
 /**
- * A suite's usual measurement: its variants interleaved with one unkept warm-up round
- * (none when quick), progress under the suite's name, a start failure retried once and
- * noted; `scratch` (the runs' output folder) is removed afterwards, whatever happened.
+ * A suite's usual measurement: its variants interleaved, by default with one unkept
+ * warm-up round (none when quick), progress under the suite's name, a start failure
+ * retried once and noted; `scratch` (the runs' output folder) is removed afterwards,
+ * whatever happened.
  */
 export async function runSuiteVariants<T>(
   suite: string,
   variants: readonly Variant<T>[],
   ctx: { readonly repeats: number; readonly quick: boolean; readonly silent?: boolean },
-  scratch?: string,
+  { scratch, warmups = ctx.quick ? 0 : 1 }: { readonly scratch?: string; readonly warmups?: number } = {},
 ): Promise<{ runs: Map<string, T[]>; retries: string[] }> {
   const retries: string[] = [];
-  const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1, retries };
+  const options = { repeats: ctx.repeats, warmups, retries };
   const progress = new Progress(suite, interleaveSteps(variants.length, options), ctx.silent === true);
   try {
     return { runs: await interleave(variants, { ...options, progress }), retries };

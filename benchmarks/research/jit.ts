@@ -58,7 +58,7 @@ export async function jitSuite(ctx: BenchContext): Promise<SuiteReport> {
     return { key, run: async () => (await runChild<AppRunResult>(APP_CHILD, options)).result };
   };
   const variants = [...nativeBudgets.map((b) => variant('native', b)), ...budgets.map((b) => variant('ringPipelined', b))];
-  const { runs, retries } = await runSuiteVariants('jit', variants, ctx, base);
+  const { runs, retries } = await runSuiteVariants('jit', variants, ctx, { scratch: base });
   env = finishEnvironment(env);
 
   const native = new Map(nativeBudgets.map((b) => [b, condense(runs.get(`native-${b}`) ?? [])]));

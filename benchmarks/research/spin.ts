@@ -63,7 +63,7 @@ export async function spinSuite(ctx: BenchContext): Promise<SuiteReport> {
       run: (): Promise<AppRunResult> => child({ mode: 'ringPipelined', spin, outdir: path.join(base, `spin-${spin}`), scale: ctx.scale, validation: false }),
     })),
   ];
-  const { runs, retries } = await runSuiteVariants('spin', variants, ctx, base);
+  const { runs, retries } = await runSuiteVariants('spin', variants, ctx, { scratch: base });
   env = finishEnvironment(env);
 
   const native = condense(runs.get('native') ?? []);

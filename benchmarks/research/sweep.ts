@@ -14,7 +14,7 @@ import { runAppOnce } from './app-run.js';
 import type { AppRunResult } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, retryNote, round, roundSummary, summarize } from './harness.js';
+import { retryNote, round, roundSummary, runSuiteVariants, summarize } from './harness.js';
 import type { Summary } from './harness.js';
 import { fmt, table, writeChart, writeJson } from './output.js';
 import { lineChart } from './svg.js';
@@ -79,10 +79,7 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
         runAppOnce({ mode: 'ringPipelined', pendingCap: cap, hostWorkUs, outdir, scale: ctx.scale, validation: false, buildOnly: true }),
     })),
   );
-  const retries: string[] = [];
-  const options = { repeats: ctx.repeats, warmups: 0, retries };
-  const progress = new Progress('sweep', interleaveSteps(variants.length, options), ctx.silent);
-  const runs = await interleave(variants, { ...options, progress });
+  const { runs, retries } = await runSuiteVariants('sweep', variants, ctx, { warmups: 0 });
   env = finishEnvironment(env);
 
   const points = new Map<number, Map<number, SweepPoint>>();

@@ -16,7 +16,7 @@ import { APP_MODES, clientOptionsFor } from './app-run.js';
 import type { AppMode } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
-import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from './harness.js';
+import { retryNote, round, runSuiteVariants, summarize } from './harness.js';
 import { phaseBetween, snapshot } from './metrics.js';
 import type { PhaseMetrics } from './metrics.js';
 import { fmt, table, writeJson } from './output.js';
@@ -114,9 +114,7 @@ export async function syntheticSuite(ctx: BenchContext): Promise<SuiteReport> {
     key: `${mix}:${mode}`,
     run: (): Promise<SyntheticRunResult> => runSyntheticOnce({ mode, mix, calls: ctx.syntheticCalls }),
   })));
-  const retries: string[] = [];
-  const options = { repeats: ctx.repeats, warmups: 0, retries };
-  const runs = await interleave(variants, { ...options, progress: new Progress('synthetic', interleaveSteps(variants.length, options), ctx.silent) });
+  const { runs, retries } = await runSuiteVariants('synthetic', variants, ctx, { warmups: 0 });
   env = finishEnvironment(env);
 
   const figures: Record<string, Record<string, Record<string, number>>> = {};

@@ -13,7 +13,7 @@
  *   CALLBACK  body = a Callback the host must complete on the callback ring.
  *   ALIASES   body = [objid, target, objid, target, ...] (identity notices).
  *   WAKE      body = null: pipelined requests completed while the host waited for room.
- *   TIMELINE  body = the kernel's half of the timeline (flat numbers, see host/timeline.ts),
+ *   TIMELINE  body = the kernel's half of the timeline (flat numbers, see transports/timeline.ts),
  *             sent once after BYE when the host's HELLO asked for it.
  */
 import type { WireErrorName } from './api.js';

@@ -53,7 +53,7 @@ export class RingServer {
   #aliasNotices = false;
   /** When the request being served from the request ring started. */
   #servingSince = 0;
-  /** The kernel's half of the timeline, when the host asked for one (see host/timeline.ts). */
+  /** The kernel's half of the timeline, when the host asked for one (see transports/timeline.ts). */
   #timeline: number[] | undefined;
 
   /** @param spin spin budget of the request and callback readers (the ring package's default if absent) */

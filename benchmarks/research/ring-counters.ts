@@ -4,7 +4,6 @@
  * request and callback rings' writers. The kernel's idle time comes from
  * `KernelClient.kernelBusy` instead (its own ring sides are not visible to the host).
  */
-import type { RingStats } from 'atomics-ring-buffer';
 import type { KernelClient } from '../../lib/host/kernel-client.js';
 
 /** Host-side ring counters of one client. */
@@ -26,7 +25,7 @@ const ZERO: HostRingCounters = { readWaits: 0, readSleeps: 0, readSpinHits: 0, w
 
 /** The client's host-side counters now (totals since it started). */
 export function hostRingCounters(client: KernelClient): HostRingCounters {
-  const stats = client.ringStats as { readonly response: RingStats; readonly request: RingStats; readonly callback: RingStats };
+  const stats = client.ringStats;
   return {
     readWaits: stats.response.waits,
     readSleeps: stats.response.sleeps,

@@ -1,8 +1,7 @@
 /**
- * Compares two cloud assemblies the way the project judges "same output": every
- * `*.template.json` byte for byte, and the same stacks in both manifests. Other files
- * (`manifest.json`, `tree.json`, asset manifests) name the library version and are not
- * compared byte for byte.
+ * Compares two cloud assemblies the way the project judges "same output": every file
+ * (templates, `manifest.json`, `tree.json`, asset manifests, staged assets) byte for byte,
+ * and the same stacks in both manifests.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +18,12 @@ export interface CloudAssemblyComparison {
   readonly resources: number;
   /** Stack artifact ids in the first assembly's manifest, sorted. */
   readonly stacks: string[];
+  /**
+   * Files that differ only in construct stack traces (`trace` arrays in metadata): those
+   * list the frames of whatever ran the program (a loader, a CLI, the kernel's host), so
+   * they cannot match between two ways of running it. Not counted as differences.
+   */
+  readonly traceOnly: string[];
 }
 
 /** Counts of one cloud assembly. */
@@ -42,15 +47,20 @@ export function compareCloudAssemblies(dirA: string, dirB: string): CloudAssembl
   const b = summarizeCloudAssembly(dirB);
   const differences: string[] = [];
 
-  const inA = new Set(a.templateFiles);
-  const inB = new Set(b.templateFiles);
-  for (const file of a.templateFiles) if (!inB.has(file)) differences.push(`${file}: only in ${dirA}`);
-  for (const file of b.templateFiles) if (!inA.has(file)) differences.push(`${file}: only in ${dirB}`);
-  for (const file of a.templateFiles) {
+  const filesA = listFiles(dirA, '').sort();
+  const filesB = listFiles(dirB, '').sort();
+  const inA = new Set(filesA);
+  const inB = new Set(filesB);
+  for (const file of filesA) if (!inB.has(file)) differences.push(`${file}: only in ${dirA}`);
+  for (const file of filesB) if (!inA.has(file)) differences.push(`${file}: only in ${dirB}`);
+  const traceOnly: string[] = [];
+  for (const file of filesA) {
     if (!inB.has(file)) continue;
     const bytesA = fs.readFileSync(path.join(dirA, file));
     const bytesB = fs.readFileSync(path.join(dirB, file));
-    if (!bytesA.equals(bytesB)) differences.push(`${file}: ${describeDifference(bytesA, bytesB)}`);
+    if (bytesA.equals(bytesB)) continue;
+    if (file.endsWith('.json') && sameWithoutTraces(bytesA, bytesB)) traceOnly.push(file);
+    else differences.push(`${file}: ${describeDifference(bytesA, bytesB)}`);
   }
 
   const stacksB = new Set(b.stacks);
@@ -64,7 +74,31 @@ export function compareCloudAssemblies(dirA: string, dirB: string): CloudAssembl
     templates: a.templates,
     resources: a.resources,
     stacks: a.stacks,
+    traceOnly,
   };
+}
+
+/** True if two JSON documents are equal once every `trace` array of strings is removed. */
+function sameWithoutTraces(a: Buffer, b: Buffer): boolean {
+  try {
+    const withoutTraces = (bytes: Buffer): string => JSON.stringify(dropTraces(JSON.parse(bytes.toString('utf8'))));
+    return withoutTraces(a) === withoutTraces(b);
+  } catch {
+    return false;
+  }
+}
+
+function dropTraces(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropTraces);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  // A trace is a `trace` array of an entry, or the `data` of a creation-stack entry.
+  const creationStack = (value as { type?: unknown }).type === 'aws:cdk:creationStack';
+  for (const [key, child] of Object.entries(value)) {
+    if ((key === 'trace' || (creationStack && key === 'data')) && Array.isArray(child) && child.every((line) => typeof line === 'string')) continue;
+    out[key] = dropTraces(child);
+  }
+  return out;
 }
 
 /** Lists the templates, stacks and resource counts of a cloud assembly directory. */
@@ -96,6 +130,17 @@ function listTemplates(dir: string, rel: string): string[] {
     } else if (entry.name.endsWith(TEMPLATE_SUFFIX)) {
       out.push(child);
     }
+  }
+  return out;
+}
+
+/** Every file under `dir/rel`, as paths relative to `dir` with `/` separators. */
+function listFiles(dir: string, rel: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...listFiles(dir, child));
+    else out.push(child);
   }
   return out;
 }

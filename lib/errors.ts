@@ -38,6 +38,13 @@ export const ErrorCode = {
   INVALID_OPTION: 'ERR_INVALID_OPTION',
   /** Command-line usage error. */
   USAGE: 'ERR_USAGE',
+  /**
+   * A jsii library object made natively (outside the kernel) met the kernel's object model:
+   * some module loaded the library itself instead of through the bindings.
+   */
+  NATIVE_OBJECT: 'ERR_NATIVE_OBJECT',
+  /** A program run in a kernel mode never reached the kernel (it ran the library natively). */
+  NO_KERNEL_CALLS: 'ERR_NO_KERNEL_CALLS',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

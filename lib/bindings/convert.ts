@@ -14,7 +14,7 @@ import {
 import type { ObjRef, WireEnum } from '../protocol/api.js';
 import { JsiiEnumValue } from './enum-binding.js';
 import { stateOf } from './object-table.js';
-import { ConversionError, defineEntry, isPlainObject, mapFromWire, mismatch, prefixPath, requireValue } from './wire-values.js';
+import { ConversionError, defineEntry, isPlainObject, mapFromWire, mismatch, prefixPath, refuseNativeObject, requireValue } from './wire-values.js';
 import type { ObjectTable } from './object-table.js';
 import type { TypeSystem } from './type-system.js';
 
@@ -35,6 +35,8 @@ export interface ConversionHost {
   readStruct(ref: ObjRef, fqn: string): unknown;
   /** The member of an enum named on the wire. */
   enumValue(wire: WireEnum): JsiiEnumValue;
+  /** The kernel takes values as JavaScript wrote them (extension `js-values`). */
+  readonly jsValues: boolean;
 }
 
 const STRING: ToWire = (v) => { if (typeof v !== 'string') throw mismatch('a string', v); return v; };
@@ -50,6 +52,23 @@ const JSON_TO_WIRE: ToWire = (v) => {
 };
 const IDENTITY: FromWire = (v) => v;
 const DATE_FROM_WIRE: FromWire = (v) => (isWireDate(v) ? new Date(v[TOKEN_DATE]) : v);
+
+/** One declared field of a struct, with its converter. */
+interface StructField {
+  readonly name: string;
+  readonly optional: boolean;
+  readonly conv: ToWire;
+}
+
+/** Converts one struct field into `data` (absent values are left out). */
+function putField(data: Record<string, unknown>, key: string, value: unknown, conv: ToWire): void {
+  if (value === undefined || value === null) return;
+  try {
+    defineEntry(data, key, conv(value));
+  } catch (e) {
+    prefixPath(e, `.${key}`);
+  }
+}
 
 /** The converters of one connection. */
 export class Converters {
@@ -149,7 +168,12 @@ export class Converters {
     } else if (spec.isClassType(type)) {
       fn = (v) => {
         const state = stateOf(v);
-        if (state === undefined) throw mismatch(`an instance of ${fqn}`, v);
+        if (state === undefined) {
+          refuseNativeObject(v);
+          // Structural typing: natively the library gets the program's object literal.
+          if (this.#host.jsValues && isPlainObject(v)) return this.#anyToWire(v);
+          throw mismatch(`an instance of ${fqn}`, v);
+        }
         this.#checkTable(state.table, v);
         return state.ref;
       };
@@ -163,6 +187,7 @@ export class Converters {
         if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Date) {
           throw mismatch(`an object implementing ${fqn}`, v);
         }
+        refuseNativeObject(v);
         return this.#host.hostObjectRef(v, fqn);
       };
     }
@@ -171,31 +196,47 @@ export class Converters {
   }
 
   #structToWire(fqn: string): ToWire {
-    let fields: Array<{ name: string; optional: boolean; conv: ToWire }> | undefined;
+    let fields: StructField[] | undefined;
+    let byName: Map<string, StructField> | undefined;
     return (v) => {
-      if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Date || stateOf(v) !== undefined) {
+      if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Date) {
         throw mismatch(`a ${fqn} struct (plain object)`, v);
       }
+      const jsValues = this.#host.jsValues;
+      if (stateOf(v) !== undefined) {
+        // A kernel object where a struct is declared: natively the library reads its
+        // properties; the kernel does the same with the object itself.
+        if (jsValues) return this.anyToWire(v);
+        throw mismatch(`a ${fqn} struct (plain object)`, v);
+      }
+      refuseNativeObject(v);
       fields ??= this.#host.types.structFields(fqn).map((p) => ({
         name: p.name, optional: p.optional === true, conv: this.toWire(p.type),
       }));
-      const data: Record<string, unknown> = {};
       const record = v as Record<string, unknown>;
       for (const field of fields) {
         const value = record[field.name];
-        if (value === undefined || value === null) {
-          if (!field.optional) {
-            const e = new ConversionError(`is required by ${fqn}`);
-            e.path = `.${field.name}`;
-            throw e;
-          }
-          continue;
+        if ((value === undefined || value === null) && !field.optional) {
+          const e = new ConversionError(`is required by ${fqn}`);
+          e.path = `.${field.name}`;
+          throw e;
         }
-        try {
-          data[field.name] = field.conv(value);
-        } catch (e) {
-          prefixPath(e, `.${field.name}`);
-        }
+      }
+      const data: Record<string, unknown> = {};
+      if (!jsValues) {
+        // The kernel keeps only declared fields: send those, in declared order.
+        for (const field of fields) putField(data, field.name, record[field.name], field.conv);
+        return { [TOKEN_STRUCT]: { fqn, data } };
+      }
+      // js-values: the program's own keys in its order (the library may serialize the
+      // whole object), declared ones by their type, the rest as `any`; then declared
+      // fields the object has but not as own keys (getters of a class instance).
+      byName ??= new Map(fields.map((f) => [f.name, f]));
+      for (const key of Object.keys(record)) {
+        putField(data, key, record[key], byName.get(key)?.conv ?? this.anyToWire);
+      }
+      for (const field of fields) {
+        if (!Object.prototype.hasOwnProperty.call(data, field.name)) putField(data, field.name, record[field.name], field.conv);
       }
       return { [TOKEN_STRUCT]: { fqn, data } };
     };
@@ -203,10 +244,12 @@ export class Converters {
 
   #unionToWire(alternatives: readonly spec.TypeReference[]): ToWire {
     const types = this.#host.types;
+    // Class and interface alternatives take a plain object only when nothing else does: a
+    // struct or map is what such an object most likely is.
     const isInterface = alternatives.map((t) => {
       if (!spec.isNamedTypeReference(t)) return false;
       const target = types.tryFindType(t.fqn);
-      return target !== undefined && spec.isInterfaceType(target) && target.datatype !== true;
+      return target !== undefined && (spec.isClassType(target) || (spec.isInterfaceType(target) && target.datatype !== true));
     });
     const described = alternatives.map((t) => spec.describeTypeReference(t)).join(' | ');
     return (v) => {
@@ -271,6 +314,7 @@ export class Converters {
       return { [TOKEN_MAP]: out };
     }
     // An instance of a host class: the kernel gets an object that calls back into it.
+    refuseNativeObject(v);
     return this.#host.hostObjectRef(v, undefined);
   }
 

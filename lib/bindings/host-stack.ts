@@ -55,3 +55,23 @@ export function withHostStack(error: unknown, frames?: string): unknown {
   }
   return error;
 }
+
+/** One host frame as the jsii protocol carries it: `[file, line, column, function]`. */
+export type HostFrame = [string, number, number, string];
+
+const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
+
+/**
+ * The host's stack as `$jsii.stacktrace` frames (the bindings' own frames left out), with
+ * a first frame for the call itself, which libraries drop as the reference runtime's hosts
+ * send it. Source maps apply when they are on, so TypeScript apps name `.ts` lines.
+ */
+export function hostStackTrace(): HostFrame[] {
+  const frames: HostFrame[] = [['jsii-ring', 0, 0, 'call']];
+  for (const line of captureHostFrames().split('\n')) {
+    const m = FRAME.exec(line);
+    if (m === null) continue;
+    frames.push([m[2]!, Number(m[3]), Number(m[4]), m[1] ?? '<anonymous>']);
+  }
+  return frames;
+}

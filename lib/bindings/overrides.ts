@@ -8,9 +8,11 @@
  * `any` otherwise, so a subclass that also implements an interface its jsii class does not
  * (`class Principal extends Construct implements IGrantable`) answers the library as it
  * would natively. (The kernel skips an undeclared name the object already has: a private
- * member of the library's class.) Members a subclass sets as instance fields in its
- * constructor are not seen: the kernel object is created in `super()`, before they exist.
- * Define overrides as methods or accessors.
+ * member of the library's class.) Abstract members the prototypes do not define are
+ * overridden too: a subclass sets them as instance fields in its constructor, after the
+ * kernel object was created in `super()`, and the callback finds the field by then. Other
+ * members a subclass sets as instance fields are not seen (define them as methods or
+ * accessors).
  *
  * Host objects (`{ visit(node) { … } }` passed where an interface is declared): every
  * string-keyed member of the object and of its prototypes up to `Object.prototype`,
@@ -27,6 +29,24 @@ import { ConversionError } from './convert.js';
 import type { FromWire, ToWire } from './convert.js';
 import { stateOf } from './object-table.js';
 import { idOfRef, OBJECT_FQN } from './type-system.js';
+
+/** Marks binding classes (the same symbol as class-binding.ts's `BINDING_FQN`). */
+const BINDING_FQN = Symbol.for('jsii-ring.fqn');
+
+/**
+ * True when reading `key` on a host object would reach a binding's own member (which
+ * forwards to the kernel) rather than host code: for an abstract member the host has not
+ * set yet, that would call the kernel, which calls back here, forever.
+ */
+function reachesBinding(obj: object, key: string): boolean {
+  for (let proto: object | null = obj; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+    if (Object.prototype.hasOwnProperty.call(proto, key)) {
+      const ctor = (proto as { constructor?: unknown }).constructor;
+      return proto !== obj && typeof ctor === 'function' && Object.prototype.hasOwnProperty.call(ctor, BINDING_FQN);
+    }
+  }
+  return false;
+}
 import type { Member, MemberTable } from './type-system.js';
 
 const SUBCLASS_OVERRIDES = new WeakMap<object, WeakMap<object, readonly Override[]>>();
@@ -48,6 +68,12 @@ export function subclassOverrides(ctor: { prototype: object }, binding: { protot
       const member = members.get(key);
       out.push(member !== undefined ? overrideOf(member.kind, key) : untypedOverride(proto, key));
     }
+  }
+  // Abstract members no prototype implements: the subclass sets them as instance fields in
+  // its constructor (`this.startState = …`), after the kernel object was made in `super()`.
+  // Overriding them now makes the library's reads call back and find the field.
+  for (const [name, member] of members) {
+    if (member.spec.abstract === true && !seen.has(name)) out.push(overrideOf(member.kind, name));
   }
   Object.freeze(out);
   if (byBinding === undefined) {
@@ -179,7 +205,7 @@ export function serveCallback(host: CallHost, callback: Callback): unknown {
     const { obj, members, owner } = callbackTarget(host, objref[TOKEN_REF]);
     const member = members.get(method);
     const plan = callbackPlan(host, member?.kind === 'method' ? member : undefined, method, owner);
-    const fn = obj[method];
+    const fn = member?.spec.abstract === true && reachesBinding(obj, method) ? undefined : obj[method];
     if (typeof fn !== 'function') {
       throw new JsiiRingError(ErrorCode.CALLBACK_FAILED, `${plan.label}: the host object has no method '${method}'`);
     }
@@ -192,6 +218,8 @@ export function serveCallback(host: CallHost, callback: Callback): unknown {
     const { obj, members, owner } = callbackTarget(host, objref[TOKEN_REF]);
     const member = members.get(property);
     const plan = callbackPlan(host, member?.kind === 'property' ? member : undefined, property, owner);
+    // An abstract property the subclass has not set yet reads as undefined, as natively.
+    if (member?.spec.abstract === true && reachesBinding(obj, property)) return resultToWire(plan, undefined);
     return resultToWire(plan, obj[property]);
   }
   if (callback.set !== undefined) {

@@ -3,6 +3,9 @@
  * bindings built so far. Installs the connection's callback and alias handlers. One per
  * connection (`BindingRuntime.of`).
  */
+import { hostStackTrace } from './host-stack.js';
+import { hostStackTracesFromEnv } from '../host/options.js';
+import { STACKTRACE_FIELD } from '../kernel/host-context.js';
 import * as spec from '@jsii/spec';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { ErrorCode, JsiiRingError } from '../errors.js';
@@ -44,6 +47,17 @@ export class BindingRuntime implements BindingHost {
    * that host state a callback changes is changed when the call returns (see `LoadOptions`).
    */
   public orderedCallbacks = false;
+  /**
+   * Send the host's stack with every `create` (`$jsii.stacktrace`), so construct traces the
+   * library records name the program's lines. Costs a stack capture per object; on when
+   * `JSII_HOST_STACK_TRACES=1` (as the CDK CLI sets it for `cdk synth --debug`).
+   */
+  public hostStackTraces = hostStackTracesFromEnv();
+
+  /** Values cross as the program wrote them (the connection's `js-values` extension). */
+  public get jsValues(): boolean {
+    return this.connection.capabilities.jsValues;
+  }
 
   /** The runtime of a connection (made, and its handlers installed, on first use). */
   public static of(connection: KernelConnection): BindingRuntime {
@@ -189,6 +203,7 @@ export class BindingRuntime implements BindingHost {
   #create(self: object, request: CreateRequest, interfaces: readonly string[], host: boolean, callbacks: boolean): { ref: ObjRef } {
     const connection = this.connection;
     if (callbacks) this.#callbackTargets++;
+    if (this.hostStackTraces) request = { ...request, [STACKTRACE_FIELD]: hostStackTrace() } as CreateRequest;
     if (connection.capabilities.objid) {
       const objid = connection.allocateId();
       const state = this.table.register(self, `${request.fqn}@${objid}`, request.fqn, interfaces, host);

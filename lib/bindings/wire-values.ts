@@ -2,8 +2,39 @@
  * Small pieces of wire conversion shared by the converters: the conversion error with its
  * path, value descriptions for messages, and safe map building.
  */
+import { ErrorCode, JsiiRingError } from '../errors.js';
 import { isWireMap, TOKEN_MAP } from '../protocol/api.js';
 import { stateOf } from './object-table.js';
+
+/** Where jsii-compiled classes keep their run-time type info (`{ fqn, version }`). */
+const JSII_RTTI = Symbol.for('jsii.rtti');
+
+/**
+ * The fqn of a jsii library object that was made natively (its class carries jsii's
+ * run-time type info but it is not a kernel proxy), else `undefined`.
+ */
+export function nativeJsiiFqn(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || stateOf(value) !== undefined) return undefined;
+  const rtti = (value as { constructor?: Record<symbol, unknown> }).constructor?.[JSII_RTTI] as { fqn?: unknown } | undefined;
+  return typeof rtti?.fqn === 'string' ? rtti.fqn : undefined;
+}
+
+/**
+ * Refuses a natively made library object where the kernel's objects are expected: both
+ * object models in one program cannot work (the kernel cannot see into the native one).
+ * Not a `ConversionError`, so no union alternative swallows it.
+ */
+export function refuseNativeObject(value: unknown): void {
+  const fqn = nativeJsiiFqn(value);
+  if (fqn === undefined) return;
+  throw new JsiiRingError(
+    ErrorCode.NATIVE_OBJECT,
+    `got a ${fqn} made natively, outside the kernel: some module loaded '${fqn.split('.')[0]!}' by itself `
+    + '(a copy in a nested node_modules, an absolute path, or an import the redirection does not see) '
+    + 'while the program runs through the kernel. Load every jsii library through jsii-ring '
+    + '(jsii-ring synth, or node --require jsii-ring/register), and dedupe nested copies (npm dedupe)',
+  );
+}
 
 /**
  * A value of the wrong type. `path` locates it inside the value (`[2].name`); callers

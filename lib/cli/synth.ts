@@ -19,7 +19,12 @@ import type { TimelineSummary } from '../transports/timeline.js';
 import type { CodecName } from '../protocol/codec.js';
 import { UsageError, integerFlag, parseCommandLine } from './args.js';
 import { Progress } from './progress.js';
-import { installAppHooks } from './ts-hook.js';
+import { installTypeScriptLoader } from '../redirect/typescript.js';
+import { installRedirection } from '../redirect/cjs-hook.js';
+import type { Redirection } from '../redirect/cjs-hook.js';
+import { jsiiPackageHolding } from '../redirect/targets.js';
+import { load } from '../bindings/load.js';
+import { ErrorCode, JsiiRingError } from '../errors.js';
 
 export const SYNTH_HELP = `Usage: jsii-ring synth <app.(js|ts)> [options]
 
@@ -84,7 +89,7 @@ export interface SynthReport {
   };
   /** With --timeline: the file, and where the time went in the build phase and the whole run. */
   readonly timeline?: { readonly file: string; readonly build: TimelineSummary; readonly run: TimelineSummary };
-  readonly compare?: { readonly nativeTotalMs: number; readonly nativeBuildMs: number; readonly identical: boolean; readonly differences: string[] };
+  readonly compare?: { readonly nativeTotalMs: number; readonly nativeBuildMs: number; readonly identical: boolean; readonly differences: string[]; readonly traceOnly: string[] };
 }
 
 export async function synthCommand(argv: string[]): Promise<number> {
@@ -142,7 +147,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   }
   // Before anything is compiled or any thread starts: V8 flags are per process.
   const jit = applyJitPolicy(interruptBudget);
-  const finished = await runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, timeline, quiet, outdir });
+  const finished = await runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, timeline, quiet, outdir, stdoutToStderr: values.json === true });
   let compare: SynthReport['compare'];
   if (values.compare === 'native') {
     const progress = new Progress(quiet);
@@ -157,7 +162,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify(full, null, 2)}\n`);
   } else if (values.quiet !== true) {
-    process.stdout.write(formatReport(full));
+    process.stderr.write(formatReport(full));
   }
   return compare !== undefined && !compare.identical ? 1 : 0;
 }
@@ -184,22 +189,29 @@ interface RunOptions {
   readonly timeline: string | undefined;
   readonly quiet: boolean;
   readonly outdir: string;
+  /** What the app prints to stdout goes to stderr (stdout is for the JSON report). */
+  readonly stdoutToStderr: boolean;
 }
 
 async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' | 'jit'>> {
   const started = performance.now();
+  const startedAt = Date.now();
   const progress = new Progress(options.quiet);
   const traceFd = options.trace !== undefined ? fs.openSync(options.trace, 'w') : undefined;
   let synthIssuedAt: number | undefined;
   let synthSeq: number | undefined;
   let calls = 0;
+  // The synth phase starts when the program calls synth() on a Stage (or the CDK does, at
+  // exit): measured at the same place in every mode, before the call, not when it returns.
+  const onSynth = (): void => {
+    if (synthIssuedAt !== undefined) return;
+    synthIssuedAt = performance.now();
+    // The synth request is the next one the client issues.
+    synthSeq = client !== undefined ? client.issued + 1 : undefined;
+    progress.phase(options.mode === 'native' ? 'synthesizing' : `${calls.toLocaleString('en-US')} kernel calls; synthesizing (the kernel writes the cloud assembly)`);
+  };
   const onRequest = (event: RequestEvent): void => {
     calls++;
-    if (synthIssuedAt === undefined && event.member === 'synth') {
-      synthIssuedAt = performance.now();
-      synthSeq = event.seq;
-      progress.phase(`${calls.toLocaleString('en-US')} kernel calls; synthesizing (the kernel writes the cloud assembly)`);
-    }
     if (traceFd !== undefined) {
       fs.writeSync(traceFd, `${JSON.stringify(event)}\n`);
     }
@@ -211,23 +223,24 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   let client: KernelClient | undefined;
   let kernelBusyMs = 0;
   let responseRing: { readonly spinHits: number; readonly sleeps: number } = { spinHits: 0, sleeps: 0 };
-  installAppHooks();
+  installTypeScriptLoader();
+  let redirection: Redirection | undefined;
+  const appDir = path.dirname(options.appFile);
   if (options.mode === 'native') {
     setDefaultNative(true);
-    synthIssuedAt = undefined;
-    watchNativeSynth(options.appFile, () => {
-      if (synthIssuedAt === undefined) progress.phase('synthesizing');
-      synthIssuedAt ??= performance.now();
-    });
+    watchSynth(nativeCdk(appDir), onSynth);
   } else {
     const clientOptions: KernelClientOptions = {
       transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, timeline: options.timeline !== undefined,
     };
     client = KernelClient.start(clientOptions);
     setDefaultConnection(client);
+    redirection = installRedirection({ connection: client });
+    watchSynth(kernelCdk(appDir), onSynth);
   }
   const appStarted = performance.now();
   progress.phase(options.mode === 'native' ? 'running the app natively' : 'running the app');
+  const restoreStdout = options.stdoutToStderr ? sendStdoutToStderr() : undefined;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported: unknown = require(options.appFile);
@@ -235,9 +248,24 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     if (typeof (entry as PromiseLike<unknown> | undefined)?.then === 'function') {
       await entry;
     }
-    progress.phase(synthIssuedAt === undefined ? 'waiting for the kernel to finish' : 'waiting for the kernel to finish synthesizing');
-    client?.flush();
+    // The program is done: what a process does when its event loop empties, the CDK's
+    // automatic synth of an App (CDK_OUTDIR is set) among it, happens now in every mode.
+    if (client === undefined) {
+      (process as NodeJS.EventEmitter).emit('beforeExit', 0);
+    } else {
+      progress.phase(synthIssuedAt === undefined ? 'waiting for the kernel to finish' : 'waiting for the kernel to finish synthesizing');
+      client.flush();
+      if (client.capabilities.beforeExit) {
+        const issued = performance.now();
+        client.request({ api: 'beforeExit' });
+        // The CDK synthesized inside the kernel (no synth() call of the program's own).
+        if (synthIssuedAt === undefined && assemblyWrittenSince(options.outdir, startedAt)) synthIssuedAt = issued;
+      }
+      checkKernelReached(client, redirection);
+    }
   } finally {
+    restoreStdout?.();
+    redirection?.uninstall();
     if (traceFd !== undefined) {
       fs.closeSync(traceFd);
     }
@@ -276,24 +304,112 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   };
 }
 
-/** In native mode, notes when the app calls `synth()` on the real aws-cdk-lib `Stage`. */
-function watchNativeSynth(appFile: string, onSynth: () => void): void {
-  let cdk: { Stage?: { prototype: { synth: (...args: unknown[]) => unknown } } };
+type SynthHolder = { prototype: { synth: (...args: unknown[]) => unknown } };
+type CdkNamespace = { Stage?: SynthHolder; App?: SynthHolder } | undefined;
+
+/** The aws-cdk-lib the app gets natively, if it can find one (as `load()` would, native). */
+function nativeCdk(appDir: string): CdkNamespace {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    cdk = require(require.resolve('aws-cdk-lib', { paths: [path.dirname(appFile), process.cwd()] })) as typeof cdk;
+    return require(require.resolve('aws-cdk-lib', { paths: [appDir, process.cwd(), __dirname] })) as CdkNamespace;
   } catch {
-    return;
+    return undefined;
   }
-  const proto = cdk.Stage?.prototype;
-  if (proto === undefined) {
-    return;
+}
+
+/** The bindings of the aws-cdk-lib the app gets through the kernel, if there is one to find. */
+function kernelCdk(appDir: string): CdkNamespace {
+  // From the app's directory (what its imports get), else where load() looks by default.
+  for (const options of [{ resolveFrom: appDir }, {}]) {
+    try {
+      return load('aws-cdk-lib', options) as CdkNamespace;
+    } catch (e) {
+      if (!(e instanceof JsiiRingError && e.code === ErrorCode.LOAD)) throw e;
+    }
   }
-  const original = proto.synth;
-  proto.synth = function synth(this: unknown, ...args: unknown[]): unknown {
-    onSynth();
-    return original.apply(this, args);
+  return undefined;
+}
+
+/**
+ * Notes when the program calls `synth()` on a `Stage` (an `App` included) of `cdk`. Each
+ * class that defines `synth` itself is watched (a binding class may define its inherited
+ * members as its own).
+ */
+function watchSynth(cdk: CdkNamespace, onSynth: () => void): void {
+  for (const holder of [cdk?.Stage, cdk?.App]) {
+    const proto = holder?.prototype;
+    if (proto === undefined || !Object.prototype.hasOwnProperty.call(proto, 'synth')) continue;
+    const original = proto.synth;
+    proto.synth = function synth(this: unknown, ...args: unknown[]): unknown {
+      onSynth();
+      return original.apply(this, args);
+    };
+  }
+}
+
+/** True if `outdir` holds a manifest written at or after `since` (ms since the epoch). */
+function assemblyWrittenSince(outdir: string, since: number): boolean {
+  try {
+    // File times can be a little coarser than the clock: allow a second.
+    return fs.statSync(path.join(outdir, 'manifest.json')).mtimeMs >= since - 1000;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes what the program prints to stdout to stderr instead, so stdout carries only the
+ * JSON document that was asked for. Returns the undo.
+ */
+function sendStdoutToStderr(): () => void {
+  const original = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = original;
   };
+}
+
+/**
+ * A kernel mode that never reached the kernel, or that loaded a jsii library natively
+ * beside it, did not do what was asked: an error naming the module and the fix, never a
+ * silent native run.
+ */
+function checkKernelReached(client: KernelClient, redirection: Redirection | undefined): void {
+  const native = nativeJsiiModules();
+  if (native.length > 0) {
+    const first = native[0]!;
+    throw new JsiiRingError(
+      ErrorCode.NATIVE_OBJECT,
+      `the app loaded the jsii library in ${first.packageDir} natively (${first.file}${first.requiredBy !== undefined ? `, required by ${first.requiredBy}` : ''}) instead of through the kernel; `
+      + 'import it by its package name (\'aws-cdk-lib\', \'aws-cdk-lib/aws-s3\'), not by a file path, so jsii-ring can redirect it',
+    );
+  }
+  // Loading packages (the synth watch loads aws-cdk-lib itself) and beforeExit are not the
+  // app's own calls.
+  const { sync, pipelined } = client.stats;
+  const own = [...Object.entries(sync), ...Object.entries(pipelined)].filter(([api]) => api !== 'load' && api !== 'beforeExit');
+  if (own.every(([, n]) => n === 0)) {
+    throw new JsiiRingError(
+      ErrorCode.NO_KERNEL_CALLS,
+      `the app made no calls into the kernel: it imported no jsii package (aws-cdk-lib, constructs, …) through jsii-ring${redirection !== undefined && redirection.redirected.size === 0 ? ' (no import was redirected)' : ''}. `
+      + 'Run it with --mode native to run it without the kernel, or check that it imports the library by its package name',
+    );
+  }
+}
+
+/** Files of jsii packages in this thread's module cache (loaded natively, not through the kernel). */
+function nativeJsiiModules(): Array<{ file: string; packageDir: string; requiredBy: string | undefined }> {
+  const out: Array<{ file: string; packageDir: string; requiredBy: string | undefined }> = [];
+  for (const [file, module] of Object.entries(require.cache)) {
+    if (file.endsWith('.json')) continue;
+    const packageDir = jsiiPackageHolding(file);
+    if (packageDir === undefined) continue;
+    const parent = (module as { parent?: { filename?: string } | null } | undefined)?.parent?.filename;
+    // Modules a jsii package loads for itself came in with the first one: report that one.
+    if (parent !== undefined && jsiiPackageHolding(parent) !== undefined) continue;
+    out.push({ file, packageDir, requiredBy: parent });
+  }
+  return out;
 }
 
 /** Runs the same app natively in a child process (with the same JIT policy) and compares templates. */
@@ -311,7 +427,7 @@ function compareWithNative(appFile: string, outdir: string, interruptBudget: num
     }
     const native = JSON.parse(child.stdout) as SynthReport;
     const comparison = compareCloudAssemblies(nativeOut, outdir);
-    return { nativeTotalMs: native.timings.totalMs, nativeBuildMs: native.timings.buildMs, identical: comparison.identical, differences: comparison.differences };
+    return { nativeTotalMs: native.timings.totalMs, nativeBuildMs: native.timings.buildMs, identical: comparison.identical, differences: comparison.differences, traceOnly: comparison.traceOnly };
   } finally {
     fs.rmSync(nativeOut, { recursive: true, force: true });
   }
@@ -356,7 +472,10 @@ export function formatReport(report: SynthReport): string {
   if (report.compare !== undefined) {
     const c = report.compare;
     lines.push(`  native    build ${ms(c.nativeBuildMs)} · total ${ms(c.nativeTotalMs)} → build ${(report.timings.buildMs / c.nativeBuildMs).toFixed(2)}× · total ${(report.timings.totalMs / c.nativeTotalMs).toFixed(2)}× native`);
-    lines.push(`  templates ${c.identical ? 'byte-identical to the native run' : `DIFFER from the native run:\n    ${c.differences.slice(0, 10).join('\n    ')}`}`);
+    lines.push(`  templates ${c.identical ? 'byte-identical to the native run (every file of the cloud assembly)' : `DIFFER from the native run:\n    ${c.differences.slice(0, 10).join('\n    ')}`}`);
+    if (c.traceOnly.length > 0) {
+      lines.push(`            ${c.traceOnly.length} file(s) differ only in construct stack traces, which name the frames of whatever ran the app: ${c.traceOnly.slice(0, 3).join(', ')}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -16,6 +16,13 @@ export interface ConnectionCapabilities {
   readonly pipeline: boolean;
   /** The kernel can load a package from an installed directory (`load` with `path`). */
   readonly loadPath: boolean;
+  /**
+   * The kernel takes values as a JavaScript program wrote them (extension `js-values`):
+   * struct keys in program order, undeclared keys kept, plain data where a class is declared.
+   */
+  readonly jsValues: boolean;
+  /** The kernel has a thread of its own whose `beforeExit` handlers the host can run (extension `before-exit`). */
+  readonly beforeExit: boolean;
 }
 
 /**

@@ -4,7 +4,7 @@
  * thread is not wanted. Every `send` runs at once; its failure is thrown right there
  * (there is no later sync point to defer it to).
  */
-import { EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, HOST_ID_PREFIX } from '../protocol/api.js';
+import { EXT_ALIAS_NOTICES, EXT_JS_VALUES, EXT_LOAD_PATH, EXT_OBJID, HOST_ID_PREFIX } from '../protocol/api.js';
 import type { Callback, KernelApi, KernelRequest, RequestOf, ResponseOf } from '../protocol/api.js';
 import { ErrorCode, JsiiRingError } from '../errors.js';
 import { Kernel } from '../kernel/kernel.js';
@@ -33,8 +33,8 @@ export class DirectConnection implements KernelConnection {
   public constructor(options: DirectConnectionOptions = {}) {
     const objid = options.objid ?? true;
     this.kernel = new Kernel({ ...options, callbackHandler: (cb: Callback) => this.#onCallback(cb) });
-    this.kernel.enableExtensions(objid ? [EXT_OBJID, EXT_LOAD_PATH, EXT_ALIAS_NOTICES] : [EXT_LOAD_PATH]);
-    this.capabilities = { objid, pipeline: false, loadPath: true };
+    this.kernel.enableExtensions(objid ? [EXT_OBJID, EXT_LOAD_PATH, EXT_ALIAS_NOTICES, EXT_JS_VALUES] : [EXT_LOAD_PATH, EXT_JS_VALUES]);
+    this.capabilities = { objid, pipeline: false, loadPath: true, jsValues: true, beforeExit: false };
   }
 
   public request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A> {

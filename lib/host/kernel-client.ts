@@ -10,7 +10,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { RingStats, RingWriter } from 'atomics-ring-buffer';
 import type { Callback, KernelApi, KernelRequest, RequestOf, ResponseOf, WireErrorName } from '../protocol/api.js';
-import { EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, HOST_ID_PREFIX, RUNTIME_ERROR_NAME } from '../protocol/api.js';
+import { EXT_BEFORE_EXIT, EXT_JS_VALUES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, HOST_ID_PREFIX, RUNTIME_ERROR_NAME } from '../protocol/api.js';
 import { FLAG_NO_REPLY, FrameKind } from '../protocol/frames.js';
 import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import { ErrorCode, JsiiFault, JsiiRingError, JsiiRuntimeError } from '../errors.js';
@@ -98,8 +98,15 @@ export class KernelClient implements KernelConnection {
       objid,
       pipeline: objid && chosen.includes(EXT_PIPELINE) && options.pendingCap > 0,
       loadPath: chosen.includes(EXT_LOAD_PATH),
+      jsValues: chosen.includes(EXT_JS_VALUES),
+      beforeExit: chosen.includes(EXT_BEFORE_EXIT),
     };
     OPEN_CLIENTS.add(this);
+  }
+
+  /** Sequence number of the last request issued (sync or pipelined); the next one gets this + 1. */
+  public get issued(): number {
+    return this.#seq;
   }
 
   public request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A> {

@@ -5,7 +5,7 @@
  * lanes, pipelining, callbacks).
  */
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, SHARE_ENV } from 'node:worker_threads';
 import { RingReader, RingWriter, markDead } from 'atomics-ring-buffer';
 import type { RingStats } from 'atomics-ring-buffer';
 import { createCodec } from '../protocol/codec.js';
@@ -77,7 +77,9 @@ export class KernelLink {
     this.requestWriter = new RingWriter(this.buffers.request);
     this.callbackWriter = new RingWriter(this.buffers.callback);
     this.worker = options.transport === 'ring'
-      ? new Worker(WORKER_ENTRY, { workerData: { buffers: this.buffers, cacheDir: options.cacheDir, spin: options.spin } satisfies KernelWorkerData })
+      // SHARE_ENV: the library sees the environment the program has when it calls it (an app
+      // sets CDK_DEFAULT_REGION before `new App()`), as it would natively.
+      ? new Worker(WORKER_ENTRY, { env: SHARE_ENV, workerData: { buffers: this.buffers, cacheDir: options.cacheDir, spin: options.spin } satisfies KernelWorkerData })
       : new Worker(RELAY_ENTRY, {
         workerData: {
           buffers: this.buffers,

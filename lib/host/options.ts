@@ -4,7 +4,7 @@
  */
 import { CODEC_NAMES } from '../protocol/codec.js';
 import type { CodecName } from '../protocol/codec.js';
-import { EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE } from '../protocol/api.js';
+import { EXT_ALIAS_NOTICES, EXT_BEFORE_EXIT, EXT_JS_VALUES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE } from '../protocol/api.js';
 
 /** Options of a kernel client. Every field is optional. */
 export interface KernelClientOptions {
@@ -119,7 +119,7 @@ export const DEFAULT_PENDING_CAP = 64;
 export const DEFAULT_SPIN = 300_000;
 
 /** Every extension a client asks for by default. */
-export const ALL_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES];
+export const ALL_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES, EXT_JS_VALUES, EXT_BEFORE_EXIT];
 
 const MIB = 1024 * 1024;
 
@@ -204,5 +204,27 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 /** `JSII_RING_CALL_SITES=1` (or `true`) turns call-site capture on for clients that do not choose. */
 function callSitesFromEnv(): boolean {
   const value = process.env.JSII_RING_CALL_SITES;
+  return value === '1' || value === 'true';
+}
+
+/**
+ * Client options for `jsii-ring/register` from the environment: `JSII_RING_PENDING_CAP`
+ * (a non-negative integer, or `unlimited`; unset: the default cap). A bad value is a
+ * `RangeError` naming the variable, not a silent default.
+ */
+export function registerOptionsFromEnv(): KernelClientOptions {
+  const raw = process.env.JSII_RING_PENDING_CAP;
+  if (raw === undefined || raw === '') return {};
+  if (raw === 'unlimited') return { pendingCap: Infinity };
+  const cap = Number(raw);
+  if (!Number.isSafeInteger(cap) || cap < 0) {
+    throw new RangeError(`JSII_RING_PENDING_CAP must be a non-negative integer or 'unlimited' (got ${JSON.stringify(raw)})`);
+  }
+  return { pendingCap: cap };
+}
+
+/** `JSII_HOST_STACK_TRACES=1` (or `true`): hosts send their stack with requests, as the reference runtime's hosts do. */
+export function hostStackTracesFromEnv(): boolean {
+  const value = process.env.JSII_HOST_STACK_TRACES;
   return value === '1' || value === 'true';
 }

@@ -21,6 +21,12 @@ export interface ConversionHost {
   readonly objects: ObjectTable;
   /** Scratch: the reason of the last class-level failure (read right after a `FAIL`). */
   failure: string;
+  /**
+   * Extension `js-values`: values keep the shape a JavaScript program gave them: a struct
+   * keeps keys it does not declare, and by-value data is accepted where a class or
+   * interface is declared (the library gets it as the program wrote it).
+   */
+  readonly jsValues: boolean;
 }
 
 /** A declared type: `void` or an optional value (parameter, property, return type). */

@@ -63,6 +63,18 @@ export class KernelCore implements ConversionHost {
   public objid = false;
   /** Extension `load-path` is on. */
   public loadPath = false;
+  /** Emits `beforeExit` in the kernel's own thread (`KernelOptions.emitBeforeExit`), if it has one. */
+  public emitBeforeExit: (() => void) | undefined;
+
+  /** `beforeExit`: the library's exit handlers run, as in a process that ends (CDK auto-synth). */
+  public beforeExit(): { emitted: boolean } {
+    if (this.emitBeforeExit === undefined) return { emitted: false };
+    this.inSync(SyncKind.STATIC_METHOD, 'process', 'beforeExit', this.emitBeforeExit);
+    return { emitted: true };
+  }
+
+  /** Extension `js-values` is on (see `ConversionHost.jsValues`). */
+  public jsValues = false;
   /** Extension `alias-notices` is on. */
   public aliasNoticesOn = false;
   public aliasNotices: AliasNotice[] = [];

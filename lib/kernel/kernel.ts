@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JsiiFault } from '../errors.js';
 import {
-  EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, PROTOCOL_VERSION,
+  EXT_ALIAS_NOTICES, EXT_BEFORE_EXIT, EXT_JS_VALUES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, PROTOCOL_VERSION,
   type Callback, type HelloResponse, type KernelApi, type KernelRequest,
 } from '../protocol/api.js';
 import { begin, callbacks, complete, end } from './async-requests.js';
@@ -47,10 +47,16 @@ export interface KernelOptions {
    * @default a temporary directory per kernel, removed when the process exits
    */
   readonly installDir?: string;
+  /**
+   * Emits `beforeExit` on the process object of the thread the kernel runs in (extension
+   * `before-exit`). Only a kernel with a thread of its own sets it: in the host's thread
+   * the real `beforeExit` comes by itself. @default none: `beforeExit` runs nothing
+   */
+  readonly emitBeforeExit?: () => void;
 }
 
 /** Extensions this kernel implements (DESIGN.md); `pipeline` itself is the transport's. */
-const EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES];
+const EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES, EXT_JS_VALUES, EXT_BEFORE_EXIT];
 
 type Handler = (core: KernelCore, request: never) => unknown;
 
@@ -71,6 +77,7 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<KernelApi, Handler>([
   ['complete', complete],
   ['naming', naming],
   ['stats', stats],
+  ['beforeExit', (core: KernelCore) => core.beforeExit()],
 ]);
 
 /** The jsii kernel. */
@@ -82,6 +89,7 @@ export class Kernel {
   public constructor(options: KernelOptions = {}) {
     this.callbackHandler = options.callbackHandler;
     this.#core = new KernelCore(this, options.cacheDir, options.installDir);
+    this.#core.emitBeforeExit = options.emitBeforeExit;
     publishKernelDirectory();
   }
 
@@ -111,6 +119,7 @@ export class Kernel {
       if (name === EXT_OBJID) core.objid = true;
       if (name === EXT_LOAD_PATH) core.loadPath = true;
       if (name === EXT_ALIAS_NOTICES) core.aliasNoticesOn = true;
+      if (name === EXT_JS_VALUES) core.jsValues = true;
     }
   }
 

@@ -148,7 +148,13 @@ export function deserializeValue(host: ConversionHost, c: Candidate, v: unknown)
       return structToJs(host, c, v);
     case Cls.REF: {
       if (v == null) return nullValue(host, c);
-      if (!isObjRef(v)) return fail(host, 'Value does not have the "$jsii.byref" key');
+      if (!isObjRef(v)) {
+        // js-values: a program may pass plain data where a type is declared (structural
+        // typing, `blockPublicAccess: { blockPublicAcls: true }`); natively the library
+        // gets that object, so it gets it here too.
+        if (host.jsValues && typeof v === 'object' && !isWireDate(v) && !isWireEnum(v)) return anyToJs(host, v);
+        return fail(host, 'Value does not have the "$jsii.byref" key');
+      }
       const found = host.objects.find(v);
       // Only classes are checked: a host object may implement an interface privately.
       if (c.isClass && !isAssignable(host, found.fqn, c.fqn!)) {
@@ -251,8 +257,9 @@ function structToJs(host: ConversionHost, c: Candidate, input: unknown): unknown
     if (!hasOwnKey(v, key)) continue;
     if (forbiddenKey(key, true)) return fail(host, forbiddenKeyReason(key));
     const prop = shape.properties.get(key);
-    if (prop === undefined) continue; // unknown fields are dropped
-    const converted = deserialize(host, prop.converter, (v as Out)[key], KEY_CONTEXT, key);
+    // Unknown fields are dropped, as the reference does; js-values keeps them, as they came.
+    if (prop === undefined && !host.jsValues) continue;
+    const converted = deserialize(host, prop?.converter ?? ANY_CONVERTER, (v as Out)[key], KEY_CONTEXT, key);
     if (converted !== undefined) {
       out[key] = converted;
     }

@@ -69,6 +69,18 @@ export const EXT_OBJID = 'objid';
 export const EXT_PIPELINE = 'pipeline';
 export const EXT_LOAD_PATH = 'load-path';
 export const EXT_ALIAS_NOTICES = 'alias-notices';
+/**
+ * Values as a JavaScript host wrote them: a struct keeps its undeclared keys (in the order
+ * sent), and by-value data is taken where a class or interface is declared, as a
+ * JavaScript library called natively would see it. For Node hosts running unchanged apps.
+ */
+export const EXT_JS_VALUES = 'js-values';
+/**
+ * `{ api: 'beforeExit' }` runs what the libraries registered for their process's
+ * `beforeExit` (the CDK synthesizes an App there when `CDK_OUTDIR` is set), in the kernel's
+ * own thread, which never exits on its own while a host is connected.
+ */
+export const EXT_BEFORE_EXIT = 'before-exit';
 export const PROTOCOL_VERSION = 1;
 
 /** Fields any request may carry when the extensions are enabled. */
@@ -245,6 +257,15 @@ export interface StatsResponse {
   readonly objectCount: number;
 }
 
+/** Extension `before-exit`: the kernel thread's `beforeExit` handlers run now. */
+export interface BeforeExitRequest {
+  readonly api: 'beforeExit';
+}
+export interface BeforeExitResponse {
+  /** Whether this kernel has a thread of its own whose handlers ran (false: nothing to run). */
+  readonly emitted: boolean;
+}
+
 export type KernelRequest =
   | LoadRequest
   | CreateRequest
@@ -260,7 +281,8 @@ export type KernelRequest =
   | CallbacksRequest
   | CompleteRequest
   | NamingRequest
-  | StatsRequest;
+  | StatsRequest
+  | BeforeExitRequest;
 
 export type KernelApi = KernelRequest['api'];
 
@@ -281,13 +303,14 @@ export interface ApiMap {
   complete: [CompleteRequest, CompleteResponse];
   naming: [NamingRequest, NamingResponse];
   stats: [StatsRequest, StatsResponse];
+  beforeExit: [BeforeExitRequest, BeforeExitResponse];
 }
 export type RequestOf<A extends KernelApi> = ApiMap[A][0];
 export type ResponseOf<A extends KernelApi> = ApiMap[A][1];
 
 export const KERNEL_APIS: readonly KernelApi[] = [
   'load', 'create', 'del', 'get', 'sget', 'set', 'sset', 'invoke', 'sinvoke',
-  'begin', 'end', 'callbacks', 'complete', 'naming', 'stats',
+  'begin', 'end', 'callbacks', 'complete', 'naming', 'stats', 'beforeExit',
 ];
 
 // ---------------------------------------------------------------------------------------

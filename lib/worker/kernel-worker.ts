@@ -46,7 +46,9 @@ function main(data: KernelWorkerData): void {
     die(buffers, `The kernel worker exited (code ${code}) while the host was still connected`);
   });
   if (parentPort !== null) serveHeapProbe(parentPort);
-  const kernel = new Kernel({ cacheDir: data.cacheDir });
+  // This thread's own `process` never emits beforeExit while the host is connected: the
+  // host asks for it (extension before-exit) when its program is done, as Node would.
+  const kernel = new Kernel({ cacheDir: data.cacheDir, emitBeforeExit: () => void (process as NodeJS.EventEmitter).emit('beforeExit', typeof process.exitCode === 'number' ? process.exitCode : 0) });
   const server = new RingServer(kernel, buffers, data.spin);
   // A pending Atomics.waitAsync does not keep an event loop alive: hold it open while serving.
   const keepAlive = setInterval(() => undefined, 1 << 30);

@@ -9,7 +9,7 @@
  */
 import { RingReader, RingWriter } from 'atomics-ring-buffer';
 import type { Callback, KernelRequest } from '../protocol/api.js';
-import { EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
+import { EXT_ALIAS_NOTICES, EXT_BEFORE_EXIT, EXT_JS_VALUES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
 import type { WireErrorName } from '../protocol/api.js';
 import { CODEC_NAMES, createCodec } from '../protocol/codec.js';
 import type { Codec, CodecName } from '../protocol/codec.js';
@@ -22,7 +22,7 @@ import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, Kernel
 import type { ChannelBuffers } from '../transports/channel.js';
 
 /** Extensions this server can carry for the kernel. */
-export const SERVER_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES];
+export const SERVER_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES, EXT_JS_VALUES, EXT_BEFORE_EXIT];
 
 /**
  * How long an idle server blocks in a synchronous read before it lets its event loop turn

@@ -11,8 +11,8 @@ import { ScriptedConnection } from './helpers/scripted-connection.js';
 
 const CALC = '@jsii-ring/calc';
 
-function setup(): { conn: ScriptedConnection; calc: any } {
-  const conn = new ScriptedConnection();
+function setup(capabilities: { jsValues?: boolean } = {}): { conn: ScriptedConnection; calc: any } {
+  const conn = new ScriptedConnection(capabilities);
   const calc = load(CALC, { connection: conn, resolveFrom: calcResolveFrom() });
   return { conn, calc };
 }
@@ -55,8 +55,8 @@ test('enum members become $jsii.enum; members of another enum are refused', (t) 
   t.is(JSON.stringify({ c: calc.Color.GREEN }), '{"c":"GREEN"}');
 });
 
-test('structs become $jsii.struct with nested conversion and without absent fields', (t) => {
-  const { conn, calc } = setup();
+test('structs become $jsii.struct with nested conversion, declared fields only, without absent fields (plain jsii)', (t) => {
+  const { conn, calc } = setup({ jsValues: false });
   calc.Geometry.echoProps({
     initialValue: 1,
     display: { precision: 2, rounding: calc.Rounding.DOWN, unit: undefined },
@@ -75,6 +75,27 @@ test('structs become $jsii.struct with nested conversion and without absent fiel
       },
     },
   }]);
+});
+
+test('js-values: a struct keeps the program\'s key order and its undeclared keys (as any)', (t) => {
+  const { conn, calc } = setup();
+  const literal = new calc.Literal(1);
+  calc.Geometry.echoProps({ tags: { z: '1', a: '2' }, zeta: { nested: literal }, initialValue: 1, alpha: [calc.Color.RED], display: { rounding: calc.Rounding.UP, precision: 2, extra: null } });
+  const data = ((lastArgs(conn)![0] as Record<string, { data: Record<string, unknown> }>)['$jsii.struct']!).data;
+  t.deepEqual(Object.keys(data), ['tags', 'zeta', 'initialValue', 'alpha', 'display']);
+  t.deepEqual(data, {
+    tags: { '$jsii.map': { z: '1', a: '2' } },
+    zeta: { '$jsii.map': { nested: { [TOKEN_REF]: `${CALC}.Literal@h1` } } },
+    initialValue: 1,
+    alpha: [{ '$jsii.enum': `${CALC}.Color/RED` }],
+    display: { '$jsii.struct': { fqn: `${CALC}.DisplayOptions`, data: { rounding: { '$jsii.enum': `${CALC}.Rounding/UP` }, precision: 2 } } },
+  });
+  t.deepEqual(Object.keys((data.tags as Record<string, Record<string, unknown>>)['$jsii.map']!), ['z', 'a']);
+  // A class instance of the program's own where a struct is declared: its own keys, then
+  // the declared fields it has as getters.
+  class Props { public readonly tags = { k: 'v' }; public get initialValue(): number { return 7; } }
+  calc.Geometry.echoProps(new Props());
+  t.deepEqual(lastArgs(conn), [{ '$jsii.struct': { fqn: `${CALC}.ExtendedCalculatorProps`, data: { tags: { '$jsii.map': { k: 'v' } }, initialValue: 7 } } }]);
 });
 
 test('struct errors name the path to the bad field', (t) => {
@@ -110,12 +131,30 @@ test('variadic arguments are converted one by one; trailing omitted optionals ar
   t.deepEqual(lastArgs(conn), ['hi', undefined, '?']);
 });
 
-test('objects are sent by ref; a class parameter refuses a plain object', (t) => {
-  const { conn, calc } = setup();
+test('objects are sent by ref; a class parameter refuses a plain object (plain jsii)', (t) => {
+  const { conn, calc } = setup({ jsValues: false });
   const literal = new calc.Literal(2);
   calc.Values.sumOperands(literal, literal);
   t.deepEqual(lastArgs(conn), [{ [TOKEN_REF]: `${CALC}.Literal@h1` }, { [TOKEN_REF]: `${CALC}.Literal@h1` }]);
   t.throws(() => calc.Values.sumOperands({ value: 1 }), { message: `Values.sumOperands: parameter 'literals[0]' must be an instance of ${CALC}.Literal, got an object` });
+});
+
+test('js-values: a plain object where a class is declared goes as the program wrote it (structural typing)', (t) => {
+  const { conn, calc } = setup();
+  calc.Values.sumOperands({ value: 1, extra: 'kept' });
+  t.deepEqual(lastArgs(conn), [{ '$jsii.map': { value: 1, extra: 'kept' } }]);
+  t.throws(() => calc.Values.sumOperands(3), { message: `Values.sumOperands: parameter 'literals[0]' must be an instance of ${CALC}.Literal, got number 3` });
+});
+
+test('a jsii object made natively (outside the kernel) is refused with ERR_NATIVE_OBJECT wherever it is passed', (t) => {
+  const { calc } = setup();
+  // What a class compiled by jsii carries: its run-time type info.
+  class Duration {}
+  Object.defineProperty(Duration, Symbol.for('jsii.rtti'), { value: { fqn: 'aws-cdk-lib.Duration', version: '2.0.0' } });
+  const native = new Duration();
+  for (const call of [() => calc.Values.sumOperands(native), () => calc.Values.echoAny(native), () => calc.Values.echoAny({ nested: [native] }), () => calc.Values.unionKind(native)]) {
+    t.throws(call, { code: 'ERR_NATIVE_OBJECT', message: /got a aws-cdk-lib\.Duration made natively, outside the kernel: some module loaded 'aws-cdk-lib' by itself/ });
+  }
 });
 
 test('unions try their alternatives in order, plain objects becoming kernel objects last', (t) => {

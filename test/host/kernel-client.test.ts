@@ -10,14 +10,14 @@ test('the handshake names the kernel and what it agreed to', async (t) => {
   const client = KernelClient.start();
   t.teardown(() => client.close());
   t.regex(client.welcome.hello, /^jsii-ring@/);
-  t.deepEqual(client.capabilities, { objid: true, pipeline: true, loadPath: true });
+  t.deepEqual(client.capabilities, { objid: true, pipeline: true, loadPath: true, jsValues: true, beforeExit: true });
   t.true(client.welcome.capabilities.codecs.includes('msgpack'));
 });
 
 test('a host that asks for no extension gets plain jsii behaviour', async (t) => {
   const client = KernelClient.start({ extensions: [] });
   t.teardown(() => client.close());
-  t.deepEqual(client.capabilities, { objid: false, pipeline: false, loadPath: false });
+  t.deepEqual(client.capabilities, { objid: false, pipeline: false, loadPath: false, jsValues: false, beforeExit: false });
   const created = client.request({ api: 'create', fqn: 'Object' });
   t.regex(created['$jsii.byref'], /^Object@10000$/);
   // Without the extension an `objid` field is an unknown field, ignored as the reference does.
@@ -151,7 +151,7 @@ test('the stdio transport drives the reference runtime with the same client', as
   const client = KernelClient.start({ transport: 'stdio', stdioKernel: 'reference' });
   t.teardown(() => client.close());
   t.regex(client.welcome.hello, /^@jsii\/runtime@1\.140\.0$/);
-  t.deepEqual(client.capabilities, { objid: false, pipeline: false, loadPath: false });
+  t.deepEqual(client.capabilities, { objid: false, pipeline: false, loadPath: false, jsValues: false, beforeExit: false });
   t.deepEqual(client.request({ api: 'create', fqn: 'Object' }), { '$jsii.byref': 'Object@10000' });
   t.is(client.request({ api: 'stats' }).objectCount, 1);
 });

@@ -3,6 +3,8 @@
  * reference runtime and the in-process kernel run through the ring to a worker kernel
  * (or through the stdio transport), so the transports are held to the same transcripts.
  */
+import { ALL_EXTENSIONS } from '../../lib/host/options.js';
+import { EXT_JS_VALUES } from '../../lib/protocol/api.js';
 import type { Callback, KernelApi, KernelRequest, RequestOf } from '../../lib/protocol/api.js';
 import { KernelClient } from '../../lib/host/kernel-client.js';
 import type { KernelClientOptions } from '../../lib/host/options.js';
@@ -20,7 +22,9 @@ export class RingDriver implements SyncProtocolDriver {
 
   public constructor(label: string, options: KernelClientOptions) {
     this.label = label;
-    this.client = KernelClient.start(options);
+    // The recorded conversations are the reference's jsii: values keep jsii's rules
+    // (js-values, which takes values as a JavaScript program wrote them, stays off).
+    this.client = KernelClient.start({ extensions: ALL_EXTENSIONS.filter((e) => e !== EXT_JS_VALUES), ...options });
     this.client.setCallbackHandler((cb) => {
       const answer = this.onCallbackSync(cb, this);
       if ('err' in answer) {

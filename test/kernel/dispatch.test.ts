@@ -15,7 +15,7 @@ test('hello names the kernel and its capabilities', (t) => {
   const version = (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   t.deepEqual(new Kernel().hello(), {
     hello: `jsii-ring@${version}`,
-    capabilities: { protocol: 1, codecs: ['json', 'msgpack'], extensions: ['objid', 'pipeline', 'load-path', 'alias-notices'] },
+    capabilities: { protocol: 1, codecs: ['json', 'msgpack'], extensions: ['objid', 'pipeline', 'load-path', 'alias-notices', 'js-values', 'before-exit'] },
   });
 });
 

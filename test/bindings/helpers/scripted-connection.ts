@@ -26,7 +26,7 @@ export class ScriptedConnection implements KernelConnection {
   #nextId = 1;
 
   public constructor(capabilities: Partial<ConnectionCapabilities> = {}) {
-    this.capabilities = { objid: true, pipeline: true, loadPath: true, ...capabilities };
+    this.capabilities = { objid: true, pipeline: true, loadPath: true, jsValues: true, beforeExit: false, ...capabilities };
   }
 
   public request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A> {

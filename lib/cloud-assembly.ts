@@ -19,7 +19,8 @@ export interface CloudAssemblyComparison {
   /** Stack artifact ids in the first assembly's manifest, sorted. */
   readonly stacks: string[];
   /**
-   * Files that differ only in construct stack traces (`trace` arrays in metadata): those
+   * Files that differ only in stack traces (metadata `trace` arrays, creation stacks, the
+   * construct traces of a validation report): those
    * list the frames of whatever ran the program (a loader, a CLI, the kernel's host), so
    * they cannot match between two ways of running it. Not counted as differences.
    */
@@ -78,7 +79,7 @@ export function compareCloudAssemblies(dirA: string, dirB: string): CloudAssembl
   };
 }
 
-/** True if two JSON documents are equal once every `trace` array of strings is removed. */
+/** True if two JSON documents are equal once every stack trace in them is removed. */
 function sameWithoutTraces(a: Buffer, b: Buffer): boolean {
   try {
     const withoutTraces = (bytes: Buffer): string => JSON.stringify(dropTraces(JSON.parse(bytes.toString('utf8'))));
@@ -88,6 +89,14 @@ function sameWithoutTraces(a: Buffer, b: Buffer): boolean {
   }
 }
 
+/** Keys under which the CDK records stack traces (metadata entries, validation reports). */
+const TRACE_KEYS = new Set(['trace', 'stackTrace', 'stackTraces', 'acknowledgedStackTrace']);
+
+/** A rendered stack trace: a string, or an array of strings. */
+function isTrace(value: unknown): boolean {
+  return typeof value === 'string' || (Array.isArray(value) && value.every((line) => typeof line === 'string'));
+}
+
 function dropTraces(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropTraces);
   if (typeof value !== 'object' || value === null) return value;
@@ -95,7 +104,7 @@ function dropTraces(value: unknown): unknown {
   // A trace is a `trace` array of an entry, or the `data` of a creation-stack entry.
   const creationStack = (value as { type?: unknown }).type === 'aws:cdk:creationStack';
   for (const [key, child] of Object.entries(value)) {
-    if ((key === 'trace' || (creationStack && key === 'data')) && Array.isArray(child) && child.every((line) => typeof line === 'string')) continue;
+    if ((TRACE_KEYS.has(key) || (creationStack && key === 'data')) && isTrace(child)) continue;
     out[key] = dropTraces(child);
   }
   return out;

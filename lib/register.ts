@@ -16,18 +16,27 @@
 import { setDefaultConnection } from './bindings/session.js';
 import { KernelClient } from './host/kernel-client.js';
 import { registerOptionsFromEnv } from './host/options.js';
+import { isMainThread } from 'node:worker_threads';
 import { installRedirection } from './redirect/cjs-hook.js';
+import type { Redirection } from './redirect/cjs-hook.js';
 import { installEsmRedirection } from './redirect/esm-register.js';
 import { installTypeScriptLoader } from './redirect/typescript.js';
 
-const client = KernelClient.start(registerOptionsFromEnv());
-setDefaultConnection(client);
-installTypeScriptLoader();
-const redirection = installRedirection({ connection: client });
-installEsmRedirection();
+// Worker threads inherit `--require`/`--import`: only the program's own thread registers
+// (the kernel worker must load the real libraries).
+if (isMainThread) register();
+
+function register(): void {
+  const client = KernelClient.start(registerOptionsFromEnv());
+  setDefaultConnection(client);
+  installTypeScriptLoader();
+  const redirection = installRedirection({ connection: client });
+  installEsmRedirection();
+  process.once('beforeExit', () => finish(client, redirection));
+}
 
 let finished = false;
-process.once('beforeExit', () => {
+function finish(client: KernelClient, redirection: Redirection): void {
   if (finished) return;
   finished = true;
   try {
@@ -44,4 +53,4 @@ process.once('beforeExit', () => {
       process.stderr.write(`jsii-ring: ${error instanceof Error ? error.message : String(error)}\n`);
     });
   }
-});
+}

@@ -29,7 +29,7 @@ export class NamingStack extends cdk.Stack {
     if (pinned) {
       return pinned;
     }
-    const parts = cfnElement.node.scopes.slice(1).map((c) => c.node.id)
+    const parts = cfnElement.node.scopes.slice(2).map((c) => c.node.id)
       .filter((p) => p !== 'Resource' && p !== 'Default');
     const human = parts.join('').replace(/[^A-Za-z0-9]/g, '');
     return `${this.prefix}${human}`.slice(0, 255);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every corpus app natively (plain ts-node, the way `cdk synth` starts it) into
 # <outdir>/<app>/ and prints: app, resources (summed over every *.template.json in the
-# app's cloud assembly, nested stacks included), seconds.
+# app's cloud assembly, nested stacks and stage assemblies included), seconds.
 #
 # usage: run-native.sh <outdir> [app ...]
 #   WITH_CONTEXT=1   pass the app's cdk.json "context" block as CDK_CONTEXT_JSON, as the
@@ -44,10 +44,14 @@ for app in "${apps[@]}"; do
   resources="$(node -e '
     const fs = require("fs"), path = require("path");
     let n = 0;
-    const dir = process.argv[1];
-    if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir)) {
-      if (f.endsWith(".template.json")) n += Object.keys(JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")).Resources ?? {}).length;
-    }
+    const walk = (dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory() && e.name.startsWith("assembly-")) walk(p);
+        else if (e.name.endsWith(".template.json")) n += Object.keys(JSON.parse(fs.readFileSync(p, "utf8")).Resources ?? {}).length;
+      }
+    };
+    if (fs.existsSync(process.argv[1])) walk(process.argv[1]);
     console.log(n);' "$out/$app")"
   secs="$(echo "$end - $start" | bc)"
   if [ "$status" = ok ]; then

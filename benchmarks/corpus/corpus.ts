@@ -74,10 +74,10 @@ export function runPlain(app: CorpusApp, outdir: string, extraEnv: Record<string
   return run(app, [TS_NODE, '--prefer-ts-exts', '--transpile-only', app.entry], cliEnv(app, outdir, extraEnv));
 }
 
-/** The app run by `jsii-ring synth --mode <mode> --json`. */
-export function runOurs(app: CorpusApp, mode: 'pipelined' | 'sync' | 'native', outdir: string, extraEnv: Record<string, string> = {}): AppRun {
+/** The app run by `jsii-ring synth --mode <mode> --json [extraArgs]`. */
+export function runOurs(app: CorpusApp, mode: 'pipelined' | 'sync' | 'native', outdir: string, extraEnv: Record<string, string> = {}, extraArgs: readonly string[] = []): AppRun {
   fs.rmSync(outdir, { recursive: true, force: true });
-  const result = run(app, [CLI, 'synth', app.entry, '--mode', mode, '--outdir', outdir, '--json'], cliEnv(app, outdir, extraEnv));
+  const result = run(app, [CLI, 'synth', app.entry, '--mode', mode, '--outdir', outdir, '--json', ...extraArgs], cliEnv(app, outdir, extraEnv));
   let report: SynthJson | undefined;
   if (result.ok) {
     try {

@@ -15,6 +15,7 @@ import { runInNewContext } from 'node:vm';
 import { buildApp } from '../../examples/cdk-app/app.js';
 import type { AppLibraries } from '../../examples/cdk-app/libraries.js';
 import { flush, load } from '../../lib/bindings/index.js';
+import { DirectConnection } from '../../lib/host/direct-connection.js';
 import { KernelClient } from '../../lib/host/kernel-client.js';
 import type { KernelClientOptions } from '../../lib/host/options.js';
 import type { CodecName } from '../../lib/protocol/codec.js';
@@ -25,16 +26,17 @@ import { RequestTrace } from './schedule.js';
 import type { TracePoint, TraceWindow } from './schedule.js';
 
 /** How the app reaches the libraries. */
-export type AppMode = 'native' | 'reference' | 'stdioOurs' | 'ringSync' | 'ringPipelined';
+export type AppMode = 'native' | 'reference' | 'stdioOurs' | 'inThread' | 'ringSync' | 'ringPipelined';
 
 /** Every mode, floor first. */
-export const APP_MODES: readonly AppMode[] = ['native', 'reference', 'stdioOurs', 'ringSync', 'ringPipelined'];
+export const APP_MODES: readonly AppMode[] = ['native', 'reference', 'stdioOurs', 'inThread', 'ringSync', 'ringPipelined'];
 
 /** What each mode is, for tables. */
 export const MODE_LABELS: Readonly<Record<AppMode, string>> = {
   native: 'native in-process (no protocol)',
   reference: 'reference @jsii/runtime over stdio',
   stdioOurs: 'our kernel over stdio',
+  inThread: 'our kernel in the host thread (DirectConnection, no worker)',
   ringSync: 'our kernel over the ring, sync',
   ringPipelined: 'our kernel over the ring, pipelined',
 };
@@ -128,7 +130,8 @@ export function clientOptionsFor(options: AppRunOptions): KernelClientOptions {
     case 'ringPipelined':
       return { ...common, transport: 'ring', ...(options.pendingCap !== undefined ? { pendingCap: options.pendingCap } : {}) };
     case 'native':
-      throw new RangeError("mode 'native' has no kernel client");
+    case 'inThread':
+      throw new RangeError(`mode '${options.mode}' has no kernel client`);
   }
 }
 
@@ -158,8 +161,10 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
         },
       };
     }
-    client = native ? undefined : KernelClient.start(clientOptions);
-    const loadOptions = client === undefined ? { native: true } : { connection: client };
+    const inThread = options.mode === 'inThread' ? new DirectConnection() : undefined;
+    client = native || inThread !== undefined ? undefined : KernelClient.start(clientOptions);
+    const connection = inThread ?? client;
+    const loadOptions = connection === undefined ? { native: true } : { connection };
     const libs: AppLibraries = {
       cdk: load('aws-cdk-lib', loadOptions) as AppLibraries['cdk'],
       constructs: load('constructs', loadOptions) as AppLibraries['constructs'],
@@ -167,7 +172,7 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
     const s1 = snapshot(client, kernelVisible);
     const traceFrom = trace?.length ?? 0;
     const handle = buildApp(libs, { outdir: options.outdir, scale: options.scale });
-    if (client !== undefined) flush(client);
+    if (connection !== undefined) flush(connection);
     const s2 = snapshot(client, kernelVisible);
     const buildTrace = trace?.window(tracePoint(s1), tracePoint(s2), traceFrom, trace.length);
     let s3 = s2;
@@ -184,6 +189,7 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
     const heap = await heapAfterGc(client, kernelVisible);
     const closing = performance.now();
     await client?.close();
+    await inThread?.close();
     client = undefined;
     const closeMs = performance.now() - closing;
     return {

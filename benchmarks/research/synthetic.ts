@@ -10,6 +10,7 @@
  */
 import type * as Constructs from 'constructs';
 import { flush, load } from '../../lib/bindings/index.js';
+import { DirectConnection } from '../../lib/host/direct-connection.js';
 import { KernelClient } from '../../lib/host/kernel-client.js';
 import type { CodecName } from '../../lib/protocol/codec.js';
 import { APP_MODES, clientOptionsFor } from './app-run.js';
@@ -90,20 +91,23 @@ export function runMix(lib: typeof Constructs, mix: MixName, calls: number, root
 export async function runSyntheticOnce(options: SyntheticRunOptions): Promise<SyntheticRunResult> {
   const native = options.mode === 'native';
   const kernelVisible = options.mode === 'ringSync' || options.mode === 'ringPipelined';
-  const client = native
+  const inThread = options.mode === 'inThread' ? new DirectConnection() : undefined;
+  const client = native || inThread !== undefined
     ? undefined
     : KernelClient.start(clientOptionsFor({ mode: options.mode, outdir: '', scale: 1, validation: false, codec: options.codec ?? 'msgpack', hostWorkUs: options.hostWorkUs ?? 0 }));
   try {
-    const lib = load('constructs', client === undefined ? { native: true } : { connection: client }) as typeof Constructs;
+    const connection = inThread ?? client;
+    const lib = load('constructs', connection === undefined ? { native: true } : { connection }) as typeof Constructs;
     runMix(lib, options.mix, Math.max(1, options.calls >> 2), 'warmup');
-    if (client !== undefined) flush(client);
+    if (connection !== undefined) flush(connection);
     const before = snapshot(client, kernelVisible);
     runMix(lib, options.mix, options.calls, 'timed');
-    if (client !== undefined) flush(client);
+    if (connection !== undefined) flush(connection);
     const after = snapshot(client, kernelVisible);
     return { mode: options.mode, mix: options.mix, calls: options.calls, metrics: phaseBetween(before, after) };
   } finally {
     await client?.close();
+    await inThread?.close();
   }
 }
 

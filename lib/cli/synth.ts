@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setDefaultConnection, setDefaultNative } from '../bindings/session.js';
 import { compareCloudAssemblies, summarizeCloudAssembly } from '../cloud-assembly.js';
+import { DirectConnection } from '../host/direct-connection.js';
 import { KernelClient } from '../host/kernel-client.js';
 import { applyJitPolicy, KERNEL_INTERRUPT_BUDGET, V8_DEFAULT_INTERRUPT_BUDGET } from '../host/jit-policy.js';
 import type { JitPolicy } from '../host/jit-policy.js';
@@ -35,7 +36,8 @@ assembly, and prints a summary. TypeScript apps run without a build step.
 Options:
   --mode MODE          pipelined (default), sync, or native (the packages themselves, no kernel)
   --pending-cap N      most pipelined requests in flight (default 64; 0 = sync; 'unlimited')
-  --transport T        ring (default) or stdio (our kernel in a child process)
+  --transport T        ring (default), stdio (our kernel in a child process), or in-thread
+                       (our kernel in this thread, no worker: the yardstick the worker must beat)
   --codec C            msgpack (default) or json
   --spin N             spin iterations before a blocked side sleeps (default 300000, about
                        3 ms; 0 = always sleep: least CPU, slowest)
@@ -62,6 +64,7 @@ fails later names its line (costs ~2 µs per pipelined call).
 Exit codes: 0 success, 1 the app or the kernel failed, 2 usage error.`;
 
 type Mode = 'pipelined' | 'sync' | 'native';
+type Transport = 'ring' | 'stdio' | 'in-thread';
 
 /** What a synth run measured (the --json output). */
 export interface SynthReport {
@@ -118,9 +121,9 @@ export async function synthCommand(argv: string[]): Promise<number> {
   if (!['pipelined', 'sync', 'native'].includes(mode)) {
     throw new UsageError(`--mode must be pipelined, sync or native (got ${JSON.stringify(values.mode)})`, SYNTH_HELP);
   }
-  const transport = (values.transport ?? 'ring') as 'ring' | 'stdio';
-  if (transport !== 'ring' && transport !== 'stdio') {
-    throw new UsageError(`--transport must be ring or stdio (got ${JSON.stringify(values.transport)})`, SYNTH_HELP);
+  const transport = (values.transport ?? 'ring') as Transport;
+  if (transport !== 'ring' && transport !== 'stdio' && transport !== 'in-thread') {
+    throw new UsageError(`--transport must be ring, stdio or in-thread (got ${JSON.stringify(values.transport)})`, SYNTH_HELP);
   }
   const codec = (values.codec ?? 'msgpack') as CodecName;
   if (!CODEC_NAMES.includes(codec)) {
@@ -181,7 +184,7 @@ function budgetFlag(value: string | boolean | undefined): number {
 interface RunOptions {
   readonly appFile: string;
   readonly mode: Mode;
-  readonly transport: 'ring' | 'stdio';
+  readonly transport: Transport;
   readonly codec: CodecName;
   readonly cap: number | undefined;
   readonly spin: number | undefined;
@@ -221,6 +224,8 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   };
   const pendingCap = options.mode === 'sync' ? 0 : options.cap;
   let client: KernelClient | undefined;
+  /** The in-thread kernel (--transport in-thread). */
+  let direct: DirectConnection | undefined;
   let kernelBusyMs = 0;
   let responseRing: { readonly spinHits: number; readonly sleeps: number } = { spinHits: 0, sleeps: 0 };
   installTypeScriptLoader();
@@ -229,6 +234,11 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   if (options.mode === 'native') {
     setDefaultNative(true);
     watchSynth(nativeCdk(appDir), onSynth);
+  } else if (options.transport === 'in-thread') {
+    direct = new DirectConnection();
+    setDefaultConnection(direct);
+    redirection = installRedirection({ connection: direct });
+    watchSynth(kernelCdk(appDir), onSynth);
   } else {
     const clientOptions: KernelClientOptions = {
       transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, timeline: options.timeline !== undefined,
@@ -250,6 +260,8 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     }
     // The program is done: what a process does when its event loop empties, the CDK's
     // automatic synth of an App (CDK_OUTDIR is set) among it, happens now in every mode.
+    // (A library in this thread, natively or in the in-thread kernel, listens on this
+    // process; in the worker it listens on the worker's.)
     if (client === undefined) {
       (process as NodeJS.EventEmitter).emit('beforeExit', 0);
     } else {
@@ -273,6 +285,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     kernelBusyMs = client?.kernelBusy.ms ?? 0;
     responseRing = client?.ringStats.response ?? responseRing;
     await client?.close();
+    await direct?.close();
     progress.done();
   }
   const ended = performance.now();
@@ -283,8 +296,9 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     fs.writeFileSync(options.timeline, `${JSON.stringify({ synthSeq: synthSeq ?? null, hostRecord: HOST_TIMELINE_FIELDS, kernelRecord: KERNEL_TIMELINE_FIELDS, ...recorded })}\n`);
     timeline = { file: options.timeline, build: summarizeTimeline(recorded, 1, synthSeq ?? Infinity), run: summarizeTimeline(recorded) };
   }
-  if (!fs.existsSync(path.join(options.outdir, 'manifest.json'))) {
-    throw new Error(`the app finished but wrote no cloud assembly to ${options.outdir} (did it call app.synth()?)`);
+  if (!assemblyWrittenSince(options.outdir, startedAt)) {
+    const stale = fs.existsSync(path.join(options.outdir, 'manifest.json'));
+    throw new Error(`the app finished but wrote no cloud assembly to ${options.outdir}${stale ? ' (the manifest.json there is from an earlier run)' : ''}: did it create an App, and call app.synth() or run with CDK_OUTDIR set?`);
   }
   const summary = summarizeCloudAssembly(options.outdir);
   return {
@@ -292,7 +306,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     mode: options.mode,
     transport: options.mode === 'native' ? 'none' : options.transport,
     codec: options.codec,
-    pendingCap: pendingCap === Infinity ? 'unlimited' : (pendingCap ?? (client?.capabilities.pipeline === false ? 0 : DEFAULT_PENDING_CAP)),
+    pendingCap: direct !== undefined ? 0 : pendingCap === Infinity ? 'unlimited' : (pendingCap ?? (client?.capabilities.pipeline === false ? 0 : DEFAULT_PENDING_CAP)),
     ...(options.mode === 'native' ? {} : { spin: options.spin ?? DEFAULT_SPIN }),
     outdir: options.outdir,
     stacks: summary.stacks.length,

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ErrorCode, JsiiRingError } from '../errors.js';
 import type { KernelConnection } from '../host/connection.js';
 import type { LoadRequest } from '../protocol/api.js';
-import { syncRequest } from './calls.js';
+import { send, syncRequest } from './calls.js';
 import { dependencyOrder, resolvePackageDir, tarballFor, tarballForAsync } from './package-loader.js';
 import type { JsiiPackage } from './package-loader.js';
 import { BindingRuntime } from './runtime.js';
@@ -161,17 +161,25 @@ function planLoad(packageName: string, options: LoadOptions | undefined): LoadPl
 /**
  * Loads an installed jsii package (and, first, every jsii package it depends on) into the
  * kernel, and returns its namespace object: types and submodules as properties, built
- * on first access. Loading the same package again returns the same object. Synchronous:
- * blocks while the kernel loads.
+ * on first access. Loading the same package again returns the same object. Through a
+ * pipelining connection that loads from directories (the worker's ring, by default) the
+ * `load` requests are pipelined: the program goes on while the kernel loads, and a failed
+ * load is thrown at the next sync point (`ERR_DEFERRED_FAILURE`, naming the package).
+ * Otherwise it blocks while the kernel loads.
  */
 export function load(packageName: string, options?: LoadOptions): any {
   const plan = planLoad(packageName, options);
   if (plan.native) return plan.module;
   const { o, runtime, connection, order, loaded } = plan;
+  // A pipelining kernel that loads from directories loads while the program goes on (its
+  // next modules, the host side of these assemblies): nothing here needs the answer, and a
+  // failure is reported at the next sync point, like any pipelined request's.
+  const pipelined = connection.capabilities.pipeline && connection.capabilities.loadPath;
   for (const pkg of order) {
     if (alreadyLoaded(loaded, pkg)) continue;
     const tarball = connection.capabilities.loadPath ? undefined : tarballFor(pkg, o.cacheDir);
-    syncRequest(() => connection.request(loadRequest(pkg, tarball)));
+    if (pipelined) send(runtime, loadRequest(pkg, tarball));
+    else syncRequest(() => connection.request(loadRequest(pkg, tarball)));
     runtime.types.addAssembly(pkg.assembly);
     loaded.set(pkg.name, pkg.version);
   }

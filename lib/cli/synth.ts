@@ -1,6 +1,6 @@
 /**
- * `jsii-ring synth <app>`: runs a CDK app written against the bindings with every jsii
- * call going through the worker kernel, and prints what it did.
+ * `jsii-ring synth <app>`: runs a CDK app unchanged, every import of a jsii package
+ * redirected to bindings of the worker kernel (lib/redirect), and prints what it did.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,9 +29,10 @@ import { ErrorCode, JsiiRingError } from '../errors.js';
 
 export const SYNTH_HELP = `Usage: jsii-ring synth <app.(js|ts)> [options]
 
-Runs a CDK app written against the jsii-ring bindings (const cdk = load('aws-cdk-lib'))
-with every jsii call going through the kernel in a worker thread, writes the cloud
-assembly, and prints a summary. TypeScript apps run without a build step.
+Runs a CDK app unchanged (it imports aws-cdk-lib, its submodules, constructs and other
+jsii libraries the ordinary way; each import resolves to bindings of one kernel in a worker
+thread), writes the cloud assembly, and prints a summary on stderr. TypeScript apps run
+without a build step (esbuild, with the app's tsconfig.json and source maps).
 
 Options:
   --mode MODE          pipelined (default), sync, or native (the packages themselves, no kernel)
@@ -50,7 +51,7 @@ Options:
                        on both threads; write it to FILE and summarize where the time went
                        (ring transport)
   --compare native     also run the app natively in a child process; compare time and templates
-  --json               print the summary as JSON
+  --json               print the summary as JSON on stdout (the app's own stdout goes to stderr)
   --quiet              no progress, no summary
   --verbose            stack traces on errors
   -h, --help           show this help

@@ -38,18 +38,23 @@ export class InFlightQueue {
     return (this.#items[this.#head + index] as InFlight).seq;
   }
 
-  /** True if a request with this seq is in the queue (seqs are increasing: binary search). */
+  /** True if a request with this seq is in the queue. */
   public includes(seq: number): boolean {
+    return this.find(seq) !== undefined;
+  }
+
+  /** The queued request with this seq, if any (seqs are increasing: binary search). */
+  public find(seq: number): InFlight | undefined {
     let low = this.#head;
     let high = this.#items.length - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      const found = (this.#items[middle] as InFlight).seq;
-      if (found === seq) return true;
-      if (found < seq) low = middle + 1;
+      const item = this.#items[middle] as InFlight;
+      if (item.seq === seq) return item;
+      if (item.seq < seq) low = middle + 1;
       else high = middle - 1;
     }
-    return false;
+    return undefined;
   }
 
   /** Removes every item with seq <= `seq`; returns the item whose seq equals it, if any. */

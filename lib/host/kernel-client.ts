@@ -109,16 +109,17 @@ export class KernelClient implements KernelConnection {
 
   public request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A> {
     this.#assertUsable();
+    assertObject(request);
     const started = this.#options.onRequest !== undefined ? performance.now() : 0;
     const lane = this.#lane();
     const seq = ++this.#seq;
     this.stats.countSync(request.api);
     const issued = this.#hostTimeline !== undefined ? timelineNow() : 0;
+    this.#write(lane.writer, [FrameKind.REQUEST, seq, 0, request]);
     const outerSeq = this.#syncSeq;
     const outerRequest = this.#syncRequest;
     this.#syncSeq = seq;
     this.#syncRequest = request;
-    this.#write(lane.writer, [FrameKind.REQUEST, seq, 0, request]);
     const answer = this.#awaitAnswer(seq);
     this.#syncSeq = outerSeq;
     this.#syncRequest = outerRequest;
@@ -148,6 +149,7 @@ export class KernelClient implements KernelConnection {
       return;
     }
     this.#assertUsable();
+    assertObject(request);
     const started = this.#options.onRequest !== undefined ? performance.now() : 0;
     const lane = this.#lane();
     if (lane.inFlight.length >= this.#options.pendingCap) {
@@ -159,10 +161,13 @@ export class KernelClient implements KernelConnection {
       site = {};
       Error.captureStackTrace(site, this.send);
     }
-    lane.inFlight.push({ seq, request, depth: this.#depth, site });
     this.stats.countPipelined(request.api);
     this.#hostTimeline?.push(seq, timelineNow(), 0, 1, this.#depth);
     this.#write(lane.writer, [FrameKind.REQUEST, seq, FLAG_NO_REPLY, request]);
+    // Queued once written: a request that could not be encoded was never sent, and an entry
+    // for it would be waited for forever. (The kernel cannot answer a request before the
+    // write returns: the host reads responses only between a full ring's wait slices.)
+    lane.inFlight.push({ seq, request, depth: this.#depth, site });
     if (this.#options.onRequest !== undefined) {
       this.#trace(seq, request, true, started);
     }
@@ -518,6 +523,13 @@ function toKernelError(wire: WireError): Error {
     error.stack = `${wire.stack}\n    --- issued by the host ---\n${hostFrames}`;
   }
   return error;
+}
+
+/** A request that is not an object is refused as the kernel would refuse it, before it is counted or sent. */
+function assertObject(request: unknown): void {
+  if (typeof request !== 'object' || request === null) {
+    throw new JsiiFault(`Malformed request: expected an object, got ${request === null ? 'null' : typeof request}`);
+  }
 }
 
 function wireName(error: Error): WireErrorName {

@@ -214,7 +214,13 @@ export class KernelLink {
    * sent again whole after an attempt times out.
    */
   public write(writer: RingWriter, frame: Frame, serve: () => void): void {
-    const bytes = this.#codec.encode(frame);
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#codec.encode(frame);
+    } catch (error) {
+      // Nothing was sent: the link is fine, only this request is refused.
+      throw new JsiiRingError(ErrorCode.UNENCODABLE, `The request could not be encoded (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    }
     const timeoutMs = this.#requestTimeoutMs;
     // The deadline is only computed once the ring was found full (the common case has room).
     let deadline = Infinity;

@@ -81,8 +81,9 @@ export class InFlightQueue {
 /** Describes a request in a few words: `create aws-cdk-lib.Stack`, `invoke Bucket@h3.addToResourcePolicy`. */
 export function describeRequest(request: KernelRequest): { target: string; member?: string; text: string } {
   const r = request as unknown as Record<string, unknown>;
-  const ref = r.objref as Record<string, unknown> | undefined;
-  const target = typeof r.fqn === 'string' ? r.fqn : ref !== undefined ? String(ref['$jsii.byref']) : '';
+  // Any shape: a malformed request is described in its failure report too.
+  const ref: unknown = r.objref;
+  const target = typeof r.fqn === 'string' ? r.fqn : typeof ref === 'object' && ref !== null ? String((ref as Record<string, unknown>)['$jsii.byref']) : '';
   const member = typeof r.method === 'string' ? r.method : typeof r.property === 'string' ? r.property : undefined;
   const text = `${request.api} ${target}${member !== undefined ? `.${member}` : ''}`.trim();
   return { target, member, text };

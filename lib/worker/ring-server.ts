@@ -84,7 +84,10 @@ export class RingServer {
         break;
       }
       const read = this.#timeline !== undefined ? timelineNow() : 0;
-      const frame = this.#decode(bytes);
+      const frame = this.#decodeRequest(bytes);
+      if (frame === undefined) {
+        continue;
+      }
       if (frame[0] === FrameKind.BYE) {
         if (this.#timeline !== undefined) {
           this.#write([FrameKind.TIMELINE, 0, 0, this.#timeline]);
@@ -216,7 +219,7 @@ export class RingServer {
     if (error !== undefined) {
       this.#write([FrameKind.ERROR, seq, flags, error]);
     } else if ((flags & FLAG_NO_REPLY) === 0) {
-      this.#write([FrameKind.RESPONSE, seq, 0, result ?? {}]);
+      this.#writeAnswer(seq, flags, result ?? {});
     }
     Atomics.store(this.#state, slot, seq);
     // See channel.ts: store completed, then look for a waiting host.
@@ -273,6 +276,34 @@ export class RingServer {
       if (pending !== undefined) {
         pending.catch(() => undefined);
       }
+    }
+  }
+
+  /**
+   * Writes a RESPONSE, or an ERROR if the codec cannot carry the result (a library value
+   * nested deeper than the encoder's stack, say): the request fails, the kernel lives on.
+   */
+  #writeAnswer(seq: number, flags: number, result: unknown): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#codec.encode([FrameKind.RESPONSE, seq, 0, result]);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      bytes = this.#codec.encode([FrameKind.ERROR, seq, flags, { error: `The answer to request #${seq} could not be encoded: ${message}`, name: RUNTIME_ERROR_NAME }]);
+    }
+    this.#responses.write(bytes);
+  }
+
+  /**
+   * Decodes a frame of the request ring; a message that is no frame is answered with an
+   * ERROR frame of seq 0 (its seq is unknown) and skipped: a bad frame fails, the kernel lives on.
+   */
+  #decodeRequest(bytes: Uint8Array): Frame | undefined {
+    try {
+      return this.#decode(bytes);
+    } catch (error) {
+      this.#write([FrameKind.ERROR, 0, 0, protocolError(`Malformed frame on the request ring: ${error instanceof Error ? error.message : String(error)}`)]);
+      return undefined;
     }
   }
 

@@ -151,7 +151,7 @@ test('the call deadline is finite by default, and Infinity turns it off', (t) =>
   t.throws(() => resolveClientOptions({ callTimeoutMs: 0 }), { instanceOf: RangeError, message: /options\.callTimeoutMs must be a positive number/ });
 });
 
-for (const where of ['sync', 'flush']) {
+for (const where of ['sync', 'flush', 'ring']) {
   test(`running out of memory while the host waits (${where}) gives ERR_PEER_GONE, then the worker's own error`, (t) => {
     const child = path.join(__dirname, 'loss-child.js');
     const out = execFileSync(process.execPath, ['--max-old-space-size=96', child, where], { encoding: 'utf8', timeout: 120_000 });

@@ -22,6 +22,8 @@ export const ErrorCode = {
   CLOSED: 'ERR_CLOSED',
   /** A frame could not be decoded, or had an unknown kind. */
   BAD_FRAME: 'ERR_BAD_FRAME',
+  /** A request could not be encoded (a value the codec cannot carry: nested too deep, circular). */
+  UNENCODABLE: 'ERR_UNENCODABLE',
   /** A message exceeded the configured maximum size. */
   MESSAGE_TOO_LARGE: 'ERR_MESSAGE_TOO_LARGE',
   /** A pipelined request failed; reported at the next sync point. */

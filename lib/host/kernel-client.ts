@@ -20,11 +20,16 @@ import { KernelLink } from './kernel-link.js';
 import { resolveClientOptions } from './options.js';
 import type { KernelClientOptions, ResolvedClientOptions } from './options.js';
 import { InFlightQueue, PipelinedRequestError, describeRequest, firstWithOthers } from './pipeline.js';
+import { lossReport } from './kernel-lost.js';
+import type { KernelLostError, Loss } from './kernel-lost.js';
 import { ClientStats } from './stats.js';
 import { askKernelHeap } from '../transports/heap-probe.js';
 import type { KernelHeap } from '../transports/heap-probe.js';
 import { timelineNow } from '../transports/timeline.js';
 import type { Timeline } from '../transports/timeline.js';
+
+/** How long `close()` waits for the worker to exit before it terminates it, ms. */
+const EXIT_WAIT_MS = 5000;
 
 /** How long `close()` waits for the kernel's half of the timeline, ms. */
 const TIMELINE_WAIT_MS = 10_000;
@@ -64,6 +69,9 @@ export class KernelClient implements KernelConnection {
   #callbackHandler: CallbackHandler | undefined;
   #aliasHandler: AliasHandler | undefined;
   #closed = false;
+  /** The sync request being awaited (the innermost, with callbacks), for a loss report. */
+  #syncSeq = 0;
+  #syncRequest: KernelRequest | undefined;
   /** The host's half of the timeline, and the kernel's once closed (`options.timeline`). */
   readonly #hostTimeline: number[] | undefined;
   #kernelTimeline: number[] = [];
@@ -74,10 +82,7 @@ export class KernelClient implements KernelConnection {
     // The link reports back: a worker exit after close() is no death, a dead link closes us.
     this.#link = new KernelLink(options, {
       isClosed: () => this.#closed,
-      onGone: () => {
-        this.#closed = true;
-        OPEN_CLIENTS.delete(this);
-      },
+      lost: (loss) => this.#lost(loss),
       addWaitMs: (ms) => {
         this.stats.hostWaitMs += ms;
       },
@@ -111,13 +116,20 @@ export class KernelClient implements KernelConnection {
 
   public request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A> {
     this.#assertUsable();
+    assertObject(request);
     const started = this.#options.onRequest !== undefined ? performance.now() : 0;
     const lane = this.#lane();
     const seq = ++this.#seq;
     this.stats.countSync(request.api);
     const issued = this.#hostTimeline !== undefined ? timelineNow() : 0;
     this.#write(lane.writer, [FrameKind.REQUEST, seq, 0, request]);
+    const outerSeq = this.#syncSeq;
+    const outerRequest = this.#syncRequest;
+    this.#syncSeq = seq;
+    this.#syncRequest = request;
     const answer = this.#awaitAnswer(seq);
+    this.#syncSeq = outerSeq;
+    this.#syncRequest = outerRequest;
     this.#hostTimeline?.push(seq, issued, timelineNow(), 0, this.#depth);
     // The kernel serves a lane in order: everything pipelined before this request is done.
     lane.inFlight.retireThrough(seq);
@@ -144,6 +156,7 @@ export class KernelClient implements KernelConnection {
       return;
     }
     this.#assertUsable();
+    assertObject(request);
     const started = this.#options.onRequest !== undefined ? performance.now() : 0;
     const lane = this.#lane();
     if (lane.inFlight.length >= this.#options.pendingCap) {
@@ -155,10 +168,13 @@ export class KernelClient implements KernelConnection {
       site = {};
       Error.captureStackTrace(site, this.send);
     }
-    lane.inFlight.push({ seq, request, depth: this.#depth, site });
     this.stats.countPipelined(request.api);
     this.#hostTimeline?.push(seq, timelineNow(), 0, 1, this.#depth);
     this.#write(lane.writer, [FrameKind.REQUEST, seq, FLAG_NO_REPLY, request]);
+    // Queued once written: a request that could not be encoded was never sent, and an entry
+    // for it would be waited for forever. (The kernel cannot answer a request before the
+    // write returns: the host reads responses only between a full ring's wait slices.)
+    lane.inFlight.push({ seq, request, depth: this.#depth, site });
     if (this.#options.onRequest !== undefined) {
       this.#trace(seq, request, true, started);
     }
@@ -188,9 +204,17 @@ export class KernelClient implements KernelConnection {
     this.#aliasHandler = handler;
   }
 
-  /** Drains, reports any deferred failure, and ends the worker. */
+  /**
+   * Drains, reports any deferred failure, and ends the worker. Bounded whatever the kernel
+   * does: a call that never returns is ended at `options.callTimeoutMs`, and a worker that
+   * does not exit after BYE is terminated. After the kernel was lost it waits (as bounded)
+   * for the worker's end, so the loss report gets the worker's exit code and error.
+   */
   public async close(): Promise<void> {
     if (this.#closed) {
+      if (this.#link.gone !== undefined) {
+        await this.#awaitExit();
+      }
       return;
     }
     let failure: unknown;
@@ -204,6 +228,7 @@ export class KernelClient implements KernelConnection {
     this.#closed = true;
     OPEN_CLIENTS.delete(this);
     if (this.#link.gone === undefined) {
+      this.#link.closing();
       try {
         this.#write(this.#lanes[0].writer, [FrameKind.BYE, 0, 0, null]);
         if (this.#hostTimeline !== undefined) {
@@ -213,11 +238,7 @@ export class KernelClient implements KernelConnection {
         // The worker is already gone; terminate below settles it.
       }
     }
-    const worker = this.#link.worker;
-    const timer = setTimeout(() => void worker.terminate(), 5000);
-    worker.ref();
-    await this.#link.exited;
-    clearTimeout(timer);
+    await this.#awaitExit();
     if (failure !== undefined) {
       throw failure;
     }
@@ -227,6 +248,7 @@ export class KernelClient implements KernelConnection {
   public async terminate(): Promise<void> {
     this.#closed = true;
     OPEN_CLIENTS.delete(this);
+    this.#link.closing();
     await this.#link.worker.terminate();
   }
 
@@ -301,6 +323,38 @@ export class KernelClient implements KernelConnection {
       throw new JsiiRingError(ErrorCode.HANDSHAKE, `The kernel does not speak codec '${this.#options.codec}' (it offers ${welcome.capabilities.codecs.join(', ')})`);
     }
     return welcome;
+  }
+
+  /** Waits for the worker to exit, terminating it if it has not within EXIT_WAIT_MS. */
+  async #awaitExit(): Promise<void> {
+    const worker = this.#link.worker;
+    const timer = setTimeout(() => void worker.terminate(), EXIT_WAIT_MS);
+    worker.ref();
+    await this.#link.exited;
+    clearTimeout(timer);
+  }
+
+  /**
+   * The kernel is lost (see KernelLink.peerGone): collect what it published before, settle
+   * the queues to what it served, and say all of it in one error.
+   */
+  #lost(loss: Loss): KernelLostError {
+    this.#closed = true;
+    OPEN_CLIENTS.delete(this);
+    for (const frame of this.#link.remains()) {
+      if (frame[0] === FrameKind.ERROR && this.#lanes.some((l) => l.inFlight.includes(frame[1]))) {
+        this.#recordFailure(frame[1], frame[3] as WireError);
+      } else if (frame[0] === FrameKind.ALIASES) {
+        this.#applyAliases(frame[3] as string[]);
+      }
+    }
+    for (const lane of this.#lanes) {
+      lane.inFlight.retireThrough(Atomics.load(this.#state, lane.slot));
+    }
+    const failures = this.#deferred;
+    this.#deferred = [];
+    const sync = this.#syncRequest !== undefined ? { seq: this.#syncSeq, request: this.#syncRequest } : undefined;
+    return lossReport(loss, this.#link.serving, this.#lanes.map((l) => l.inFlight), sync, failures);
   }
 
   #lane(): Lane {
@@ -476,6 +530,13 @@ function toKernelError(wire: WireError): Error {
     error.stack = `${wire.stack}\n    --- issued by the host ---\n${hostFrames}`;
   }
   return error;
+}
+
+/** A request that is not an object is refused as the kernel would refuse it, before it is counted or sent. */
+function assertObject(request: unknown): void {
+  if (typeof request !== 'object' || request === null) {
+    throw new JsiiFault(`Malformed request: expected an object, got ${request === null ? 'null' : typeof request}`);
+  }
 }
 
 function wireName(error: Error): WireErrorName {

@@ -13,10 +13,14 @@ import type { Codec, CodecName } from '../protocol/codec.js';
 import { isFrame } from '../protocol/frames.js';
 import type { Frame } from '../protocol/frames.js';
 import { ErrorCode, JsiiRingError } from '../errors.js';
-import { BUSY_MS_STAT, SERVED_STAT, channelStats, createChannelBuffers, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
+import { BUSY_MS_STAT, CLOSING_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, createChannelBuffers, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import type { KernelWorkerData } from '../worker/kernel-worker.js';
 import type { ResolvedClientOptions } from './options.js';
+import { KernelLostError } from './kernel-lost.js';
+import type { Loss } from './kernel-lost.js';
+import { watchChannel } from './watchdog.js';
+import type { Watch } from './watchdog.js';
 
 /** First slice of a blocked write before the host serves the response ring (ms); see `write`. */
 const WRITE_SLICE_MS = 2;
@@ -41,8 +45,11 @@ function stdioCommand(kernel: ResolvedClientOptions['stdioKernel']): string[] {
 export interface LinkOwner {
   /** Whether the owner closed the link on purpose (then a worker exit is not a death). */
   isClosed(): boolean;
-  /** The link is unusable from now on (the peer died, or stopped answering). */
-  onGone(): void;
+  /**
+   * The link is unusable from now on (the peer died, or stopped answering): the owner turns
+   * the loss into the error every later call gets, adding what it knows of its requests.
+   */
+  lost(loss: Loss): JsiiRingError;
   /** Adds time the host spent blocked reading the response ring. */
   addWaitMs(ms: number): void;
 }
@@ -63,6 +70,8 @@ export class KernelLink {
   #codec: Codec = createCodec('json');
   #gone: JsiiRingError | undefined;
   #workerError: unknown;
+  #exitCode: number | undefined;
+  readonly #watch: Watch;
 
   public constructor(options: ResolvedClientOptions, owner: LinkOwner) {
     this.#owner = owner;
@@ -76,13 +85,18 @@ export class KernelLink {
     this.#responses = new RingReader(this.buffers.response, { spin: options.spin });
     this.requestWriter = new RingWriter(this.buffers.request);
     this.callbackWriter = new RingWriter(this.buffers.callback);
+    // Before the worker starts: a thread that dies while starting is heard too.
+    this.#watch = watchChannel(this.buffers, options.callTimeoutMs);
+    const lifeline = this.#watch.lifeline;
     this.worker = options.transport === 'ring'
       // SHARE_ENV: the library sees the environment the program has when it calls it (an app
       // sets CDK_DEFAULT_REGION before `new App()`), as it would natively.
-      ? new Worker(WORKER_ENTRY, { env: SHARE_ENV, workerData: { buffers: this.buffers, cacheDir: options.cacheDir, spin: options.spin } satisfies KernelWorkerData })
+      ? new Worker(WORKER_ENTRY, { env: SHARE_ENV, workerData: { buffers: this.buffers, cacheDir: options.cacheDir, spin: options.spin, lifeline } satisfies KernelWorkerData, transferList: [lifeline] })
       : new Worker(RELAY_ENTRY, {
+        transferList: [lifeline],
         workerData: {
           buffers: this.buffers,
+          lifeline,
           command: stdioCommand(options.stdioKernel),
           // The reference runtime warns about this Node version on every start.
           env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] ?? '', ...(options.cacheDir !== undefined ? { JSII_RING_CACHE_DIR: options.cacheDir } : {}) },
@@ -93,9 +107,14 @@ export class KernelLink {
       this.#workerError = error;
     });
     // A worker ended from outside (terminate(), a resource limit) runs none of its own exit
-    // handlers, so the host marks the channel dead when it hears of the exit. (While the
-    // host is blocked it hears nothing; the worker's own handlers cover that case.)
+    // handlers. While the host blocks, the watchdog hears of it (watchdog.ts); this covers a
+    // host that hears first, and records how the thread ended for the loss report.
     this.worker.once('exit', (code) => {
+      this.#exitCode = code;
+      this.#watch.forget();
+      if (this.#gone instanceof KernelLostError) {
+        this.#gone.heardEnd({ exitCode: code, error: this.#workerError });
+      }
       if (readDeathNote(this.buffers.state) === undefined && !this.#owner.isClosed()) {
         const reason = this.#workerError instanceof Error ? this.#workerError.message : `the kernel worker exited with code ${code}`;
         writeDeathNote(this.buffers.state, reason);
@@ -104,6 +123,20 @@ export class KernelLink {
     });
     // An idle client must not keep the process alive.
     this.worker.unref();
+  }
+
+  /**
+   * The host is ending the channel on purpose (BYE or terminate): the worker's exit is no
+   * death, and the watchdog lets go.
+   */
+  public closing(): void {
+    Atomics.store(this.state, CLOSING_SLOT, 1);
+    this.#watch.forget();
+  }
+
+  /** The seq of the request whose library code the kernel runs, or 0 (see channel.ts). */
+  public get serving(): number {
+    return Atomics.load(this.state, SERVING_SLOT);
   }
 
   /** The terminal error, once the peer is gone. */
@@ -157,6 +190,24 @@ export class KernelLink {
   }
 
   /**
+   * The frames the kernel published before the link was lost, read without blocking: the
+   * error frames of pipelined requests that failed before the death must not be lost with it.
+   */
+  public remains(): Frame[] {
+    const frames: Frame[] = [];
+    for (;;) {
+      try {
+        const bytes = this.#responses.tryRead();
+        if (bytes === undefined || bytes === null) return frames;
+        frames.push(this.#decode(bytes));
+      } catch {
+        // Drained (a dead ring throws once empty), or garbage: nothing more to learn.
+        return frames;
+      }
+    }
+  }
+
+  /**
    * Writes a frame, waiting while the ring is full. The wait is cut into slices with
    * `serve` (the owner's handling of the response ring) called in between: the kernel may
    * itself be blocked on the host (a callback waiting to be served, an error frame for a
@@ -165,7 +216,13 @@ export class KernelLink {
    * sent again whole after an attempt times out.
    */
   public write(writer: RingWriter, frame: Frame, serve: () => void): void {
-    const bytes = this.#codec.encode(frame);
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#codec.encode(frame);
+    } catch (error) {
+      // Nothing was sent: the link is fine, only this request is refused.
+      throw new JsiiRingError(ErrorCode.UNENCODABLE, `The request could not be encoded (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    }
     const timeoutMs = this.#requestTimeoutMs;
     // The deadline is only computed once the ring was found full (the common case has room).
     let deadline = Infinity;
@@ -192,20 +249,29 @@ export class KernelLink {
     if (this.#gone !== undefined) {
       return this.#gone;
     }
-    const code = (cause as { code?: string } | undefined)?.code;
-    if (code === 'ERR_RING_TIMEOUT') {
+    let loss: Loss;
+    if ((cause as { code?: string } | undefined)?.code === 'ERR_RING_TIMEOUT') {
       // Terminal, like a dead peer: the kernel may still answer, and a late answer would be
       // taken for the next request's (every later call failing with ERR_BAD_FRAME). The
       // kernel is deemed unresponsive and ended.
-      this.#gone = new JsiiRingError(ErrorCode.TIMEOUT, `The kernel did not answer within ${this.#requestTimeoutMs} ms`, { cause });
-      this.#owner.onGone();
-      void this.worker.terminate();
-      return this.#gone;
+      loss = { code: ErrorCode.TIMEOUT, reason: `it did not answer within ${this.#requestTimeoutMs} ms (options.requestTimeoutMs)`, cause };
+    } else if (Atomics.load(this.state, STATE_SLOT) === KernelState.TIMED_OUT) {
+      // The watchdog gave up on a call (a library that loops): the kernel still runs it.
+      loss = { code: ErrorCode.TIMEOUT, reason: readDeathNote(this.buffers.state) ?? 'a call ran past its deadline', cause };
+    } else {
+      const note = readDeathNote(this.buffers.state);
+      const reason = note ?? (this.#workerError instanceof Error ? this.#workerError.message : 'the kernel worker stopped');
+      loss = { code: ErrorCode.PEER_GONE, reason, cause: cause ?? this.#workerError };
     }
-    const note = readDeathNote(this.buffers.state);
-    const reason = note ?? (this.#workerError instanceof Error ? this.#workerError.message : 'the kernel worker stopped');
-    this.#gone = new JsiiRingError(ErrorCode.PEER_GONE, `The kernel is gone: ${reason}`, { cause: cause ?? this.#workerError });
-    this.#owner.onGone();
+    // Remembered before the owner looks at the rings again: a ring error met while it
+    // collects what the kernel left returns this, not a second loss.
+    this.#gone = new JsiiRingError(loss.code, loss.reason, { cause: loss.cause });
+    this.#gone = this.#owner.lost(loss);
+    if (loss.code === ErrorCode.TIMEOUT) {
+      void this.worker.terminate();
+    } else if (this.#exitCode !== undefined && this.#gone instanceof KernelLostError) {
+      this.#gone.heardEnd({ exitCode: this.#exitCode, error: this.#workerError });
+    }
     return this.#gone;
   }
 

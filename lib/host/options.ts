@@ -46,6 +46,16 @@ export interface KernelClientOptions {
   readonly startTimeoutMs?: number;
   /** How long one blocking wait for the kernel may last, ms. @default Infinity */
   readonly requestTimeoutMs?: number;
+  /**
+   * The longest one kernel call may run library code without returning (time the host
+   * spends in callbacks it made does not count), ms. Past it the kernel worker is ended and
+   * the host gets `ERR_RING_TIMEOUT` naming the call: a library that loops forever cannot
+   * hang the host, nor `close()`. Checked by a watchdog thread, so it holds while the host
+   * blocks; the check runs every quarter of the deadline (at most every second). `Infinity`
+   * turns it off. Ring transport only.
+   * @default DEFAULT_CALL_TIMEOUT_MS (10 minutes)
+   */
+  readonly callTimeoutMs?: number;
   /** Package cache directory passed to the kernel. @default the kernel's own default */
   readonly cacheDir?: string;
   /**
@@ -118,6 +128,12 @@ export const DEFAULT_PENDING_CAP = 64;
  */
 export const DEFAULT_SPIN = 300_000;
 
+/**
+ * Default call deadline: far beyond any real call (a whole synth of the 2,200-resource
+ * example app is one `synth()` call of about 10 s), short enough that a stuck library ends.
+ */
+export const DEFAULT_CALL_TIMEOUT_MS = 10 * 60_000;
+
 /** Every extension a client asks for by default. */
 export const ALL_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES, EXT_JS_VALUES, EXT_BEFORE_EXIT];
 
@@ -136,6 +152,7 @@ const DEFAULTS: Omit<ResolvedClientOptions, 'cacheDir' | 'onRequest'> = {
   responseRingBytes: MIB,
   startTimeoutMs: 30_000,
   requestTimeoutMs: Infinity,
+  callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS,
   transport: 'ring',
   stdioKernel: 'ours',
   spin: DEFAULT_SPIN,
@@ -157,7 +174,7 @@ export function resolveClientOptions(options: KernelClientOptions = {}): Resolve
       throw new RangeError(`options.${key} must be a power of two of at least 4096 (got ${String(value)})`);
     }
   }
-  for (const key of ['startTimeoutMs', 'requestTimeoutMs'] as const) {
+  for (const key of ['startTimeoutMs', 'requestTimeoutMs', 'callTimeoutMs'] as const) {
     const value = resolved[key];
     if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
       throw new RangeError(`options.${key} must be a positive number of milliseconds or Infinity (got ${String(value)})`);

@@ -38,18 +38,23 @@ export class InFlightQueue {
     return (this.#items[this.#head + index] as InFlight).seq;
   }
 
-  /** True if a request with this seq is in the queue (seqs are increasing: binary search). */
+  /** True if a request with this seq is in the queue. */
   public includes(seq: number): boolean {
+    return this.find(seq) !== undefined;
+  }
+
+  /** The queued request with this seq, if any (seqs are increasing: binary search). */
+  public find(seq: number): InFlight | undefined {
     let low = this.#head;
     let high = this.#items.length - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      const found = (this.#items[middle] as InFlight).seq;
-      if (found === seq) return true;
-      if (found < seq) low = middle + 1;
+      const item = this.#items[middle] as InFlight;
+      if (item.seq === seq) return item;
+      if (item.seq < seq) low = middle + 1;
       else high = middle - 1;
     }
-    return false;
+    return undefined;
   }
 
   /** Removes every item with seq <= `seq`; returns the item whose seq equals it, if any. */
@@ -76,8 +81,9 @@ export class InFlightQueue {
 /** Describes a request in a few words: `create aws-cdk-lib.Stack`, `invoke Bucket@h3.addToResourcePolicy`. */
 export function describeRequest(request: KernelRequest): { target: string; member?: string; text: string } {
   const r = request as unknown as Record<string, unknown>;
-  const ref = r.objref as Record<string, unknown> | undefined;
-  const target = typeof r.fqn === 'string' ? r.fqn : ref !== undefined ? String(ref['$jsii.byref']) : '';
+  // Any shape: a malformed request is described in its failure report too.
+  const ref: unknown = r.objref;
+  const target = typeof r.fqn === 'string' ? r.fqn : typeof ref === 'object' && ref !== null ? String((ref as Record<string, unknown>)['$jsii.byref']) : '';
   const member = typeof r.method === 'string' ? r.method : typeof r.property === 'string' ? r.property : undefined;
   const text = `${request.api} ${target}${member !== undefined ? `.${member}` : ''}`.trim();
   return { target, member, text };

@@ -27,7 +27,20 @@ export interface ConversionHost {
    * interface is declared (the library gets it as the program wrote it).
    */
   readonly jsValues: boolean;
+  /** Nesting depth of the conversion in progress (see MAX_VALUE_DEPTH); 0 between conversions. */
+  depth: number;
 }
+
+/**
+ * The deepest nesting of arrays and objects a value may have, either way (`[[1]]` nests 2).
+ * Far beyond any real value (a CloudFormation template nests a few dozen levels), and
+ * shallow enough that conversion (recursive, four or five frames per level) never runs out
+ * of stack in any thread that runs a kernel: a main thread's stack (about 1 MB: `serve
+ * --stdio`, an in-process kernel) ran out near 1,000 object levels under a test runner, a
+ * worker's (4 MB) far later. So the answer for a value does not depend on the thread. A
+ * deeper value is refused with one clear error, in time linear in the levels walked.
+ */
+export const MAX_VALUE_DEPTH = 512;
 
 /** A declared type: `void` or an optional value (parameter, property, return type). */
 export type Declared = spec.OptionalValue | 'void';

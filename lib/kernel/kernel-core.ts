@@ -58,6 +58,7 @@ export class KernelCore implements ConversionHost {
   public readonly types = new TypeRegistry();
   public readonly objects = new ObjectTable(this.types);
   public failure = '';
+  public depth = 0;
 
   /** Extension `objid` is on. */
   public objid = false;

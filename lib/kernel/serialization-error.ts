@@ -38,6 +38,28 @@ export class Unconvertible {
   ) {}
 }
 
+/**
+ * A value nested deeper than the limit (or than the stack allows). It passes through every
+ * level unrendered, never tried as a candidate's failure (which made each level retry, and
+ * embed, everything below it: time and message size grew with the square of the depth or
+ * worse), and is rendered once, with the outermost context.
+ */
+export class TooDeep {
+  public constructor(
+    public readonly serde: 'serialize' | 'deserialize',
+    /** The limit, or undefined when the stack ran out first. */
+    public readonly limit: number | undefined,
+  ) {}
+
+  /** The error for the outermost context. */
+  public render(context: string | ContextFn, a?: unknown, b?: unknown): SerializationError {
+    const why = this.limit !== undefined
+      ? `it nests deeper than ${this.limit} levels of arrays and objects (the kernel's limit)`
+      : 'it nests too deep for the kernel thread\'s stack';
+    return new SerializationError(`${titleize(renderContext(context, a, b))}: Unable to ${this.serde} value: ${why}`, undefined);
+  }
+}
+
 /** A rendered conversion failure (wire name `@jsii/kernel.SerializationError`). */
 export class SerializationError extends PassThroughError {
   public readonly value: unknown;
@@ -59,10 +81,14 @@ export function renderContext(context: string | ContextFn, a?: unknown, b?: unkn
 }
 
 /**
- * If `e` is an `Unconvertible`, renders it as the reference's SerializationError for this
- * context; any other error is returned unchanged (it was not a conversion failure).
+ * If `e` is an `Unconvertible` (or a `TooDeep`), renders it as the reference's
+ * SerializationError for this context; any other error is returned unchanged (it was not a
+ * conversion failure).
  */
 export function withContext(e: unknown, types: TypeRegistry, context: string | ContextFn, a?: unknown, b?: unknown): unknown {
+  if (e instanceof TooDeep) {
+    return e.render(context, a, b);
+  }
   if (!(e instanceof Unconvertible)) {
     return e;
   }

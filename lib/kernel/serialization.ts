@@ -15,10 +15,10 @@ import {
   isObjRef, isWireDate, isWireEnum, isWireMap, isWireStruct, TOKEN_DATE, TOKEN_ENUM, TOKEN_MAP, TOKEN_STRUCT,
 } from '../protocol/api.js';
 import {
-  ANY_CONVERTER, type Candidate, Cls, type ConversionHost, type Converter, FAIL, JSON_CONVERTER, NULLABLE_JSON_CONVERTER,
+  ANY_CONVERTER, type Candidate, Cls, type ConversionHost, type Converter, FAIL, JSON_CONVERTER, MAX_VALUE_DEPTH, NULLABLE_JSON_CONVERTER,
 } from './converters.js';
 import { DependencyFault } from './kernel-errors.js';
-import { type ContextFn, type FailureCause, Unconvertible, withContext } from './serialization-error.js';
+import { type ContextFn, type FailureCause, TooDeep, Unconvertible, withContext } from './serialization-error.js';
 import { describeType, EMPTY_OBJECT_FQN, hasNoKeys, hasOwnKey, isByReferenceOnly, isDate, isScalar } from './values.js';
 
 /** Marks a map that came in as `$jsii.map`, so returning it as `any` keeps it a map. */
@@ -27,6 +27,8 @@ export const SYMBOL_WIRE_TYPE = Symbol.for('$jsii$wireType$');
 const INDEX_CONTEXT: ContextFn = (i) => `index ${String(i)}`;
 const KEY_CONTEXT: ContextFn = (key) => `key ${inspect(key)}`;
 const JSON_INDEX_CONTEXT: ContextFn = (i) => `index ${String(i)}`;
+/** Contexts of nested elements: a too-deep value is rendered by the outermost context, not these. */
+const ELEMENT_CONTEXTS: ReadonlySet<unknown> = new Set([INDEX_CONTEXT, KEY_CONTEXT, JSON_INDEX_CONTEXT]);
 
 type Out = Record<string, unknown>;
 
@@ -56,7 +58,7 @@ export function deserialize(host: ConversionHost, conv: Converter, value: unknow
   try {
     return convert(host, conv, value, true);
   } catch (e) {
-    throw withContext(e, host.types, context, a, b);
+    throw contextualize(e, host, context, a, b);
   }
 }
 
@@ -65,38 +67,61 @@ export function serialize(host: ConversionHost, conv: Converter, value: unknown,
   try {
     return convert(host, conv, value, false);
   } catch (e) {
-    throw withContext(e, host.types, context, a, b);
+    throw contextualize(e, host, context, a, b);
   }
+}
+
+function contextualize(e: unknown, host: ConversionHost, context: string | ContextFn, a: unknown, b: unknown): unknown {
+  return e instanceof TooDeep && ELEMENT_CONTEXTS.has(context) ? e : withContext(e, host.types, context, a, b);
 }
 
 /**
  * Tries each candidate in order; throws an `Unconvertible` listing every candidate's
  * reason if none accepts the value. Faults compiling the type propagate as they are, and so
  * does a `DependencyFault` (a reference to an object whose creation failed): the request
- * is wrong, not the value.
+ * is wrong, not the value. A value nested past MAX_VALUE_DEPTH (or past the stack) throws a
+ * `TooDeep` that every level passes on untouched, so refusing it is linear in the depth.
  */
 export function convert(host: ConversionHost, conv: Converter, value: unknown, toJs: boolean): unknown {
-  const candidates = conv.candidates(host.types);
-  let causes: FailureCause[] | undefined;
-  for (let i = 0; i < candidates.length; i++) {
-    const c = candidates[i]!;
-    let result: unknown;
-    try {
-      result = toJs ? deserializeValue(host, c, value) : serializeValue(host, c, value);
-    } catch (e) {
-      if (e instanceof DependencyFault) {
-        throw e;
-      }
-      (causes ??= []).push({ context: contextOf(c), message: messageOf(e) });
-      continue;
-    }
-    if (result !== FAIL) {
-      return result;
-    }
-    (causes ??= []).push({ context: contextOf(c), message: host.failure });
+  const depth = host.depth;
+  if (depth > MAX_VALUE_DEPTH) {
+    throw new TooDeep(toJs ? 'deserialize' : 'serialize', MAX_VALUE_DEPTH);
   }
-  throw new Unconvertible(toJs ? 'deserialize' : 'serialize', conv.declared, value, causes ?? []);
+  // One function, not a wrapper around the loop: every frame per level costs reachable depth.
+  host.depth = depth + 1;
+  try {
+    const candidates = conv.candidates(host.types);
+    let causes: FailureCause[] | undefined;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      let result: unknown;
+      try {
+        result = toJs ? deserializeValue(host, c, value) : serializeValue(host, c, value);
+      } catch (e) {
+        if (e instanceof DependencyFault || e instanceof TooDeep) {
+          throw e;
+        }
+        if (e instanceof RangeError && e.message === STACK_OVERFLOW) {
+          // Out of stack (library frames or callbacks below took most of it): no other
+          // candidate can do better, and trying the next one at every level is what made deep
+          // values take forever.
+          throw new TooDeep(toJs ? 'deserialize' : 'serialize', undefined);
+        }
+        (causes ??= []).push({ context: contextOf(c), message: messageOf(e) });
+        continue;
+      }
+      if (result !== FAIL) {
+        return result;
+      }
+      (causes ??= []).push({ context: contextOf(c), message: host.failure });
+    }
+    throw new Unconvertible(toJs ? 'deserialize' : 'serialize', conv.declared, value, causes ?? []);
+  } finally {
+    host.depth = depth;
+  }
 }
+
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
 
 function contextOf(c: Candidate): string {
   return `as ${c.cls === Cls.VOID ? 'void' : describeType(c.type)}`;

@@ -22,12 +22,21 @@
  *    clears it with compareExchange so one wait gets at most one WAKE.
  *  - STATE_SLOT: the kernel's life (STARTING, READY, EXITED, DEAD).
  *  - NOTE_LENGTH_SLOT: byte length of the death note (why the kernel died), written before
- *    STATE_SLOT becomes DEAD.
+ *    STATE_SLOT becomes DEAD (or TIMED_OUT).
+ *  - SERVING_SLOT: seq of the request whose library code the kernel is running (0: none:
+ *    idle, writing an answer, or waiting for the host to finish a callback). Written by the
+ *    kernel with plain stores: read only by the watchdog and after a death, where a value
+ *    one request old is harmless.
+ *  - CLOSING_SLOT: 1 once the host is ending the channel on purpose (BYE or terminate), so
+ *    the watchdog takes the worker's exit for no death.
  *
  * After the Int32 slots, Float64 statistics written by the kernel only (plain stores: a
  * reader may see a value one request old, never a torn one, as the slots are 8-aligned):
  *  - BUSY_MS_STAT: milliseconds the kernel spent serving requests (not waiting for them).
  *  - SERVED_STAT: requests served.
+ *  - STARTED_STAT: when the kernel entered the library code of SERVING_SLOT's request, in
+ *    ms since the epoch (`performance.timeOrigin + performance.now()`, comparable across
+ *    threads). The watchdog ends a kernel whose call runs past the deadline.
  *
  * Invariants: seqs are allocated by the host, strictly increasing across both rings; the
  * kernel serves each ring in order, so "completed >= s" means every request of that ring
@@ -40,15 +49,22 @@ export const CB_COMPLETED_SLOT = 1;
 export const HOST_WAIT_SLOT = 2;
 export const STATE_SLOT = 3;
 export const NOTE_LENGTH_SLOT = 4;
+export const SERVING_SLOT = 5;
+export const CLOSING_SLOT = 6;
 const STATE_SLOTS = 8;
 export const BUSY_MS_STAT = 0;
 export const SERVED_STAT = 1;
+export const STARTED_STAT = 2;
 const STATS = 4;
 /** Bytes after the slots and statistics that hold the death note (UTF-8). */
 const NOTE_BYTES = 8192;
 const NOTE_OFFSET = STATE_SLOTS * 4 + STATS * 8;
 
-export const KernelState = { STARTING: 0, READY: 1, EXITED: 2, DEAD: 3 } as const;
+/**
+ * The kernel's life. DEAD and TIMED_OUT are final and carry a death note; TIMED_OUT means
+ * the watchdog gave up on a call that ran past its deadline (the kernel may still be running it).
+ */
+export const KernelState = { STARTING: 0, READY: 1, EXITED: 2, DEAD: 3, TIMED_OUT: 4 } as const;
 
 /** Everything a worker needs to attach to its host. Plain data: goes through `workerData`. */
 export interface ChannelBuffers {
@@ -75,20 +91,21 @@ export function createChannelBuffers(sizes: ChannelSizes): ChannelBuffers {
   };
 }
 
-/** Writes why the kernel is dying, then flags it DEAD (the note is published first). */
-export function writeDeathNote(state: SharedArrayBuffer, note: string): void {
+/** Writes why the kernel is dying, then flags it DEAD or TIMED_OUT (the note is published first). */
+export function writeDeathNote(state: SharedArrayBuffer, note: string, final: typeof KernelState.DEAD | typeof KernelState.TIMED_OUT = KernelState.DEAD): void {
   const slots = new Int32Array(state, 0, STATE_SLOTS);
   const bytes = new Uint8Array(state, NOTE_OFFSET, NOTE_BYTES);
   const encoded = new TextEncoder().encode(note).subarray(0, NOTE_BYTES);
   bytes.set(encoded);
   Atomics.store(slots, NOTE_LENGTH_SLOT, encoded.byteLength);
-  Atomics.store(slots, STATE_SLOT, KernelState.DEAD);
+  Atomics.store(slots, STATE_SLOT, final);
 }
 
 /** Reads the death note, or undefined if the kernel did not leave one. */
 export function readDeathNote(state: SharedArrayBuffer): string | undefined {
   const slots = new Int32Array(state, 0, STATE_SLOTS);
-  if (Atomics.load(slots, STATE_SLOT) !== KernelState.DEAD) {
+  const life = Atomics.load(slots, STATE_SLOT);
+  if (life !== KernelState.DEAD && life !== KernelState.TIMED_OUT) {
     return undefined;
   }
   const length = Atomics.load(slots, NOTE_LENGTH_SLOT);

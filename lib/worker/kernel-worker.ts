@@ -5,6 +5,7 @@
  * with the reason instead of waiting forever.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { markDead } from 'atomics-ring-buffer';
 import { Kernel } from '../kernel/kernel.js';
 import { KernelState, STATE_SLOT, stateSlots, writeDeathNote } from '../transports/channel.js';
@@ -18,14 +19,22 @@ export interface KernelWorkerData {
   readonly cacheDir?: string;
   /** Spin budget of the kernel's ring readers (`KernelClientOptions.spin`). */
   readonly spin?: number;
+  /**
+   * The watchdog's line to this thread (see host/watchdog.ts): it closes when this thread's
+   * environment is torn down, however that happens, and the watchdog hears it.
+   */
+  readonly lifeline?: MessagePort;
 }
+
+/** Held for the thread's whole life: a port nothing references could be collected, and closed. */
+const held: unknown[] = [];
 
 function die(buffers: ChannelBuffers, note: string): void {
   const slots = stateSlots(buffers.state);
   const state = Atomics.load(slots, STATE_SLOT);
   // The first note wins: after an uncaught exception the 'exit' handler runs too, and must
   // not replace the cause with "exited (code 1)".
-  if (state === KernelState.EXITED || state === KernelState.DEAD) {
+  if (state === KernelState.EXITED || state === KernelState.DEAD || state === KernelState.TIMED_OUT) {
     return;
   }
   writeDeathNote(buffers.state, note);
@@ -34,6 +43,7 @@ function die(buffers: ChannelBuffers, note: string): void {
 
 function main(data: KernelWorkerData): void {
   const { buffers } = data;
+  held.push(data.lifeline);
   process.on('uncaughtException', (error) => {
     die(buffers, `The kernel worker crashed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     process.exit(1);

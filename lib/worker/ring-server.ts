@@ -18,7 +18,7 @@ import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { timelineNow } from '../transports/timeline.js';
 import { SETTLE_AFTER } from '../kernel/async-requests.js';
-import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, SERVED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
+import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 
 /** Extensions this server can carry for the kernel. */
@@ -53,6 +53,8 @@ export class RingServer {
   #aliasNotices = false;
   /** When the request being served from the request ring started. */
   #servingSince = 0;
+  /** Adds to `performance.now()` to give epoch ms, comparable with other threads' clocks. */
+  readonly #origin = performance.timeOrigin;
   /** The kernel's half of the timeline, when the host asked for one (see transports/timeline.ts). */
   #timeline: number[] | undefined;
 
@@ -82,7 +84,10 @@ export class RingServer {
         break;
       }
       const read = this.#timeline !== undefined ? timelineNow() : 0;
-      const frame = this.#decode(bytes);
+      const frame = this.#decodeRequest(bytes);
+      if (frame === undefined) {
+        continue;
+      }
       if (frame[0] === FrameKind.BYE) {
         if (this.#timeline !== undefined) {
           this.#write([FrameKind.TIMELINE, 0, 0, this.#timeline]);
@@ -90,6 +95,7 @@ export class RingServer {
         break;
       }
       this.#servingSince = performance.now();
+      this.#enter(frame[1], this.#servingSince);
       const start = this.#timeline !== undefined ? timelineNow() : 0;
       const pending = this.#serve(frame, COMPLETED_SLOT);
       const settle = pending === undefined && SETTLE_AFTER.has((frame[3] as { api?: string } | null)?.api ?? '');
@@ -178,8 +184,21 @@ export class RingServer {
     return undefined;
   }
 
+  /**
+   * Says which request's library code runs from now on, and since when (see channel.ts,
+   * SERVING_SLOT): what the watchdog holds to the call deadline, and what a death names.
+   * The stamp is published before the seq (an Atomics store), so whoever loads the seq sees
+   * this call's stamp, never the previous one's.
+   */
+  #enter(seq: number, since: number): void {
+    this.#stats[STARTED_STAT] = this.#origin + since;
+    Atomics.store(this.#state, SERVING_SLOT, seq);
+  }
+
   /** Publishes a request's outcome: notices, then the answer, then the completed counter. */
   #complete(seq: number, slot: number, flags: number, result: unknown, error: WireError | undefined): void {
+    // Library code is done: writing the answer may wait on the host, which is no stuck call.
+    this.#state[SERVING_SLOT] = 0;
     if (slot === COMPLETED_SLOT) {
       // Counted before anything is published, so a host that has seen this request finish
       // also sees its time. Time in nested callbacks counts: the kernel is busy with this
@@ -200,7 +219,7 @@ export class RingServer {
     if (error !== undefined) {
       this.#write([FrameKind.ERROR, seq, flags, error]);
     } else if ((flags & FLAG_NO_REPLY) === 0) {
-      this.#write([FrameKind.RESPONSE, seq, 0, result ?? {}]);
+      this.#writeAnswer(seq, flags, result ?? {});
     }
     Atomics.store(this.#state, slot, seq);
     // See channel.ts: store completed, then look for a waiting host.
@@ -215,6 +234,19 @@ export class RingServer {
    * callback ring (the handler's own requests, nested callbacks) until its completion.
    */
   #runCallback(callback: Callback): unknown {
+    // The host runs the handler meanwhile: that time is not the call's (the deadline is for
+    // library code that never returns, not for host code).
+    const outer = this.#state[SERVING_SLOT] as number;
+    this.#state[SERVING_SLOT] = 0;
+    try {
+      return this.#awaitCompletion(callback);
+    } finally {
+      this.#enter(outer, performance.now());
+    }
+  }
+
+  /** Serves the callback ring until the host completes `callback`. */
+  #awaitCompletion(callback: Callback): unknown {
     this.#write([FrameKind.CALLBACK, 0, 0, callback]);
     for (;;) {
       const bytes = this.#callbacks.read();
@@ -239,10 +271,39 @@ export class RingServer {
       }
       // A synchronous callback cannot yield to the event loop, so an asynchronous answer
       // (`end`) here is served to completion only if it is already settled.
+      this.#enter(frame[1], performance.now());
       const pending = this.#serve(frame, CB_COMPLETED_SLOT);
       if (pending !== undefined) {
         pending.catch(() => undefined);
       }
+    }
+  }
+
+  /**
+   * Writes a RESPONSE, or an ERROR if the codec cannot carry the result (a library value
+   * nested deeper than the encoder's stack, say): the request fails, the kernel lives on.
+   */
+  #writeAnswer(seq: number, flags: number, result: unknown): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#codec.encode([FrameKind.RESPONSE, seq, 0, result]);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      bytes = this.#codec.encode([FrameKind.ERROR, seq, flags, { error: `The answer to request #${seq} could not be encoded: ${message}`, name: RUNTIME_ERROR_NAME }]);
+    }
+    this.#responses.write(bytes);
+  }
+
+  /**
+   * Decodes a frame of the request ring; a message that is no frame is answered with an
+   * ERROR frame of seq 0 (its seq is unknown) and skipped: a bad frame fails, the kernel lives on.
+   */
+  #decodeRequest(bytes: Uint8Array): Frame | undefined {
+    try {
+      return this.#decode(bytes);
+    } catch (error) {
+      this.#write([FrameKind.ERROR, 0, 0, protocolError(`Malformed frame on the request ring: ${error instanceof Error ? error.message : String(error)}`)]);
+      return undefined;
     }
   }
 

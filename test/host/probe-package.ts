@@ -29,6 +29,10 @@ const METHODS = [
   { name: 'rejectLater', static: true, parameters: [{ name: 'message', type: string }] },
   { name: 'stackDepth', static: true, returns: { type: number } },
   { name: 'heapUsed', static: true, returns: { type: number } },
+  { name: 'spinForever', static: true },
+  { name: 'hogMemory', static: true },
+  { name: 'fail', static: true, parameters: [{ name: 'message', type: string }] },
+  { name: 'sleep', static: true, parameters: [{ name: 'ms', type: number }] },
   { name: 'never', async: true, returns: { type: number } },
   { name: 'later', async: true, parameters: [{ name: 'value', type: number }], returns: { type: number } },
 ];
@@ -41,6 +45,13 @@ class Probe {
   static exitLater(code) { setTimeout(() => process.exit(code), 0); }
   static throwLater(message) { setTimeout(() => { throw new Error(message); }, 0); }
   static rejectLater(message) { Promise.reject(new Error(message)); }
+  /** A library that never returns. */
+  static spinForever() { for (;;) { /* stuck */ } }
+  /** A library that allocates until its isolate runs out of heap. */
+  static hogMemory() { const hoard = []; for (;;) hoard.push(new Array(100000).fill(1.5)); }
+  static fail(message) { throw new Error(message); }
+  /** Blocks the kernel thread for \`ms\` (no event loop turn). */
+  static sleep(ms) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); }
   /** How many frames this thread can still push: shrinks if the server's stack grows. */
   static stackDepth() {
     let depth = 0;

@@ -3,6 +3,7 @@
  * runtime (@jsii/runtime 1.140.0) for the same requests.
  */
 import test from 'ava';
+import { MAX_VALUE_DEPTH } from '../../lib/kernel/converters.js';
 import { calcKernel, fqn, ref, RUNTIME, SERIALIZATION, throwsRuntime } from './kernel-fixture.js';
 
 const VALUES = fqn('Values');
@@ -183,3 +184,40 @@ test('__proto__ and constructor keys are refused', (t) => {
   // `constructor` is an ordinary key in json and any.
   t.deepEqual(values(call, 'echoAny', { constructor: 1 }), { constructor: 1 });
 });
+
+/** `[[…[1]…]]` or `{a:{a:…1…}}`, `depth` containers deep. */
+function nested(depth: number, kind: 'array' | 'object'): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = kind === 'array' ? [value] : { a: value };
+  return value;
+}
+
+/** The depth of a value built by `nested`, `$jsii.map` wrappers aside (iterative: the value may be deeper than the stack). */
+function depthOf(value: unknown): number {
+  let depth = 0;
+  for (let v = value; typeof v === 'object' && v !== null; depth++) {
+    const inner = Array.isArray(v) ? v : ((v as Record<string, unknown>)['$jsii.map'] ?? v) as { a: unknown };
+    v = Array.isArray(inner) ? inner[0] : inner.a;
+  }
+  return depth;
+}
+
+for (const kind of ['array', 'object'] as const) {
+  test(`deeply nested ${kind}s: 512 levels round trip as any${kind === 'object' ? ' and json' : ''}; 1,000, 10,000 and 100,000 get the depth error`, (t) => {
+    const { call, kernel } = calcKernel();
+    // Straight to the kernel: the fixture's JSON clone of a request would itself run out of stack.
+    const echo = (method: string, value: unknown): unknown => (kernel.dispatch({ api: 'sinvoke', fqn: VALUES, method, args: [value] }) as { result: unknown }).result;
+    const methods = kind === 'object' ? ['echoAny', 'echoJson'] : ['echoAny'];
+    for (const method of methods) {
+      t.is(depthOf(echo(method, nested(MAX_VALUE_DEPTH, kind))), MAX_VALUE_DEPTH, method);
+      for (const depth of [MAX_VALUE_DEPTH + 1, 1000, 10_000, 100_000]) {
+        // Refused level by level in one pass: before, every level retried (and embedded) the
+        // failure below it, and depth 1,200 took minutes.
+        throwsRuntime(t, () => echo(method, nested(depth, kind)), RUNTIME,
+          /^@jsii\/kernel\.SerializationError: Passed to parameter (value|data) of static method @jsii-ring\/calc\.Values\.echo(Any|Json): Unable to deserialize value: it nests deeper than 512 levels of arrays and objects \(the kernel's limit\)$/);
+      }
+    }
+    // The kernel is unharmed: the next call answers.
+    t.is(values(call, 'echoNumber', 7), 7);
+  });
+}

@@ -11,8 +11,12 @@ import type { AssemblyStoreOptions } from './types.js';
 /** Environment variable that overrides the cache directory. */
 export const CACHE_DIR_ENV = 'JSII_RING_CACHE_DIR';
 
-/** Sub-directory of the cache root holding extracted package tarballs, keyed by sha256. */
-export const PACKAGES_SUBDIR = 'packages';
+/**
+ * Sub-directory of the cache root holding extracted package tarballs, keyed by sha256.
+ * Version 2: entries extracted before symlinks were followed by their route (see
+ * tar-extract.ts, invariant 3) may hold a link leading outside, and are not reused.
+ */
+export const PACKAGES_SUBDIR = 'packages-v2';
 
 /** Sub-directory of the cache root holding assembly indexes, keyed by sha256 + format. */
 export const INDEXES_SUBDIR = 'assemblies';

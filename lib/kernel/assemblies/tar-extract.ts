@@ -5,7 +5,11 @@
  * 1. No entry path is absolute, has a drive letter, a NUL, or a `..` component.
  * 2. The first path component (`package/` for `npm pack`) is stripped, like `tar --strip 1`.
  * 3. A symlink's target is relative and, resolved from the link's directory, stays inside
- *    the destination.
+ *    the destination: first by its text (at once), then, once every entry is written, by
+ *    following it on disk through every other link on its way, from the real path of the
+ *    destination. Links are checked after the last entry because a later entry can change
+ *    where an earlier link leads (`l -> ../..` at depth 2 is the destination itself, so
+ *    `x -> a/l/../../etc` is fine by its text and leaves by its route).
  * 4. A hardlink's target is a regular file already extracted from this archive.
  * 5. No entry is written *through* a symlink extracted earlier: an entry whose parent path
  *    crosses one is refused. Together with 3 this closes the "link to `.` then write via
@@ -53,8 +57,10 @@ export function extractTarball(archive: Buffer, destDir: string): void {
     throw e;
   }
 
-  // Relative (stripped) path -> what we put there; drives invariants 4 and 5.
+  // Relative (stripped) path -> what we put there; drives invariants 3, 4 and 5.
   const written = new Map<string, 'file' | 'directory' | 'symlink'>();
+  // Relative path of each symlink -> its path in the archive (for the message).
+  const links = new Map<string, string>();
   for (const entry of entries) {
     const rel = strippedPath(entry.path, 'entry');
     if (rel === undefined) {
@@ -91,6 +97,7 @@ export function extractTarball(archive: Buffer, destDir: string): void {
         fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
         fs.symlinkSync(linkTarget, target);
         written.set(rel, 'symlink');
+        links.set(rel, entry.path);
         break;
       }
       case 'hardlink': {
@@ -110,6 +117,59 @@ export function extractTarball(archive: Buffer, destDir: string): void {
         throw new UnsafeTarballError(`tarball entry '${entry.path}' has unsupported type '${printableTypeflag(entry.typeflag)}'`);
     }
   }
+  assertLinksStayInside(destDir, links, written);
+}
+
+/** Most links one path may pass through (Linux's own limit for a lookup). */
+const MAX_LINK_HOPS = 40;
+
+/** Invariant 3 by route: every symlink still written, followed on disk, stays inside. */
+function assertLinksStayInside(destDir: string, links: ReadonlyMap<string, string>, written: ReadonlyMap<string, string>): void {
+  if (links.size === 0) {
+    return;
+  }
+  const root = fs.realpathSync(destDir);
+  for (const [rel, raw] of links) {
+    if (written.get(rel) === 'symlink' && !staysInside(root, rel)) {
+      throw new UnsafeTarballError(`tarball symlink '${raw}' -> '${fs.readlinkSync(path.join(root, ...rel.split('/')))}' escapes the install directory through other links`);
+    }
+  }
+}
+
+/**
+ * Follows `rel` from `root` the way the OS would, one component at a time, substituting
+ * every symlink met with its target. False if the route ever climbs above `root`, meets
+ * an absolute target, or passes more than MAX_LINK_HOPS links. A component that does not
+ * exist ends the links on the route: the rest is followed by its text.
+ */
+function staysInside(root: string, rel: string): boolean {
+  const done: string[] = [];
+  let todo = rel.split('/');
+  let hops = 0;
+  for (let i = 0; i < todo.length; i++) {
+    const part = todo[i] as string;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (done.length === 0) return false;
+      done.pop();
+      continue;
+    }
+    done.push(part);
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(path.join(root, ...done));
+    } catch {
+      continue;
+    }
+    if (stat.isSymbolicLink()) {
+      const target = fs.readlinkSync(path.join(root, ...done));
+      if (++hops > MAX_LINK_HOPS || path.posix.isAbsolute(target) || path.isAbsolute(target)) return false;
+      done.pop();
+      todo = [...target.split('/'), ...todo.slice(i + 1)];
+      i = -1;
+    }
+  }
+  return true;
 }
 
 /**

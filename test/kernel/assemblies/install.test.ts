@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import test from 'ava';
 import { JsiiFault } from '../../../lib/errors.js';
 import { installPackage, type AssemblyStoreOptions } from '../../../lib/kernel/assemblies/index.js';
+import { PACKAGES_SUBDIR } from '../../../lib/kernel/assemblies/cache-dir.js';
 import { listTree, tempDir } from './helpers/temp.js';
 import { type TestTarEntry, tgz } from './helpers/tar-writer.js';
 
@@ -42,7 +43,7 @@ test('a tarball is installed at <installDir>/node_modules/<name>, from a cache e
   t.is(fs.statSync(path.join(installed.packageDir, 'lib', 'index.js')).mode & 0o777, 0o644);
 
   const hash = crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex');
-  t.deepEqual(fs.readdirSync(path.join(root, 'cache', 'packages')), [hash]);
+  t.deepEqual(fs.readdirSync(path.join(root, 'cache', PACKAGES_SUBDIR)), [hash]);
 });
 
 test('cache hit by hash in another install dir; a different tarball is a miss', (t) => {
@@ -61,7 +62,7 @@ test('cache hit by hash in another install dir; a different tarball is a miss', 
   const third = installPackage({ name: 'lib-a', version: '1.0.0', tarball: changed }, { ...options, installDir: path.join(root, 'install-3') });
   t.false(third.fromCache);
   t.is(fs.readFileSync(path.join(third.packageDir, 'index.js'), 'utf8'), 'exports.v = 2;');
-  t.is(fs.readdirSync(path.join(root, 'cache', 'packages')).length, 2);
+  t.is(fs.readdirSync(path.join(root, 'cache', PACKAGES_SUBDIR)).length, 2);
 });
 
 test('JSII_RING_CACHE_DIR is used when options.cacheDir is absent', (t) => {
@@ -74,7 +75,7 @@ test('JSII_RING_CACHE_DIR is used when options.cacheDir is absent', (t) => {
     else process.env['JSII_RING_CACHE_DIR'] = previous;
   });
   installPackage({ name: 'lib-a', version: '1.0.0', tarball }, { installDir: path.join(root, 'install') });
-  t.is(fs.readdirSync(path.join(root, 'env-cache', 'packages')).length, 1);
+  t.is(fs.readdirSync(path.join(root, 'env-cache', PACKAGES_SUBDIR)).length, 1);
 });
 
 test('the same name at the same version is a no-op; at another version a fault', (t) => {
@@ -189,6 +190,31 @@ const EVIL: ReadonlyArray<[string, TestTarEntry[], string]> = [
     "tarball hardlink 'package/hard' -> 'package/nope' does not point to a file extracted from the same archive",
   ],
   ['character device', [{ path: 'package/dev', type: '3' }], "tarball entry 'package/dev' has unsupported type '3'"],
+  [
+    // Each link is inside by its text; followed on disk, `.jsii` reads /etc/passwd.
+    'symlink chain out of the install directory',
+    [
+      { path: 'package/a/b/c/d/e/f/g/h/l', type: '2', linkTarget: '../../../../../../../..' },
+      { path: 'package/.jsii', type: '2', linkTarget: `a/b/c/d/e/f/g/h/l/${'../'.repeat(9)}etc/passwd` },
+    ],
+    `tarball symlink 'package/.jsii' -> 'a/b/c/d/e/f/g/h/l/${'../'.repeat(9)}etc/passwd' escapes the install directory through other links`,
+  ],
+  [
+    'symlink chain, the outward link written last',
+    [
+      { path: 'package/x', type: '2', linkTarget: 'sub/l/../../outside' },
+      { path: 'package/sub/l', type: '2', linkTarget: '..' },
+    ],
+    "tarball symlink 'package/x' -> 'sub/l/../../outside' escapes the install directory through other links",
+  ],
+  [
+    'symlink loop',
+    [
+      { path: 'package/p', type: '2', linkTarget: 'q' },
+      { path: 'package/q', type: '2', linkTarget: 'p' },
+    ],
+    "tarball symlink 'package/p' -> 'q' escapes the install directory through other links",
+  ],
 ];
 
 for (const [title, evil, message] of EVIL) {
@@ -201,7 +227,7 @@ for (const [title, evil, message] of EVIL) {
     t.false(fs.existsSync(path.join(root, 'x')));
     t.false(fs.existsSync(path.join(root, 'file')));
     t.false(fs.existsSync('/tmp/jsii-ring-evil'));
-    t.deepEqual(fs.readdirSync(path.join(root, 'cache', 'packages')), [], 'no cache entry, no temporary directory left');
+    t.deepEqual(fs.readdirSync(path.join(root, 'cache', PACKAGES_SUBDIR)), [], 'no cache entry, no temporary directory left');
     t.false(fs.existsSync(path.join(root, 'install', 'node_modules', 'evil')));
 
     const good = writeTarball(root, 'good.tgz', [manifest('good', '1.0.0')]);
@@ -272,4 +298,18 @@ test('a tarball that is not a string is refused before touching the file system'
     instanceOf: JsiiFault,
     message: 'Cannot load a@1.0.0: tarball must be a non-empty string',
   });
+});
+
+test('symlink chains that stay inside the install directory are kept', (t) => {
+  const { root, options } = setup(t);
+  const tarball = writeTarball(root, 'chain.tgz', [
+    manifest('chain', '1.0.0'),
+    { path: 'package/ok.txt', data: 'inside' },
+    { path: 'package/a/b/up', type: '2', linkTarget: '../..' },
+    { path: 'package/via', type: '2', linkTarget: 'a/b/up/a/b/up/ok.txt' },
+    { path: 'package/dangling', type: '2', linkTarget: 'a/missing/../../ok.txt' },
+  ]);
+  const installed = installPackage({ name: 'chain', version: '1.0.0', tarball }, options);
+  t.is(fs.readFileSync(path.join(installed.packageDir, 'via'), 'utf8'), 'inside');
+  t.true(fs.lstatSync(path.join(installed.packageDir, 'dangling')).isSymbolicLink());
 });

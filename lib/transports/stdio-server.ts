@@ -17,7 +17,7 @@ import { JsiiFault, JsiiRuntimeError } from '../errors.js';
 import { SETTLE_AFTER } from '../kernel/async-requests.js';
 import { Kernel } from '../kernel/kernel.js';
 import type { Callback, HelloResponse, KernelRequest } from '../protocol/api.js';
-import { EXT_LOAD_PATH, EXT_OBJID, FAULT_NAME, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
+import { EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
 import { frameConsole } from './stdio-console.js';
 import { SyncLineReader, SyncWriter } from './stdio-io.js';
 import { type ResolvedStdioServerOptions, type StdioServerOptions, resolveStdioOptions } from './stdio-options.js';
@@ -26,12 +26,31 @@ export { REFERENCE_RUNTIME_VERSION, stdioOptionsFromEnv, type StdioServerOptions
 export { SyncLineReader, SyncWriter } from './stdio-io.js';
 
 /** Extensions a host may negotiate over stdio. */
-export const STDIO_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_LOAD_PATH];
+export const STDIO_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_LOAD_PATH, EXT_PIPELINE];
+
+/**
+ * Pipelining flow control: the most request bytes a host may have written since it last
+ * waited for an answer. Below every platform's pipe capacity, so a host's write never
+ * blocks while the server is blocked writing to it (STDIO-PROTOCOL.md, "Flow control").
+ */
+export const PIPELINE_WINDOW = 8 * 1024;
+
+/** Request fields of the `pipeline` extension. */
+const SEQ = '$jsii.seq';
+const NO_REPLY = '$jsii.noreply';
+const NESTED = '$jsii.callback';
 
 /** The reference's message for a callback interrupted by the end of input or `exit`. */
 const INTERRUPTED = 'Interrupted before callback returned';
 
 type Message = Record<string, unknown>;
+
+/** How to answer a request: its `$jsii.seq` (echoed as `seq`), and whether success goes unanswered. */
+interface Tag {
+  readonly seq: number | undefined;
+  readonly noReply: boolean;
+}
+const NO_TAG: Tag = { seq: undefined, noReply: false };
 
 /** The file descriptors a session talks on. */
 interface Descriptors {
@@ -47,6 +66,13 @@ class StdioSession {
   readonly #output: SyncWriter;
   readonly #log: (text: string) => void;
   readonly #kernel: Kernel;
+  /** Extension `pipeline`: on once negotiated. */
+  #pipeline = false;
+  /**
+   * Pipelined requests the host wrote before it saw a callback, read while waiting for that
+   * callback's completion: served, in order, once the request that made the callback is done.
+   */
+  readonly #queued: Message[] = [];
 
   public constructor(options: ResolvedStdioServerOptions, fds: Descriptors) {
     this.#options = options;
@@ -61,21 +87,23 @@ class StdioSession {
   public async run(): Promise<number> {
     this.#write(this.#hello(), false);
     for (;;) {
-      const line = this.#reader.readLine();
-      if (line === null) {
-        return 0;
-      }
-      let message: Message | undefined;
-      try {
-        message = parseLine(line);
-      } catch (error) {
-        this.#writeError(error);
-        continue;
-      }
+      let message = this.#queued.shift();
       if (message === undefined) {
-        continue;
+        const line = this.#reader.readLine();
+        if (line === null) {
+          return 0;
+        }
+        try {
+          message = parseLine(line);
+        } catch (error) {
+          this.#writeError(error);
+          continue;
+        }
+        if (message === undefined) {
+          continue;
+        }
+        this.#trace(message);
       }
-      this.#trace(message);
       if ('exit' in message) {
         return exitCode(message.exit);
       }
@@ -107,33 +135,57 @@ class StdioSession {
       this.#writeError(new JsiiFault(`Unknown extension '${unknown}' (this server offers: ${STDIO_EXTENSIONS.join(', ')})`));
       return;
     }
-    this.#kernel.enableExtensions(wanted as string[]);
-    this.#write({ ok: { extensions: wanted } });
+    this.#kernel.enableExtensions((wanted as string[]).filter((name) => name !== EXT_PIPELINE));
+    this.#pipeline = wanted.includes(EXT_PIPELINE);
+    this.#write({ ok: this.#pipeline ? { extensions: wanted, window: PIPELINE_WINDOW } : { extensions: wanted } });
   }
 
   /** Serves one top-level request: answers after its promise (`end`) or a settle (`begin`, `complete`). */
-  async #serve(request: Message): Promise<void> {
-    let result: unknown;
+  async #serve(message: Message): Promise<void> {
+    let tag: Tag;
     try {
-      result = this.#kernel.dispatch(request as unknown as KernelRequest);
+      tag = this.#tagOf(message);
     } catch (error) {
       this.#writeError(error);
       return;
     }
+    let result: unknown;
+    try {
+      result = this.#kernel.dispatch(message as unknown as KernelRequest);
+    } catch (error) {
+      this.#writeError(error, tag);
+      return;
+    }
     if (isThenable(result)) {
       try {
-        this.#writeOk(await result);
+        this.#writeOk(await result, tag);
       } catch (error) {
-        this.#writeError(error);
+        this.#writeError(error, tag);
       }
       return;
     }
-    if (SETTLE_AFTER.has(request.api as string)) {
+    if (SETTLE_AFTER.has(message.api as string)) {
       // The reference answers these after one event loop turn, so the library's
       // continuation has run (and queued its callbacks) before the host hears back.
       await settle();
     }
-    this.#writeOk(result);
+    this.#writeOk(result, tag);
+  }
+
+  /** The pipelining fields of a request (none unless `pipeline` was negotiated). */
+  #tagOf(message: Message): Tag {
+    if (!this.#pipeline) {
+      return NO_TAG;
+    }
+    const seq = message[SEQ];
+    if (seq !== undefined && !(typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0)) {
+      throw new JsiiFault(`Malformed request: "${SEQ}" must be a non-negative integer, got ${JSON.stringify(seq)}`);
+    }
+    const noReply = message[NO_REPLY];
+    if (noReply !== undefined && typeof noReply !== 'boolean') {
+      throw new JsiiFault(`Malformed request: "${NO_REPLY}" must be a boolean, got ${JSON.stringify(noReply)}`);
+    }
+    return { seq, noReply: noReply === true };
   }
 
   /**
@@ -165,27 +217,37 @@ class StdioSession {
         }
         return completion.result;
       }
+      if (this.#pipeline && !(NESTED in message) && !('complete' in message)) {
+        // Written by a pipelining host before it read this callback: its turn comes later.
+        this.#queued.push(message);
+        continue;
+      }
       if ('callback' in message) {
         throw new JsiiFault('Unexpected `callback` result. This request should have been processed by a callback handler');
       }
       if (!('api' in message)) {
         throw new JsiiFault('Malformed request, "api" field is required');
       }
+      let tag: Tag = NO_TAG;
       try {
-        const result = this.#kernel.dispatch(message as unknown as KernelRequest);
-        this.#writeOk(result);
+        tag = this.#tagOf(message);
+        this.#writeOk(this.#kernel.dispatch(message as unknown as KernelRequest), tag);
       } catch (error) {
-        this.#writeError(error);
+        this.#writeError(error, tag);
       }
     }
   }
 
-  #writeOk(result: unknown): void {
-    this.#write({ ok: result ?? {} });
+  #writeOk(result: unknown, tag: Tag = NO_TAG): void {
+    if (tag.noReply) {
+      return;
+    }
+    this.#write(tag.seq === undefined ? { ok: result ?? {} } : { ok: result ?? {}, seq: tag.seq });
   }
 
-  #writeError(error: unknown): void {
-    this.#write(errorAnswer(error, this.#options.noStack));
+  #writeError(error: unknown, tag: Tag = NO_TAG): void {
+    const answer = errorAnswer(error, this.#options.noStack);
+    this.#write(tag.seq === undefined ? answer : { ...answer, seq: tag.seq });
   }
 
   /** `JSII_DEBUG`: each request as the reference logs it. */

@@ -17,7 +17,7 @@ import { JsiiFault, JsiiRuntimeError } from '../errors.js';
 import { SETTLE_AFTER } from '../kernel/async-requests.js';
 import { Kernel } from '../kernel/kernel.js';
 import type { Callback, HelloResponse, KernelRequest } from '../protocol/api.js';
-import { EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
+import { EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, KERNEL_APIS, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
 import { frameConsole } from './stdio-console.js';
 import { SyncLineReader, SyncWriter } from './stdio-io.js';
 import { type ResolvedStdioServerOptions, type StdioServerOptions, resolveStdioOptions } from './stdio-options.js';
@@ -227,6 +227,11 @@ class StdioSession {
       }
       if (!('api' in message)) {
         throw new JsiiFault('Malformed request, "api" field is required');
+      }
+      if (typeof message.api === 'string' && !(KERNEL_APIS as readonly string[]).includes(message.api)) {
+        // The reference looks the api up before its error handling: the callback fails,
+        // and the library sees the `Error` as a RuntimeError named after it.
+        throw new JsiiRuntimeError(`Error: Invalid kernel api call: ${message.api}`);
       }
       let tag: Tag = NO_TAG;
       try {

@@ -83,7 +83,7 @@ test('a callback completed with err: null succeeds; a falsy err is no error; err
   t.deepEqual(answers.ours[11], { error: 'plain', name: '@jsii/kernel.RuntimeError' });
 });
 
-test('a complete naming a callback that is not pending fails the pending one, as in the reference', async (t) => {
+test('a complete naming a callback that is not pending, or an unknown api, fails the pending one, as in the reference', async (t) => {
   const answers = await both(async (p) => {
     await p.request(load());
     await p.request({ api: 'create', fqn: `${CALC}.Calculator`, args: [], overrides: [{ method: 'bonus' }] });
@@ -91,10 +91,14 @@ test('a complete naming a callback that is not pending fails the pending one, as
     const wrong = await p.request({ complete: { cbid: `${callback.cbid}0`, err: null, result: 5 } });
     // The callback is over: the next request is served normally.
     const after = await p.request({ api: 'sinvoke', fqn: `${CALC}.Statics`, method: 'add', args: [1, 2] });
-    return [withoutStack(wrong), after];
+    // So does a request for an api that does not exist.
+    await p.request({ api: 'invoke', objref: CALCULATOR, method: 'total', args: [] });
+    const unknown = await p.request({ api: 'bogus' });
+    return [withoutStack(wrong), after, withoutStack(unknown)];
   });
   t.deepEqual(answers.ours, answers.reference);
   t.deepEqual(answers.ours[0], { error: 'Malformed request, "api" field is required', name: '@jsii/kernel.Fault' });
+  t.deepEqual(answers.ours[2], { error: 'Error: Invalid kernel api call: bogus', name: '@jsii/kernel.RuntimeError' });
 });
 
 test('requests nested in a callback are answered before the completion; exit during a callback interrupts it', async (t) => {

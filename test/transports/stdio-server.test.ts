@@ -212,6 +212,9 @@ test('malformed lines are answered with a Fault and the server keeps serving', a
     'Malformed negotiate: expected {"negotiate": {"extensions": ["<name>", ...]}}',
     "Unknown extension 'alias-notices' (this server offers: objid, load-path, pipeline)",
   ]);
+  // A blank line is skipped (the reference takes it for the end of input and exits).
+  p.send('');
+  p.send('   ');
   t.deepEqual(await p.request({ negotiate: { extensions: ['objid'] } }), { ok: { extensions: ['objid'] } });
   t.deepEqual(await p.request({ api: 'stats' }), { ok: { objectCount: 0 } });
   t.deepEqual(await p.end(), { code: 0, signal: null });

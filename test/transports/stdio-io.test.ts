@@ -67,9 +67,9 @@ test('SyncLineReader splits and decodes lines whatever the read sizes (multi-byt
 test('SyncWriter delivers every byte through a non-blocking pipe to a slow reader (short writes, EAGAIN)', async (t) => {
   const size = 16 * MIB + 3;
   const child = spawn(process.execPath, [path.join(__dirname, 'nonblocking-writer-child.js'), String(size)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = exitOf(child);
   const bytes = await readSlowly(child.stdout, () => false);
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  t.is(code, 0);
+  t.is(await exited, 0);
   t.is(bytes.length, size);
   let wrong = -1;
   for (let i = 0; i < size && wrong < 0; i++) if (bytes[i] !== i % 251) wrong = i;
@@ -77,9 +77,15 @@ test('SyncWriter delivers every byte through a non-blocking pipe to a slow reade
 });
 
 /** Starts our server, loads the fixture, and returns the child with the hello and load answer read. */
-async function serverWithCalc(): Promise<ChildProcessByStdio<Writable, Readable, null>> {
+/** Resolves with the child's exit code; listen from the spawn on, so an early exit is not missed. */
+function exitOf(child: ChildProcessByStdio<Writable | null, Readable, null>): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+async function serverWithCalc(): Promise<{ child: ChildProcessByStdio<Writable, Readable, null>; exited: Promise<number | null> }> {
   const pkg = ensureFixtures().calc;
   const child = spawn(process.execPath, [runtimeScript('ours')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = exitOf(child);
   child.stdin.write(`${JSON.stringify({ api: 'load', name: pkg.name, version: pkg.version, tarball: pkg.tarball })}\n`);
   await new Promise<void>((resolve) => {
     let seen = '';
@@ -93,12 +99,12 @@ async function serverWithCalc(): Promise<ChildProcessByStdio<Writable, Readable,
     };
     child.stdout.on('data', onData);
   });
-  return child;
+  return { child, exited };
 }
 
 for (const size of [64 * KIB - 1, 64 * KIB + 1, MIB, 16 * MIB]) {
   test(`a reply of ${size} bytes reaches a slow reader whole`, async (t) => {
-    const child = await serverWithCalc();
+    const { child, exited } = await serverWithCalc();
     // {"ok":{"result":"…"}} and the newline are 21 bytes around the string.
     const count = size - 21;
     child.stdin.write(`${JSON.stringify({ api: 'sinvoke', fqn: '@jsii-ring/calc.Values', method: 'repeat', args: ['x', count] })}\n`);
@@ -106,12 +112,13 @@ for (const size of [64 * KIB - 1, 64 * KIB + 1, MIB, 16 * MIB]) {
     child.stdin.end();
     t.is(bytes.length, size);
     t.true(bytes.equals(Buffer.from(`{"ok":{"result":"${'x'.repeat(count)}"}}\n`)));
-    t.is(await new Promise((resolve) => child.once('exit', resolve)), 0);
+    t.is(await exited, 0);
   });
 }
 
 test('10,000 requests written before any reply is read are all answered', async (t) => {
   const child = spawn(process.execPath, [runtimeScript('ours')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = exitOf(child);
   child.stdout.pause();
   const count = 10_000;
   const written = new Promise<void>((resolve) => {
@@ -125,11 +132,11 @@ test('10,000 requests written before any reply is read are all answered', async 
   t.is(lines.length, count + 1);
   t.true(lines[0]!.startsWith('{"hello":"@jsii/runtime@'));
   t.is(lines.filter((line) => line === '{"ok":{"objectCount":0}}').length, count);
-  t.is(await new Promise((resolve) => child.once('exit', resolve)), 0);
+  t.is(await exited, 0);
 });
 
 test('a 4-byte character that straddles the 64 KiB mark of a read is decoded whole', async (t) => {
-  const child = await serverWithCalc();
+  const { child } = await serverWithCalc();
   const prefix = '{"api":"sinvoke","fqn":"@jsii-ring/calc.Values","method":"echoString","args":["';
   const strings: string[] = [];
   for (const at of [64 * KIB - 3, 64 * KIB - 2, 64 * KIB - 1]) {

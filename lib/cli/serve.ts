@@ -4,9 +4,16 @@ import { UsageError, parseCommandLine } from './args.js';
 const HELP = `Usage: jsii-ring serve --stdio
 
 Serves the jsii kernel protocol on stdin/stdout (one JSON message per line), exactly
-as the reference @jsii/runtime program does, so an existing jsii host can run on it.
-Library output to stdout is redirected to stderr. Extensions (client-allocated ids,
-loading from an installed directory) are off until the host negotiates them.
+as the reference @jsii/runtime program does, so an existing jsii host can run on it
+(for hosts that take a script path, name bin/jsii-runtime.js in JSII_RUNTIME).
+Library console output goes to stderr as {"stdout"|"stderr": base64} lines, as the
+reference frames it. Extensions (client-allocated ids, loading from an installed
+directory) are off until the host negotiates them.
+
+Environment:
+  JSII_RING_RUNTIME_VERSION   version in the hello line (@jsii/runtime@<version>), default 1.140.0
+  JSII_DEBUG                  log requests and answers to stderr
+  JSII_NOSTACK                leave stack out of error answers
 
 Options:
   --stdio       serve over stdin/stdout (the only transport this command offers)
@@ -21,7 +28,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (values.stdio !== true) {
     throw new UsageError('serve needs --stdio', HELP);
   }
-  const { serveStdio } = await import('../transports/stdio-server.js');
-  await serveStdio();
-  return 0;
+  const { runStdioServer } = await import('./jsii-runtime.js');
+  return runStdioServer();
 }

@@ -7,14 +7,12 @@
  * requests to this same kernel before returning. Nothing here keeps per-request state in
  * a field without saving and restoring it around the nested work.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { JsiiFault } from '../errors.js';
 import type { Callback, ObjRef } from '../protocol/api.js';
 import type { ConversionHost, Converter } from './converters.js';
 import { callbackError, syncCallError } from './kernel-errors.js';
 import type { CallableInfo } from './member-info.js';
+import { makeInstallDir } from './install-dirs.js';
 import { ObjectTable } from './object-table.js';
 import { type ContextFn, withContext } from './serialization-error.js';
 import { convert } from './serialization.js';
@@ -220,20 +218,4 @@ function describeCallback(callback: Callback): string {
   if (callback.invoke !== undefined) return `method '${callback.invoke.method}'`;
   if (callback.get !== undefined) return `property '${callback.get.property}' (get)`;
   return `property '${callback.set?.property ?? '?'}' (set)`;
-}
-
-// Install directories made by kernels of this process, removed when it exits.
-const installDirs = new Set<string>();
-
-function makeInstallDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-kernel-'));
-  if (installDirs.size === 0) {
-    process.once('exit', () => {
-      for (const d of installDirs) {
-        fs.rmSync(d, { recursive: true, force: true });
-      }
-    });
-  }
-  installDirs.add(dir);
-  return dir;
 }

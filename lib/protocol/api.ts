@@ -106,6 +106,11 @@ export interface Capabilities {
   readonly protocol: number;
   readonly codecs: readonly string[];
   readonly extensions: readonly string[];
+  /**
+   * The server's own name and version (`jsii-ring@0.1.0`), sent by the stdio server, whose
+   * `hello` must name the `@jsii/runtime` version the official hosts check.
+   */
+  readonly server?: string;
 }
 
 export interface LoadRequest {

@@ -46,7 +46,9 @@ async function main(data: RelayWorkerData): Promise<void> {
   };
 
   const [executable, ...args] = data.command as [string, ...string[]];
-  const child = spawn(executable, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...data.env } });
+  const child = spawn(executable, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...data.env } });
+  // Both kernels frame the library's console output on stderr, as hosts expect: unwrap it.
+  createInterface({ input: child.stderr }).on('line', relayConsoleLine);
   const lines = createInterface({ input: child.stdout });
   const pendingLines: string[] = [];
   let lineWaiter: ((line: string | null) => void) | undefined;
@@ -129,7 +131,9 @@ async function main(data: RelayWorkerData): Promise<void> {
   const hello = await nextLine();
   const ours = hello.capabilities !== undefined;
   const extensions = ours ? [EXT_OBJID, EXT_LOAD_PATH] : [];
-  write([FrameKind.WELCOME, 0, 0, { hello: String(hello.hello), capabilities: { protocol: PROTOCOL_VERSION, codecs: ['json', 'msgpack'], extensions } }]);
+  // Our server's hello names the @jsii/runtime version hosts check; its own name is `server`.
+  const name = (hello.capabilities as { server?: unknown } | undefined)?.server ?? hello.hello;
+  write([FrameKind.WELCOME, 0, 0, { hello: String(name), capabilities: { protocol: PROTOCOL_VERSION, codecs: ['json', 'msgpack'], extensions } }]);
   const helloFrame = await readFrame(requests);
   if (helloFrame === null || helloFrame[0] !== FrameKind.HELLO) {
     throw new Error('Expected the host HELLO frame');
@@ -155,6 +159,26 @@ async function main(data: RelayWorkerData): Promise<void> {
   child.removeAllListeners('exit');
   child.stdin.end();
   responses.close();
+}
+
+/** Writes one stderr line of the child: a framed `{"stdout"|"stderr": base64}` chunk decoded, anything else as is. */
+function relayConsoleLine(line: string): void {
+  if (line.startsWith('{')) {
+    try {
+      const framed = JSON.parse(line) as { stdout?: unknown; stderr?: unknown };
+      if (typeof framed.stderr === 'string') {
+        process.stderr.write(Buffer.from(framed.stderr, 'base64'));
+        return;
+      }
+      if (typeof framed.stdout === 'string') {
+        process.stdout.write(Buffer.from(framed.stdout, 'base64'));
+        return;
+      }
+    } catch {
+      // not a framed chunk: written as is below
+    }
+  }
+  process.stderr.write(`${line}\n`);
 }
 
 if (!isMainThread) {

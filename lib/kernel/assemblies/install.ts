@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JsiiFault } from '../../errors.js';
+import { passThroughError } from '../kernel-errors.js';
 import { PACKAGES_SUBDIR, resolveCacheDir } from './cache-dir.js';
 import { linkTree, publishDirectory, tempSibling } from './fs-util.js';
 import { extractTarball, UnsafeTarballError } from './tar-extract.js';
@@ -35,7 +36,8 @@ let defaultInstallDir: string | undefined;
  * Installs a `load` request's package: from `path` (extension: already installed, no
  * extraction) or from an npm `tarball` (extracted safely into the install dir, via an
  * on-disk cache keyed by the tarball's hash). Throws `JsiiFault` for a bad request, an
- * unsafe or malformed tarball, or a version conflict.
+ * unsafe or malformed tarball, or a version conflict; a tarball that cannot be read
+ * throws the file system's error (named `Error`, as the reference lets it through).
  */
 export function installPackage(request: InstallRequest, options?: AssemblyStoreOptions): InstalledPackage {
   const { name, version } = request;
@@ -84,7 +86,8 @@ export function installPackage(request: InstallRequest, options?: AssemblyStoreO
   try {
     bytes = fs.readFileSync(tarball);
   } catch (e) {
-    throw fault(`cannot read tarball ${tarball}: ${(e as Error).message}`, e);
+    // The reference lets the file system's error through: name `Error`, its own message.
+    throw passThroughError(e);
   }
   let cached: { dir: string; fromCache: boolean } | undefined;
   try {

@@ -1,0 +1,76 @@
+/**
+ * Pipelining over stdio (extension `pipeline`, lib/transports/STDIO-PROTOCOL.md): no-reply
+ * requests, seq-tagged failures, callbacks while later requests are already written, and the
+ * flow-control window with a blocking synchronous host.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import test from 'ava';
+import { PIPELINE_WINDOW } from '../../lib/transports/stdio-server.js';
+import { ensureFixtures } from '../helpers/fixture.js';
+import { repoRoot } from '../helpers/repo-root.js';
+import { StdioProcess, runtimeScript, withoutStack } from './stdio-process.js';
+
+const CALC = '@jsii-ring/calc';
+const H1 = { '$jsii.byref': `${CALC}.Calculator@h1` };
+
+async function pipelining(): Promise<StdioProcess> {
+  const pkg = ensureFixtures().calc;
+  const p = new StdioProcess('ours');
+  await p.next();
+  t_ok(await p.request({ negotiate: { extensions: ['objid', 'pipeline'] } }), { extensions: ['objid', 'pipeline'], window: PIPELINE_WINDOW });
+  t_ok(await p.request({ api: 'load', name: pkg.name, version: pkg.version, tarball: pkg.tarball }), { assembly: CALC, types: 27 });
+  return p;
+}
+
+function t_ok(answer: Record<string, unknown>, ok: unknown): void {
+  if (JSON.stringify(answer.ok) !== JSON.stringify(ok)) throw new Error(`expected ok ${JSON.stringify(ok)}, got ${JSON.stringify(answer)}`);
+}
+
+test('no-reply requests answer nothing on success; failures come back tagged with their seq, before the next answer', async (t) => {
+  const p = await pipelining();
+  const noReply = { '$jsii.noreply': true };
+  p.send({ api: 'create', fqn: `${CALC}.Calculator`, args: [], objid: 'h1', '$jsii.seq': 1, ...noReply });
+  p.send({ api: 'invoke', objref: H1, method: 'add', args: [5], '$jsii.seq': 2, ...noReply });
+  p.send({ api: 'invoke', objref: H1, method: 'add', args: ['five'], '$jsii.seq': 3, ...noReply });
+  p.send({ api: 'invoke', objref: { '$jsii.byref': `${CALC}.Calculator@h9` }, method: 'add', args: [1], '$jsii.seq': 4, ...noReply });
+  p.send({ api: 'invoke', objref: H1, method: 'add', args: [1], '$jsii.seq': 5, ...noReply });
+  p.send({ api: 'get', objref: H1, property: 'value', '$jsii.seq': 6 });
+  const lines = [await p.next(), await p.next(), await p.next()];
+  t.deepEqual(lines.map((l) => l.seq), [3, 4, 6]);
+  t.like(withoutStack(lines[0]!), { name: '@jsii/kernel.RuntimeError', seq: 3 });
+  t.regex(String(lines[0]!.error), /five/);
+  t.is(typeof lines[1]!.stack, 'string');
+  t.regex(String(lines[1]!.error), /h9/);
+  t.deepEqual(lines[2], { ok: { value: 6 }, seq: 6 });
+  t.deepEqual(await p.request({ api: 'stats' }), { ok: { objectCount: 1 } }, 'a request without seq is answered as in plain jsii');
+  t.like(await p.request({ api: 'stats', '$jsii.seq': -1 }), { name: '@jsii/kernel.Fault', error: 'Malformed request: "$jsii.seq" must be a non-negative integer, got -1' });
+  t.like(await p.request({ api: 'stats', '$jsii.noreply': 'yes' }), { name: '@jsii/kernel.Fault', error: 'Malformed request: "$jsii.noreply" must be a boolean, got "yes"' });
+  t.deepEqual(await p.end(), { code: 0, signal: null });
+});
+
+test('requests written before the host saw a callback are served after the request that made it', async (t) => {
+  const p = await pipelining();
+  p.send({ api: 'create', fqn: `${CALC}.Calculator`, args: [], objid: 'h1', overrides: [{ method: 'bonus' }], '$jsii.seq': 1, '$jsii.noreply': true });
+  p.send({ api: 'invoke', objref: H1, method: 'total', args: [], '$jsii.seq': 2 });
+  // Written before the host reads the callback `total` makes: not nested in it.
+  p.send({ api: 'invoke', objref: H1, method: 'add', args: [1], '$jsii.seq': 3, '$jsii.noreply': true });
+  p.send({ api: 'get', objref: H1, property: 'value', '$jsii.seq': 4 });
+  const callback = (await p.next()).callback as { cbid: string; invoke: { method: string } };
+  t.is(callback.invoke.method, 'bonus');
+  // The handler's own request, marked as nested in this callback, is answered at once.
+  t.deepEqual(await p.request({ api: 'get', objref: H1, property: 'value', '$jsii.callback': callback.cbid }), { ok: { value: 0 } });
+  p.send({ complete: { cbid: callback.cbid, err: null, result: 10 } });
+  t.deepEqual(await p.next(), { ok: { result: 10 }, seq: 2 });
+  t.deepEqual(await p.next(), { ok: { value: 1 }, seq: 4 });
+  await p.end();
+});
+
+test('a blocking synchronous host that keeps to the window never deadlocks, whatever the server writes back', (t) => {
+  const pkg = ensureFixtures().calc;
+  const host = path.join(repoRoot(), 'test', 'transports', 'pipeline-host.py');
+  const result = spawnSync(process.env.JSII_RING_PYTHON ?? 'python3', [host, runtimeScript('ours'), pkg.tarball, '6000'], { encoding: 'utf8', timeout: 120_000 });
+  t.is(result.status, 0, `${result.error?.message ?? ''}${result.stderr}`);
+  // 6,000 no-reply adds, every third failing with a long error line: 2,000 failures, 4,000 × 1.
+  t.deepEqual(JSON.parse(result.stdout), { failures: 2000, value: 4000, exit: 0 });
+});

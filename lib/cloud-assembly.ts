@@ -42,14 +42,25 @@ export interface CloudAssemblySummary {
 const TEMPLATE_SUFFIX = '.template.json';
 const STACK_ARTIFACT_TYPE = 'aws:cloudformation:stack';
 
-/** Compares the templates and stack lists of two cloud assembly directories. */
-export function compareCloudAssemblies(dirA: string, dirB: string): CloudAssemblyComparison {
+/** Options of {@link compareCloudAssemblies}. */
+export interface CompareOptions {
+  /**
+   * `'all'`: every file of the assembly; `'templates'`: the `*.template.json` files only
+   * (for two runs that differ on purpose elsewhere, e.g. validation on and off).
+   * @default 'all'
+   */
+  readonly files?: 'all' | 'templates';
+}
+
+/** Compares the files and stack lists of two cloud assembly directories. */
+export function compareCloudAssemblies(dirA: string, dirB: string, options: CompareOptions = {}): CloudAssemblyComparison {
   const a = summarizeCloudAssembly(dirA);
   const b = summarizeCloudAssembly(dirB);
   const differences: string[] = [];
 
-  const filesA = listFiles(dirA, '').sort();
-  const filesB = listFiles(dirB, '').sort();
+  const templatesOnly = options.files === 'templates';
+  const filesA = templatesOnly ? a.templateFiles : listFiles(dirA, '').sort();
+  const filesB = templatesOnly ? b.templateFiles : listFiles(dirB, '').sort();
   const inA = new Set(filesA);
   const inB = new Set(filesB);
   for (const file of filesA) if (!inB.has(file)) differences.push(`${file}: only in ${dirA}`);
@@ -79,11 +90,17 @@ export function compareCloudAssemblies(dirA: string, dirB: string): CloudAssembl
   };
 }
 
-/** True if two JSON documents are equal once every stack trace in them is removed. */
+/**
+ * True if two JSON documents differ in their stack traces and nowhere else: equal once
+ * every trace is removed, and different with them (so a difference of layout alone, which
+ * parsing would hide, is still a difference).
+ */
 function sameWithoutTraces(a: Buffer, b: Buffer): boolean {
   try {
-    const withoutTraces = (bytes: Buffer): string => JSON.stringify(dropTraces(JSON.parse(bytes.toString('utf8'))));
-    return withoutTraces(a) === withoutTraces(b);
+    const docA: unknown = JSON.parse(a.toString('utf8'));
+    const docB: unknown = JSON.parse(b.toString('utf8'));
+    if (JSON.stringify(docA) === JSON.stringify(docB)) return false;
+    return JSON.stringify(dropTraces(docA)) === JSON.stringify(dropTraces(docB));
   } catch {
     return false;
   }

@@ -27,7 +27,8 @@ import { installTypeScriptLoader } from './redirect/typescript.js';
 if (isMainThread) register();
 
 function register(): void {
-  const client = KernelClient.start(registerOptionsFromEnv());
+  // The worker boots while the program loads; the handshake completes at its first use.
+  const client = KernelClient.spawn(registerOptionsFromEnv());
   setDefaultConnection(client);
   installTypeScriptLoader();
   const redirection = installRedirection({ connection: client });

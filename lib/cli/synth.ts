@@ -244,7 +244,9 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     const clientOptions: KernelClientOptions = {
       transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, timeline: options.timeline !== undefined,
     };
-    client = KernelClient.start(clientOptions);
+    // The worker boots while this thread opens the assemblies and loads the app; the
+    // handshake completes when the first load needs it.
+    client = KernelClient.spawn(clientOptions);
     setDefaultConnection(client);
     redirection = installRedirection({ connection: client });
     watchSynth(kernelCdk(appDir), onSynth);

@@ -50,11 +50,33 @@ interface Lane {
 export class KernelClient implements KernelConnection {
   /** Starts a kernel worker and completes the handshake (blocks until the kernel greets). */
   public static start(options: KernelClientOptions = {}): KernelClient {
+    const client = new KernelClient(resolveClientOptions(options));
+    client.#connect();
+    return client;
+  }
+
+  /**
+   * Starts a kernel worker and returns at once: the handshake completes on first use (the
+   * first request, or a read of `capabilities`/`welcome`), so the program's own start-up
+   * work overlaps the worker's. A worker that fails to start is reported then.
+   */
+  public static spawn(options: KernelClientOptions = {}): KernelClient {
     return new KernelClient(resolveClientOptions(options));
   }
 
-  public readonly capabilities: ConnectionCapabilities;
-  public readonly welcome: KernelWelcome;
+  #capabilities: ConnectionCapabilities | undefined;
+  #welcome: KernelWelcome | undefined;
+
+  /** What the kernel and this client agreed to (completes the handshake if needed). */
+  public get capabilities(): ConnectionCapabilities {
+    return this.#capabilities ?? this.#connect();
+  }
+
+  /** The kernel's greeting (completes the handshake if needed). */
+  public get welcome(): KernelWelcome {
+    if (this.#welcome === undefined) this.#connect();
+    return this.#welcome!;
+  }
   public readonly stats = new ClientStats();
   readonly #options: ResolvedClientOptions;
   readonly #link: KernelLink;
@@ -92,21 +114,29 @@ export class KernelClient implements KernelConnection {
       { writer: this.#link.requestWriter, slot: COMPLETED_SLOT, inFlight: new InFlightQueue() },
       { writer: this.#link.callbackWriter, slot: CB_COMPLETED_SLOT, inFlight: new InFlightQueue() },
     ];
-    this.welcome = this.#handshake();
-    const offered = new Set(this.welcome.capabilities.extensions);
+    OPEN_CLIENTS.add(this);
+  }
+
+  /** The handshake: the kernel's welcome, then our choice. Once. */
+  #connect(): ConnectionCapabilities {
+    if (this.#capabilities !== undefined) return this.#capabilities;
+    const options = this.#options;
+    const welcome = this.#handshake();
+    this.#welcome = welcome;
+    const offered = new Set(welcome.capabilities.extensions);
     const chosen = options.extensions.filter((e) => offered.has(e));
     const hello: HostHello = options.timeline ? { codec: options.codec, extensions: chosen, timeline: true } : { codec: options.codec, extensions: chosen };
     this.#write(this.#lanes[0].writer, [FrameKind.HELLO, 0, 0, hello]);
     this.#link.useCodec(options.codec);
     const objid = chosen.includes(EXT_OBJID);
-    this.capabilities = {
+    this.#capabilities = {
       objid,
       pipeline: objid && chosen.includes(EXT_PIPELINE) && options.pendingCap > 0,
       loadPath: chosen.includes(EXT_LOAD_PATH),
       jsValues: chosen.includes(EXT_JS_VALUES),
       beforeExit: chosen.includes(EXT_BEFORE_EXIT),
     };
-    OPEN_CLIENTS.add(this);
+    return this.#capabilities;
   }
 
   /** Sequence number of the last request issued (sync or pipelined); the next one gets this + 1. */
@@ -504,6 +534,7 @@ export class KernelClient implements KernelConnection {
   }
 
   #assertUsable(): void {
+    if (this.#capabilities === undefined && !this.#closed && this.#link.gone === undefined) this.#connect();
     const gone = this.#link.gone;
     if (gone !== undefined) {
       throw gone;

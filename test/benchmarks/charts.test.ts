@@ -55,6 +55,7 @@ test('time-by-mode chart: one stacked bar per mode, parts summing to its build t
     ['native:off', figures(100, 100, null, null)],
     ['reference:off', figures(400, 150, null, null)],
     ['stdioOurs:off', figures(300, 120, null, null)],
+    ['inThread:off', figures(180, 180, null, null)],
     ['ringSync:off', figures(200, 60, 120, 0)],
     ['ringPipelined:off', figures(150, 70, 110, 30)],
   ]);

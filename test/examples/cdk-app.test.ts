@@ -171,7 +171,8 @@ test.serial('the app synthesizes with the CloudFormation validation on, to the s
     pluginReports: unknown[];
   };
   t.deepEqual(report.pluginReports, []);
-  t.deepEqual(compareCloudAssemblies(off.outdir, on.outdir).differences, []);
+  // Validation writes its report beside the templates; the templates are the same.
+  t.deepEqual(compareCloudAssemblies(off.outdir, on.outdir, { files: 'templates' }).differences, []);
 });
 
 test('scale must be a positive number', (t) => {

@@ -28,11 +28,27 @@ function writeAssembly(
 const TEMPLATE_A = { Resources: { Q: { Type: 'AWS::SQS::Queue' }, T: { Type: 'AWS::SNS::Topic' } } };
 const TEMPLATE_B = { Resources: { B: { Type: 'AWS::S3::Bucket' } } };
 
-test('identical assemblies compare equal and are counted', (t) => {
-  const a = writeAssembly(t, { One: TEMPLATE_A, Two: TEMPLATE_B });
-  const b = writeAssembly(t, { One: TEMPLATE_A, Two: TEMPLATE_B }, { 'tree.json': '{"different":"on purpose"}' });
+test('identical assemblies compare equal and are counted; every file counts, unless templates only are asked for', (t) => {
+  const a = writeAssembly(t, { One: TEMPLATE_A, Two: TEMPLATE_B }, { 'tree.json': '{"same":true}' });
+  const b = writeAssembly(t, { One: TEMPLATE_A, Two: TEMPLATE_B }, { 'tree.json': '{"same":true}' });
+  t.deepEqual(compareCloudAssemblies(a, b), { identical: true, differences: [], templates: 2, resources: 3, stacks: ['One', 'Two'], traceOnly: [] });
+  const c = writeAssembly(t, { One: TEMPLATE_A, Two: TEMPLATE_B }, { 'tree.json': '{"different":"on purpose"}', 'extra.json': '{}' });
+  const all = compareCloudAssemblies(a, c);
+  t.false(all.identical);
+  t.deepEqual(all.differences.map((d) => d.split(':')[0]), ['extra.json', 'tree.json']);
+  t.true(compareCloudAssemblies(a, c, { files: 'templates' }).identical);
+});
+
+test('files that differ only in stack traces are reported apart, not as differences', (t) => {
+  const meta = (trace: string[]): string => JSON.stringify({ '/S': [{ type: 'aws:cdk:logicalId', data: 'Q', trace }, { type: 'aws:cdk:creationStack', data: trace }] }, undefined, 2);
+  const a = writeAssembly(t, { One: TEMPLATE_A }, { 'One.metadata.json': meta(['new S (app.ts:3:1)']), 'report.json': JSON.stringify({ stackTraces: ['x'], acknowledgedStackTrace: 'y' }) });
+  const b = writeAssembly(t, { One: TEMPLATE_A }, { 'One.metadata.json': meta(['...jsii runtime...']), 'report.json': JSON.stringify({ stackTraces: ['z'], acknowledgedStackTrace: 'w' }) });
   const result = compareCloudAssemblies(a, b);
-  t.deepEqual(result, { identical: true, differences: [], templates: 2, resources: 3, stacks: ['One', 'Two'] });
+  t.true(result.identical);
+  t.deepEqual(result.traceOnly, ['One.metadata.json', 'report.json']);
+  // A difference beside a trace is still a difference.
+  const c = writeAssembly(t, { One: TEMPLATE_A }, { 'One.metadata.json': meta(['...jsii runtime...']).replace('"Q"', '"R"'), 'report.json': JSON.stringify({ stackTraces: ['x'], acknowledgedStackTrace: 'y' }) });
+  t.deepEqual(compareCloudAssemblies(a, c).differences.map((d) => d.split(':')[0]), ['One.metadata.json']);
 });
 
 test('a one-byte template difference is reported with its position', (t) => {
@@ -49,12 +65,14 @@ test('templates and stacks present on one side only are reported', (t) => {
   const b = writeAssembly(t, { One: TEMPLATE_A, Three: TEMPLATE_B });
   const result = compareCloudAssemblies(a, b);
   t.false(result.identical);
-  t.deepEqual(result.differences, [
+  // Every file counts: the manifests name other stacks, so they differ too.
+  t.deepEqual(result.differences.filter((d) => !d.startsWith('manifest.json: differs')), [
     `Two.template.json: only in ${a}`,
     `Three.template.json: only in ${b}`,
     `stack Two: only in ${a}`,
     `stack Three: only in ${b}`,
   ]);
+  t.true(result.differences.some((d) => d.startsWith('manifest.json: differs at byte')));
 });
 
 test('whitespace-only differences count: the comparison is byte for byte', (t) => {

@@ -14,6 +14,21 @@ test('the handshake names the kernel and what it agreed to', async (t) => {
   t.true(client.welcome.capabilities.codecs.includes('msgpack'));
 });
 
+test('spawn returns before the handshake; the first use completes it, with what start agrees to', async (t) => {
+  const first = KernelClient.spawn();
+  t.teardown(() => first.close());
+  // A request is the first use here: it shakes hands, then is served.
+  t.is(first.request({ api: 'stats' }).objectCount, 0);
+  t.deepEqual(first.capabilities, { objid: true, pipeline: true, loadPath: true, jsValues: true, beforeExit: true });
+  const second = KernelClient.spawn({ extensions: [] });
+  t.teardown(() => second.close());
+  // Reading what was agreed is a first use too.
+  t.deepEqual(second.capabilities, { objid: false, pipeline: false, loadPath: false, jsValues: false, beforeExit: false });
+  t.regex(second.welcome.hello, /jsii-ring@|@jsii\/runtime@/);
+  // A client closed before any use shakes hands to close cleanly.
+  await t.notThrowsAsync(KernelClient.spawn().close());
+});
+
 test('a host that asks for no extension gets plain jsii behaviour', async (t) => {
   const client = KernelClient.start({ extensions: [] });
   t.teardown(() => client.close());

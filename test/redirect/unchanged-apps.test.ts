@@ -254,3 +254,19 @@ test('a file inside a jsii library is refused by name, with what to import inste
   t.is(run.status, 1);
   t.regex(run.stderr, /'aws-cdk-lib\/aws-s3\/lib\/bucket' is not a submodule of the jsii assembly aws-cdk-lib/);
 });
+
+test('with JSII_HOST_STACK_TRACES=1 construct traces name the app\'s TypeScript lines', (t) => {
+  const app = `${STACK_HEAD}
+const app = new cdk.App();
+const stack = new cdk.Stack(app, 'Traced');
+new cdk.aws_sqs.Queue(stack, 'Q');
+app.synth();
+`;
+  const dir = appDir({ 'app.ts': app });
+  synth(t, dir, 'app.ts', 'traced.out', 'pipelined', { JSII_HOST_STACK_TRACES: '1' });
+  const metadata = fs.readFileSync(path.join(dir, 'traced.out', 'Traced.metadata.json'), 'utf8');
+  // Line 5 of the source holds `new cdk.aws_sqs.Queue(...)` (the .ts line, through the source map).
+  t.regex(metadata, new RegExp(`${path.join(dir, 'app.ts').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:1`));
+  synth(t, dir, 'app.ts', 'plain-traces.out', 'pipelined');
+  t.notRegex(fs.readFileSync(path.join(dir, 'plain-traces.out', 'Traced.metadata.json'), 'utf8'), /app\.ts:5/);
+});

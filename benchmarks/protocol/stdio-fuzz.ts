@@ -22,6 +22,7 @@ const option = (name: string): string | undefined => {
   return i === -1 ? undefined : args[i + 1];
 };
 const ROUNDS = Number(option('--rounds') ?? 40);
+/** Bad lines per class when run as a program. */
 const DEADLINE_MS = 5000;
 const VALUES = '@jsii-ring/calc.Values';
 
@@ -31,7 +32,7 @@ const KERNELS: Record<string, string[]> = {
 };
 
 /** Bad lines by class; each a function of the seeded random source. */
-const CLASSES: Record<string, (r: SeededRandom) => string> = {
+export const CLASSES: Record<string, (r: SeededRandom) => string> = {
   'malformed JSON': (r) => r.pick(['{', '{"api":"sinv', 'not json', '{"api":}', '}{', '[1,2', '{"api":"stats"}}']) + 'x'.repeat(r.int(0, 3)),
   'not an object': (r) => r.pick(['5', '"x"', 'null', '[]', 'true', '[{"api":"stats"}]']),
   'unknown or missing api': (r) => JSON.stringify(r.pick<unknown>([{}, { api: 'nope' }, { api: 5 }, { api: '__proto__' }, { api: 'constructor' }, { api: null }])),
@@ -54,7 +55,8 @@ const CLASSES: Record<string, (r: SeededRandom) => string> = {
   'invalid UTF-8': () => '{"api":"sinvoke","fqn":"\xff\xfe","method":"x","args":[]}',
 };
 
-interface Tally { crashes: number; hangs: number; wrong: number; ms: number }
+/** Per class: processes that ended, lines that got no answer in time, wrong answers, wall time. */
+export interface Tally { crashes: number; hangs: number; wrong: number; ms: number }
 
 class Server {
   child!: ChildProcessWithoutNullStreams;
@@ -122,7 +124,8 @@ class Server {
   }
 }
 
-async function fuzz(kernel: string): Promise<Map<string, Tally>> {
+/** Sends `rounds` bad lines of every class to a fresh server of `kernel`, each followed by a valid request. */
+export async function fuzz(kernel: string, rounds = ROUNDS): Promise<Map<string, Tally>> {
   const server = new Server(KERNELS[kernel] as string[]);
   await server.start();
   const random = new SeededRandom(0xf022);
@@ -132,7 +135,7 @@ async function fuzz(kernel: string): Promise<Map<string, Tally>> {
     const tally: Tally = { crashes: 0, hangs: 0, wrong: 0, ms: 0 };
     tallies.set(name, tally);
     const started = Date.now();
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       const n = ++unique + 0.5;
       server.send(make(random));
       server.send(JSON.stringify({ api: 'sinvoke', fqn: VALUES, method: 'echoNumber', args: [n] }));
@@ -178,4 +181,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n\nNode ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, deadline ${DEADLINE_MS} ms per line, seed 0xf022\n`);
 }
 
-void main();
+if (require.main === module) void main();

@@ -148,7 +148,7 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
   const trace = options.trace === true && kernelVisible ? new RequestTrace() : undefined;
   try {
     const s0 = snapshot(undefined, kernelVisible);
-    let clientOptions = native ? {} : clientOptionsFor(options);
+    let clientOptions = native || options.mode === 'inThread' ? {} : clientOptionsFor(options);
     if (trace !== undefined) {
       // The trace point is taken before the host work, so the work counts as host time after the request.
       const work = options.hostWorkUs ?? 0;

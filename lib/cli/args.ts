@@ -20,7 +20,10 @@ export function parseCommandLine(argv: string[], options: NonNullable<ParseArgsC
     const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean' } }, allowPositionals: true, strict: true });
     return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message, help);
+    const message = (error as Error).message;
+    // node's "argument is ambiguous" for `--pending-cap -1`: say what to write instead.
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+    throw new UsageError(ambiguous !== null ? `${ambiguous[1]} needs a value; for one that starts with '-', write ${ambiguous[1]}=<value>` : message, help);
   }
 }
 

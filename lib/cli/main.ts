@@ -60,7 +60,9 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`jsii-ring: ${error.message}\n${error.help ?? "Run 'jsii-ring --help' for usage."}\n`);
+      // One or two lines, not the whole help: what was wrong, and where the options are.
+      const command = /^Usage: (jsii-ring(?: \w+)?)/.exec(error.help ?? '')?.[1] ?? 'jsii-ring';
+      process.stderr.write(`jsii-ring: ${error.message}\nRun '${command} --help' for the options.\n`);
       process.exitCode = 2;
       return;
     }

@@ -27,7 +27,7 @@ import { jsiiPackageHolding } from '../redirect/targets.js';
 import { load } from '../bindings/load.js';
 import { ErrorCode, JsiiRingError } from '../errors.js';
 
-export const SYNTH_HELP = `Usage: jsii-ring synth <app.(js|ts)> [options]
+export const SYNTH_HELP = `Usage: jsii-ring synth <app.(js|ts)> [options]   (or --app <file>)
 
 Runs a CDK app unchanged (it imports aws-cdk-lib, its submodules, constructs and other
 jsii libraries the ordinary way; each import resolves to bindings of one kernel in a worker
@@ -45,7 +45,11 @@ Options:
   --interrupt-budget N V8's interrupt budget for this process, all modes (default ${KERNEL_INTERRUPT_BUDGET}:
                        optimize only hot library code, leaving the cores to the two threads;
                        'v8' = V8's own ${V8_DEFAULT_INTERRUPT_BUDGET}); node's own --interrupt-budget wins
-  --outdir DIR         where the cloud assembly goes (default: $CDK_OUTDIR, else cdk.out)
+  --app FILE           the app file (instead of giving it as the argument)
+  -o, --output DIR     where the cloud assembly goes (default: $CDK_OUTDIR, else cdk.out);
+                       also --outdir DIR
+  -c, --context K=V    context value for the app, as the CDK CLI's -c (repeatable; merged
+                       over $CDK_CONTEXT_JSON)
   --trace FILE         write one JSON line per kernel call (api, type, member, pipelined, ms)
   --timeline FILE      record when each request was issued, picked up, served and answered
                        on both threads; write it to FILE and summarize where the time went
@@ -105,6 +109,9 @@ export async function synthCommand(argv: string[]): Promise<number> {
     spin: { type: 'string' },
     'interrupt-budget': { type: 'string' },
     outdir: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    context: { type: 'string', short: 'c', multiple: true },
+    app: { type: 'string' },
     trace: { type: 'string' },
     timeline: { type: 'string' },
     compare: { type: 'string' },
@@ -115,9 +122,14 @@ export async function synthCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${SYNTH_HELP}\n`);
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? 'synth needs the app file' : `synth takes one app file (got ${positionals.length})`, SYNTH_HELP);
+  const appArg = typeof values.app === 'string' ? values.app : positionals[0];
+  if (positionals.length > (values.app === undefined ? 1 : 0) || appArg === undefined) {
+    throw new UsageError(appArg === undefined ? 'synth needs the app file (synth app.ts, or --app app.ts)' : `synth takes one app file (got ${[...(typeof values.app === 'string' ? [values.app] : []), ...positionals].join(', ')})`, SYNTH_HELP);
   }
+  if (values.outdir !== undefined && values.output !== undefined) {
+    throw new UsageError('give --outdir or -o/--output, not both', SYNTH_HELP);
+  }
+  applyContext(values.context as string[] | undefined);
   const mode = (values.mode ?? 'pipelined') as Mode;
   if (!['pipelined', 'sync', 'native'].includes(mode)) {
     throw new UsageError(`--mode must be pipelined, sync or native (got ${JSON.stringify(values.mode)})`, SYNTH_HELP);
@@ -136,11 +148,12 @@ export async function synthCommand(argv: string[]): Promise<number> {
   const cap = integerFlag(values['pending-cap'], 'pending-cap', SYNTH_HELP);
   const spin = integerFlag(values.spin, 'spin', SYNTH_HELP, { unlimited: false });
   const interruptBudget = budgetFlag(values['interrupt-budget']);
-  const appFile = path.resolve(positionals[0] as string);
+  const appFile = path.resolve(appArg);
   if (!fs.existsSync(appFile)) {
-    throw new UsageError(`app file not found: ${positionals[0]}`, SYNTH_HELP);
+    throw new UsageError(`app file not found: ${appArg}`, SYNTH_HELP);
   }
-  const outdir = path.resolve(typeof values.outdir === 'string' ? values.outdir : process.env.CDK_OUTDIR ?? 'cdk.out');
+  const outdirArg = values.outdir ?? values.output;
+  const outdir = path.resolve(typeof outdirArg === 'string' ? outdirArg : process.env.CDK_OUTDIR ?? 'cdk.out');
   // The kernel worker copies the environment when it starts: set it first.
   process.env.CDK_OUTDIR = outdir;
   const quiet = values.quiet === true || values.json === true;
@@ -169,6 +182,29 @@ export async function synthCommand(argv: string[]): Promise<number> {
     process.stderr.write(formatReport(full));
   }
   return compare !== undefined && !compare.identical ? 1 : 0;
+}
+
+/**
+ * `-c key=value` (repeatable), as the CDK CLI takes it: merged over `CDK_CONTEXT_JSON`
+ * (which the App reads), values as strings. Set before the kernel starts.
+ */
+function applyContext(pairs: readonly string[] | undefined): void {
+  if (pairs === undefined || pairs.length === 0) return;
+  let context: Record<string, unknown> = {};
+  const existing = process.env.CDK_CONTEXT_JSON;
+  if (existing !== undefined && existing !== '') {
+    try {
+      context = JSON.parse(existing) as Record<string, unknown>;
+    } catch {
+      throw new UsageError('CDK_CONTEXT_JSON is not JSON, so -c cannot add to it', SYNTH_HELP);
+    }
+  }
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`-c/--context takes key=value (got ${JSON.stringify(pair)})`, SYNTH_HELP);
+    context[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  process.env.CDK_CONTEXT_JSON = JSON.stringify(context);
 }
 
 /** `--interrupt-budget`: a positive integer, or 'v8' for V8's own. */

@@ -199,3 +199,41 @@ test('usage errors exit 2 with a message; --help exits 0', async (t) => {
   t.is(top.status, 0);
   t.regex(top.stdout, /Commands:/);
 });
+
+test('CDK habits: -o/--output, -c/--context key=value (over CDK_CONTEXT_JSON), --app', async (t) => {
+  const app = `
+const cdk = require('aws-cdk-lib');
+const app = new cdk.App();
+const stack = new cdk.Stack(app, 'Habits');
+new cdk.CfnOutput(stack, 'Flavour', { value: String(app.node.tryGetContext('flavour')) });
+new cdk.CfnOutput(stack, 'Size', { value: String(app.node.tryGetContext('size')) });
+app.synth();
+`;
+  const dir = project({ 'app.js': app });
+  fs.symlinkSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib'), path.join(dir, 'node_modules', 'aws-cdk-lib'), 'dir');
+  fs.symlinkSync(path.join(ROOT, 'node_modules', 'constructs'), path.join(dir, 'node_modules', 'constructs'), 'dir');
+  const result = npx(dir, ['synth', '--app', 'app.js', '-o', 'out', '-c', 'flavour=lemon', '--context', 'size=9=nine', '--quiet'], { CDK_CONTEXT_JSON: JSON.stringify({ size: 'small', other: 1 }) });
+  t.is(result.status, 0, result.stderr);
+  const template = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'Habits.template.json'), 'utf8')) as { Outputs: Record<string, { Value: string }> };
+  t.is(template.Outputs.Flavour?.Value, 'lemon');
+  t.is(template.Outputs.Size?.Value, '9=nine');
+  const bad = npx(dir, ['synth', 'app.js', '-c', 'novalue']);
+  t.is(bad.status, 2);
+  t.regex(bad.stderr, /-c\/--context takes key=value \(got "novalue"\)/);
+  const both = npx(dir, ['synth', 'app.js', '--app', 'app.js']);
+  t.is(both.status, 2);
+  t.regex(both.stderr, /synth takes one app file/);
+});
+
+test('usage errors are one line and a pointer to --help, not the whole help', async (t) => {
+  const dir = project({ 'app.js': '' });
+  const bad = npx(dir, ['synth', 'app.js', '--mode', 'fast']);
+  t.is(bad.status, 2);
+  t.is(bad.stderr, "jsii-ring: --mode must be pipelined, sync or native (got \"fast\")\nRun 'jsii-ring synth --help' for the options.\n");
+  const ambiguous = npx(dir, ['synth', 'app.js', '--pending-cap', '-1']);
+  t.is(ambiguous.status, 2);
+  t.regex(ambiguous.stderr, /--pending-cap needs a value; for one that starts with '-', write --pending-cap=<value>/);
+  const negative = npx(dir, ['synth', 'app.js', '--pending-cap=-1']);
+  t.is(negative.status, 2);
+  t.regex(negative.stderr, /--pending-cap must be a non-negative integer or 'unlimited' \(got "-1"\)/);
+});

@@ -23,9 +23,8 @@ import { Progress } from './progress.js';
 import { installTypeScriptLoader } from '../redirect/typescript.js';
 import { installRedirection } from '../redirect/cjs-hook.js';
 import type { Redirection } from '../redirect/cjs-hook.js';
-import { jsiiPackageHolding } from '../redirect/targets.js';
-import { load } from '../bindings/load.js';
-import { ErrorCode, JsiiRingError } from '../errors.js';
+import { checkKernelReached } from '../redirect/kernel-reached.js';
+import { assemblyWrittenSince, kernelCdk, nativeCdk, sendStdoutToStderr, watchSynth } from './synth-watch.js';
 
 export const SYNTH_HELP = `Usage: jsii-ring synth <app.(js|ts)> [options]   (or --app <file>)
 
@@ -355,114 +354,6 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps },
     timeline,
   };
-}
-
-type SynthHolder = { prototype: { synth: (...args: unknown[]) => unknown } };
-type CdkNamespace = { Stage?: SynthHolder; App?: SynthHolder } | undefined;
-
-/** The aws-cdk-lib the app gets natively, if it can find one (as `load()` would, native). */
-function nativeCdk(appDir: string): CdkNamespace {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(require.resolve('aws-cdk-lib', { paths: [appDir, process.cwd(), __dirname] })) as CdkNamespace;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The bindings of the aws-cdk-lib the app gets through the kernel, if there is one to find. */
-function kernelCdk(appDir: string): CdkNamespace {
-  // From the app's directory (what its imports get), else where load() looks by default.
-  for (const options of [{ resolveFrom: appDir }, {}]) {
-    try {
-      return load('aws-cdk-lib', options) as CdkNamespace;
-    } catch (e) {
-      if (!(e instanceof JsiiRingError && e.code === ErrorCode.LOAD)) throw e;
-    }
-  }
-  return undefined;
-}
-
-/**
- * Notes when the program calls `synth()` on a `Stage` (an `App` included) of `cdk`. Each
- * class that defines `synth` itself is watched (a binding class may define its inherited
- * members as its own).
- */
-function watchSynth(cdk: CdkNamespace, onSynth: () => void): void {
-  for (const holder of [cdk?.Stage, cdk?.App]) {
-    const proto = holder?.prototype;
-    if (proto === undefined || !Object.prototype.hasOwnProperty.call(proto, 'synth')) continue;
-    const original = proto.synth;
-    proto.synth = function synth(this: unknown, ...args: unknown[]): unknown {
-      onSynth();
-      return original.apply(this, args);
-    };
-  }
-}
-
-/** True if `outdir` holds a manifest written at or after `since` (ms since the epoch). */
-function assemblyWrittenSince(outdir: string, since: number): boolean {
-  try {
-    // File times can be a little coarser than the clock: allow a second.
-    return fs.statSync(path.join(outdir, 'manifest.json')).mtimeMs >= since - 1000;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Writes what the program prints to stdout to stderr instead, so stdout carries only the
- * JSON document that was asked for. Returns the undo.
- */
-function sendStdoutToStderr(): () => void {
-  const original = process.stdout.write;
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = original;
-  };
-}
-
-/**
- * A kernel mode that never reached the kernel, or that loaded a jsii library natively
- * beside it, did not do what was asked: an error naming the module and the fix, never a
- * silent native run.
- */
-function checkKernelReached(client: KernelClient, redirection: Redirection | undefined): void {
-  const native = nativeJsiiModules();
-  if (native.length > 0) {
-    const first = native[0]!;
-    throw new JsiiRingError(
-      ErrorCode.NATIVE_OBJECT,
-      `the app loaded the jsii library in ${first.packageDir} natively (${first.file}${first.requiredBy !== undefined ? `, required by ${first.requiredBy}` : ''}) instead of through the kernel; `
-      + 'import it by its package name (\'aws-cdk-lib\', \'aws-cdk-lib/aws-s3\'), not by a file path, so jsii-ring can redirect it',
-    );
-  }
-  // Loading packages (the synth watch loads aws-cdk-lib itself) and beforeExit are not the
-  // app's own calls.
-  const { sync, pipelined } = client.stats;
-  const own = [...Object.entries(sync), ...Object.entries(pipelined)].filter(([api]) => api !== 'load' && api !== 'beforeExit');
-  if (own.every(([, n]) => n === 0)) {
-    throw new JsiiRingError(
-      ErrorCode.NO_KERNEL_CALLS,
-      `the app made no calls into the kernel: it imported no jsii package (aws-cdk-lib, constructs, …) through jsii-ring${redirection !== undefined && redirection.redirected.size === 0 ? ' (no import was redirected)' : ''}. `
-      + 'Run it with --mode native to run it without the kernel, or check that it imports the library by its package name',
-    );
-  }
-}
-
-/** Files of jsii packages in this thread's module cache (loaded natively, not through the kernel). */
-function nativeJsiiModules(): Array<{ file: string; packageDir: string; requiredBy: string | undefined }> {
-  const out: Array<{ file: string; packageDir: string; requiredBy: string | undefined }> = [];
-  for (const [file, module] of Object.entries(require.cache)) {
-    if (file.endsWith('.json')) continue;
-    const packageDir = jsiiPackageHolding(file);
-    if (packageDir === undefined) continue;
-    const parent = (module as { parent?: { filename?: string } | null } | undefined)?.parent?.filename;
-    // Modules a jsii package loads for itself came in with the first one: report that one.
-    if (parent !== undefined && jsiiPackageHolding(parent) !== undefined) continue;
-    out.push({ file, packageDir, requiredBy: parent });
-  }
-  return out;
 }
 
 /** Runs the same app natively in a child process (with the same JIT policy) and compares templates. */

@@ -51,8 +51,9 @@ export interface KernelClientOptions {
    * spends in callbacks it made does not count), ms. Past it the kernel worker is ended and
    * the host gets `ERR_RING_TIMEOUT` naming the call: a library that loops forever cannot
    * hang the host, nor `close()`. Checked by a watchdog thread, so it holds while the host
-   * blocks; the check runs every quarter of the deadline (at most every second). `Infinity`
-   * turns it off. Ring transport only.
+   * blocks; the check runs every quarter of the deadline (at most every second) and acts on
+   * two checks in a row, so a call is ended within 1.5× the deadline. `Infinity` turns it
+   * off. Ring transport only.
    * @default DEFAULT_CALL_TIMEOUT_MS (10 minutes)
    */
   readonly callTimeoutMs?: number;

@@ -62,18 +62,25 @@ function watch(id: number, buffers: ChannelBuffers, lifeline: MessagePort, callT
   if (callTimeoutMs !== Infinity) {
     const slots = stateSlots(buffers.state);
     const stats = channelStats(buffers.state);
-    // The deadline is overrun by at most a quarter (or CHECK_MAX_MS).
+    // The deadline is overrun by at most two periods: half of it (or 2 × CHECK_MAX_MS).
     const period = Math.max(CHECK_MIN_MS, Math.min(CHECK_MAX_MS, callTimeoutMs / 4));
+    // The kernel stores the seq and the stamp with plain stores (no fence per request), so
+    // one check may pair a new seq with the previous call's stamp: only a call found past
+    // its deadline by two checks in a row, a period apart, is ended.
+    let suspect = 0;
     timer = setInterval(() => {
-      // SERVING_SLOT is stored with Atomics after the stamp: the stamp read here is this call's.
       const seq = Atomics.load(slots, SERVING_SLOT);
-      if (seq === 0) return;
       const ranMs = performance.timeOrigin + performance.now() - (stats[STARTED_STAT] as number);
-      // Read the seq again: a stamp of another call than `seq` must not end the kernel.
-      if (ranMs > callTimeoutMs && Atomics.load(slots, SERVING_SLOT) === seq) {
-        kill(buffers, `request #${seq} ran for ${Math.round(ranMs)} ms, past the call deadline of ${callTimeoutMs} ms (options.callTimeoutMs)`, KernelState.TIMED_OUT);
-        forget(id);
+      if (seq === 0 || ranMs <= callTimeoutMs || Atomics.load(slots, SERVING_SLOT) !== seq) {
+        suspect = 0;
+        return;
       }
+      if (suspect !== seq) {
+        suspect = seq;
+        return;
+      }
+      kill(buffers, `request #${seq} ran for ${Math.round(ranMs)} ms, past the call deadline of ${callTimeoutMs} ms (options.callTimeoutMs)`, KernelState.TIMED_OUT);
+      forget(id);
     }, period);
   }
   watched.set(id, { buffers, lifeline, timer });

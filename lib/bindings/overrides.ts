@@ -27,11 +27,9 @@ import { acceptsNothing } from './calls.js';
 import type { CallHost } from './calls.js';
 import { ConversionError } from './convert.js';
 import type { FromWire, ToWire } from './convert.js';
+import { isBindingClass } from './class-binding.js';
 import { stateOf } from './object-table.js';
 import { idOfRef, OBJECT_FQN } from './type-system.js';
-
-/** Marks binding classes (the same symbol as class-binding.ts's `BINDING_FQN`). */
-const BINDING_FQN = Symbol.for('jsii-ring.fqn');
 
 /**
  * True when reading `key` on a host object would reach a binding's own member (which
@@ -41,8 +39,7 @@ const BINDING_FQN = Symbol.for('jsii-ring.fqn');
 function reachesBinding(obj: object, key: string): boolean {
   for (let proto: object | null = obj; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
     if (Object.prototype.hasOwnProperty.call(proto, key)) {
-      const ctor = (proto as { constructor?: unknown }).constructor;
-      return proto !== obj && typeof ctor === 'function' && Object.prototype.hasOwnProperty.call(ctor, BINDING_FQN);
+      return proto !== obj && isBindingClass((proto as { constructor?: unknown }).constructor);
     }
   }
   return false;

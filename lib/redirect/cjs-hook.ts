@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { load } from '../bindings/load.js';
 import { packageAt } from '../bindings/package-loader.js';
 import type { KernelConnection } from '../host/connection.js';
-import { isDataSubpath, jsiiPackageHolding, jsiiTargetOf, namespacePathOf } from './targets.js';
+import { isDataSubpath, isExemptRequester, jsiiTargetOf, namespacePathOf } from './targets.js';
 import type { JsiiTarget } from './targets.js';
 
 /** What the redirection did so far. */
@@ -36,9 +36,6 @@ export interface RedirectionOptions {
 }
 
 type LoadFn = (request: string, parent: { filename?: string | null } | null | undefined, isMain: boolean) => unknown;
-
-/** jsii-ring's own code (dist/lib): its requires are never redirected. */
-const OWN_CODE = path.resolve(__dirname, '..');
 
 let active: { readonly original: LoadFn } | undefined;
 
@@ -71,7 +68,7 @@ export function installRedirection(options: RedirectionOptions = {}): Redirectio
   };
   internals._load = function redirectingLoad(this: unknown, request: string, parent, isMain: boolean): unknown {
     const parentFile = parent?.filename ?? undefined;
-    if (!isMain && typeof request === 'string' && !isExempt(parentFile)) {
+    if (!isMain && typeof request === 'string' && !isExemptRequester(parentFile)) {
       const target = jsiiTargetOf(request, parentFile);
       if (target !== undefined && !isDataSubpath(target.subpath)) {
         const ns = namespaceOf(target, parentFile !== undefined ? path.dirname(parentFile) : process.cwd());
@@ -92,13 +89,6 @@ export function installRedirection(options: RedirectionOptions = {}): Redirectio
       }
     },
   };
-}
-
-/** True for requests made by jsii-ring itself or from inside a jsii package. */
-function isExempt(parentFile: string | undefined): boolean {
-  if (parentFile === undefined) return false;
-  if (parentFile.startsWith(`${OWN_CODE}${path.sep}`)) return true;
-  return jsiiPackageHolding(parentFile) !== undefined;
 }
 
 /**

@@ -9,11 +9,9 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openAssembly } from '../kernel/assemblies/index.js';
-import { isDataSubpath, jsiiPackageHolding, jsiiTargetOf, namespacePathOf } from './targets.js';
+import { isDataSubpath, isExemptRequester, jsiiTargetOf, namespacePathOf } from './targets.js';
 
 const SCHEME = 'jsii-ring-module:';
-/** jsii-ring's own code (dist/lib): its imports are never redirected. */
-const OWN_CODE = path.resolve(__dirname, '..');
 
 interface ResolveContext { readonly parentURL?: string }
 type NextResolve = (specifier: string, context: ResolveContext) => Promise<{ url: string }>;
@@ -22,7 +20,7 @@ type NextLoad = (url: string, context: unknown) => Promise<unknown>;
 /** Loader hook: jsii packages imported from program files resolve to the generated module. */
 export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<unknown> {
   const parent = context.parentURL?.startsWith('file:') === true ? fileURLToPath(context.parentURL) : undefined;
-  if (parent !== undefined && !parent.startsWith(`${OWN_CODE}${path.sep}`) && jsiiPackageHolding(parent) === undefined) {
+  if (parent !== undefined && !isExemptRequester(parent)) {
     const target = jsiiTargetOf(specifier, parent);
     if (target !== undefined && !isDataSubpath(target.subpath)) {
       const query = new URLSearchParams({ from: parent });

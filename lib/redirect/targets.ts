@@ -111,6 +111,20 @@ export function jsiiTargetOf(request: string, parentFile: string | undefined): J
   return { packageName, packageDir, subpath };
 }
 
+/** jsii-ring's own code (dist/lib): its requests are never redirected. */
+const OWN_CODE = path.resolve(__dirname, '..');
+
+/**
+ * True for requests the redirection leaves alone because of who makes them: jsii-ring's own
+ * code (the kernel, when it runs in this thread) and the files of a jsii package (a library
+ * loading its own dependencies).
+ */
+export function isExemptRequester(parentFile: string | undefined): boolean {
+  if (parentFile === undefined) return false;
+  if (parentFile.startsWith(`${OWN_CODE}${path.sep}`)) return true;
+  return jsiiPackageHolding(parentFile) !== undefined;
+}
+
 /** A subpath that is data, not code (`package.json`, `.jsii`): always read natively. */
 export function isDataSubpath(subpath: string): boolean {
   return subpath.endsWith('.json') || subpath === '.jsii' || subpath.startsWith('.jsii.');

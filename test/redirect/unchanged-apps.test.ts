@@ -189,7 +189,10 @@ test('environment variables the app sets before new App() are seen by the librar
   const dir = checkApp(t, {
     'app.ts': `${STACK_HEAD}process.env.CDK_DEFAULT_ACCOUNT = '111122223333';
 process.env.CDK_DEFAULT_REGION = 'eu-west-3';
+// Read by the library itself (App's constructor), not by the program.
+process.env.CDK_CONTEXT_JSON = JSON.stringify({ flavour: 'set-by-the-app' });
 const app = new cdk.App();
+new cdk.CfnOutput(new cdk.Stack(app, 'Ctx'), 'Flavour', { value: String(app.node.tryGetContext('flavour')) });
 const stack = new cdk.Stack(app, 'Env', { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } });
 new cdk.CfnOutput(stack, 'Where', { value: cdk.Stack.of(stack).region + '/' + String(process.env.CDK_DEFAULT_REGION) });
 app.synth();
@@ -197,6 +200,7 @@ app.synth();
   }, 'app.ts');
   const manifest = fs.readFileSync(path.join(dir, 'pipelined.out', 'manifest.json'), 'utf8');
   t.regex(manifest, /aws:\/\/111122223333\/eu-west-3/);
+  t.regex(fs.readFileSync(path.join(dir, 'pipelined.out', 'Ctx.template.json'), 'utf8'), /set-by-the-app/);
 });
 
 test("the app's own console.log does not corrupt --json", (t) => {

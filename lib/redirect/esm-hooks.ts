@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openAssembly } from '../kernel/assemblies/index.js';
+import type { AssemblySource } from '../kernel/assemblies/types.js';
 import { isDataSubpath, isExemptRequester, jsiiTargetOf, namespacePathOf } from './targets.js';
 
 const SCHEME = 'jsii-ring-module:';
@@ -45,11 +46,18 @@ export async function load(url: string, context: unknown, nextLoad: NextLoad): P
   return { format: 'module', source: lines.join('\n'), shortCircuit: true };
 }
 
+/** Assemblies opened on this thread, by package directory: one open per package, not per import. */
+const ASSEMBLIES = new Map<string, AssemblySource>();
+
 /** Names a namespace of the assembly has directly under it: its types and submodules. */
 function exportNames(specifier: string, from: string): string[] {
   const target = jsiiTargetOf(specifier, from);
   if (target === undefined) return [];
-  const assembly = openAssembly(target.packageDir);
+  let assembly = ASSEMBLIES.get(target.packageDir);
+  if (assembly === undefined) {
+    assembly = openAssembly(target.packageDir);
+    ASSEMBLIES.set(target.packageDir, assembly);
+  }
   const prefix = [assembly.name, ...namespacePathOf(target, { name: assembly.name, submodules: Object.keys(assembly.metadata.submodules ?? {}) })].join('.');
   const names = new Set<string>();
   const childOf = (fqn: string): void => {

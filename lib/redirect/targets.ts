@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { ErrorCode, JsiiRingError } from '../errors.js';
+import { resolvePackageDir } from '../kernel/assemblies/index.js';
 
 /** A request the redirection answers with bindings. */
 export interface JsiiTarget {
@@ -42,23 +43,14 @@ export function splitBareSpecifier(request: string): [name: string, subpath: str
   return [name, parts.slice(scoped ? 2 : 1).join('/')];
 }
 
-/** The real directory of package `name` as Node finds it from directory `from`, or undefined. */
+/** The real directory of package `name` as Node finds it from directory `from`, or undefined (cached). */
 export function findPackageDir(name: string, from: string): string | undefined {
   const key = `${from}\0${name}`;
-  const cached = FOUND.get(key);
-  if (cached !== undefined) return cached ?? undefined;
-  let found: string | null = null;
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (path.basename(dir) !== 'node_modules') {
-      const candidate = path.join(dir, 'node_modules', name);
-      if (fs.existsSync(path.join(candidate, 'package.json'))) {
-        found = fs.realpathSync(candidate);
-        break;
-      }
-    }
-    if (path.dirname(dir) === dir) break;
+  let found = FOUND.get(key);
+  if (found === undefined) {
+    found = resolvePackageDir(name, from) ?? null;
+    FOUND.set(key, found);
   }
-  FOUND.set(key, found);
   return found ?? undefined;
 }
 

@@ -80,8 +80,11 @@ export function dependencyClosure(packageDir: string): ClosureEntry[] {
   return ordered;
 }
 
-/** Node's lookup of a package directory: `<ancestor>/node_modules/<name>`, nearest first. */
-function resolvePackageDir(name: string, from: string): string | undefined {
+/**
+ * Node's lookup of a package directory: `<ancestor>/node_modules/<name>`, nearest first,
+ * as a real path; undefined when there is none.
+ */
+export function resolvePackageDir(name: string, from: string): string | undefined {
   let current = from;
   for (;;) {
     if (path.basename(current) !== 'node_modules') {

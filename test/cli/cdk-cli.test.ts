@@ -72,7 +72,8 @@ test('cdk ls, cdk synth and cdk synth <Stack> print the same and write the same 
     const b = cdk(ours, args);
     t.is(a.status, 0, `ts-node: cdk ${args.join(' ')}: ${a.stderr}`);
     t.is(b.status, 0, `jsii-ring: cdk ${args.join(' ')}: ${b.stderr}`);
-    t.is(b.stdout, a.stdout, `cdk ${args.join(' ')}`);
+    // Under CI=true the CLI writes its messages, which name the project directory, to stdout.
+    t.is(b.stdout.split(ours).join('<project>'), a.stdout.split(plain).join('<project>'), `cdk ${args.join(' ')}`);
     const comparison = compareCloudAssemblies(path.join(plain, 'cdk.out'), path.join(ours, 'cdk.out'));
     t.deepEqual(comparison.differences, [], `cdk ${args.join(' ')}: cdk.out`);
   }

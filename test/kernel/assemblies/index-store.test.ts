@@ -78,8 +78,8 @@ test('an index with extra bytes appended is rebuilt', (t) => {
 
 test('flipped bytes in the header or the name table are caught at open and rebuilt', (t) => {
   const f = fixture(t);
-  // magic, version, source hash, table length, table crc, total length, then inside the table.
-  for (const offset of [0, 8, 20, 48, 52, 56, 64, 70, 100, 300]) {
+  // magic, version, flags, source hash, table length, table crc, total length, then inside the table.
+  for (const offset of [0, 8, 12, 20, 48, 52, 56, 64, 70, 100, 300]) {
     const bytes = fs.readFileSync(f.index);
     bytes[offset] = (bytes[offset] ?? 0) ^ 0x01;
     fs.writeFileSync(f.index, bytes);

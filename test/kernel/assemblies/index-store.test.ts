@@ -140,6 +140,18 @@ test('building removes indexes of older format versions for the same assembly', 
   t.false(fs.existsSync(old));
 });
 
+test('building leaves indexes of newer format versions alone (a newer jsii-ring sharing the cache)', (t) => {
+  const f = fixture(t);
+  const newer = f.index.replace(`.v${FORMAT_VERSION}.`, `.v${FORMAT_VERSION + 1}.`);
+  fs.writeFileSync(newer, 'an index in a newer format');
+  fs.rmSync(f.index);
+  const source = open(f.dir, f.cacheDir);
+  t.is(source.origin, 'built');
+  source.close();
+  t.true(fs.existsSync(newer));
+  t.true(fs.existsSync(f.index));
+});
+
 test('a changed assembly gets a new index (content addressed), the old one stays valid', (t) => {
   const f = fixture(t);
   const changed = syntheticAssembly('idx-lib', TYPES + 1);

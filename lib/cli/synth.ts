@@ -246,7 +246,6 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   const traceFd = options.trace !== undefined ? fs.openSync(options.trace, 'w') : undefined;
   let synthIssuedAt: number | undefined;
   let synthSeq: number | undefined;
-  let calls = 0;
   // The synth phase starts when the program calls synth() on a Stage (or the CDK does, at
   // exit): measured at the same place in every mode, before the call, not when it returns.
   const onSynth = (): void => {
@@ -254,16 +253,16 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     synthIssuedAt = performance.now();
     // The synth request is the next one the client issues.
     synthSeq = client !== undefined ? client.issued + 1 : undefined;
-    progress.phase(options.mode === 'native' ? 'synthesizing' : `${calls.toLocaleString('en-US')} kernel calls; synthesizing (the kernel writes the cloud assembly)`);
+    progress.phase(options.mode === 'native' ? 'synthesizing'
+      : client !== undefined ? `${client.issued.toLocaleString('en-US')} kernel calls; synthesizing (the kernel writes the cloud assembly)`
+        : 'synthesizing (the kernel writes the cloud assembly)');
   };
-  const onRequest = (event: RequestEvent): void => {
-    calls++;
-    if (traceFd !== undefined) {
-      fs.writeSync(traceFd, `${JSON.stringify(event)}\n`);
-    }
-    if ((calls & 1023) === 0) {
-      progress.update(`${calls.toLocaleString('en-US')} kernel calls${synthIssuedAt === undefined ? '' : '; synthesizing'}`);
-    }
+  // Tracing costs every request an event; progress only a counter check.
+  const onRequest = traceFd === undefined ? undefined : (event: RequestEvent): void => {
+    fs.writeSync(traceFd, `${JSON.stringify(event)}\n`);
+  };
+  const onProgress = (issued: number): void => {
+    progress.update(`${issued.toLocaleString('en-US')} kernel calls${synthIssuedAt === undefined ? '' : '; synthesizing'}`);
   };
   const pendingCap = options.mode === 'sync' ? 0 : options.cap;
   let client: KernelClient | undefined;
@@ -284,7 +283,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     watchSynth(kernelCdk(appDir), onSynth);
   } else {
     const clientOptions: KernelClientOptions = {
-      transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, timeline: options.timeline !== undefined,
+      transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, onProgress, timeline: options.timeline !== undefined,
     };
     // The worker boots while this thread opens the assemblies and loads the app; the
     // handshake completes when the first load needs it.

@@ -32,18 +32,7 @@ export type CompileCacheState =
  * cache that cannot be used only costs the compile time it would have saved.
  */
 export function enableCompileCache(cacheDir?: string): CompileCacheState {
-  const enable = (nodeModule as { enableCompileCache?: (dir: string) => { status: number; message?: string; directory?: string } }).enableCompileCache;
-  if (typeof enable !== 'function') return { enabled: false, reason: `Node ${process.version} has no compile cache (22.1 and later do)` };
-  try {
-    const result = enable(compileCacheDir(cacheDir));
-    const constants = (nodeModule as unknown as { constants?: { compileCacheStatus?: Record<string, number> } }).constants?.compileCacheStatus ?? {};
-    if ((result.status === constants.ENABLED || result.status === constants.ALREADY_ENABLED) && result.directory !== undefined) {
-      return { enabled: true, directory: result.directory };
-    }
-    return { enabled: false, reason: result.message ?? `status ${result.status}` };
-  } catch (e) {
-    return { enabled: false, reason: (e as Error).message };
-  }
+  return enableCompileCacheIn(compileCacheDir(cacheDir));
 }
 
 /**
@@ -57,13 +46,17 @@ export function activeCompileCacheDir(): string | undefined {
   return dir === undefined || dir === '' ? undefined : path.dirname(dir);
 }
 
-/** Turns the cache on with `directory` (the kernel worker, following its host). */
+/** Turns the cache on with `directory` (the kernel worker passes its host's). Never throws. */
 export function enableCompileCacheIn(directory: string): CompileCacheState {
   const enable = (nodeModule as { enableCompileCache?: (dir: string) => { status: number; message?: string; directory?: string } }).enableCompileCache;
-  if (typeof enable !== 'function') return { enabled: false, reason: `Node ${process.version} has no compile cache` };
+  if (typeof enable !== 'function') return { enabled: false, reason: `Node ${process.version} has no compile cache (22.1 and later do)` };
   try {
     const result = enable(directory);
-    return result.directory !== undefined ? { enabled: true, directory: result.directory } : { enabled: false, reason: result.message ?? `status ${result.status}` };
+    const constants = (nodeModule as unknown as { constants?: { compileCacheStatus?: Record<string, number> } }).constants?.compileCacheStatus ?? {};
+    if ((result.status === constants.ENABLED || result.status === constants.ALREADY_ENABLED) && result.directory !== undefined) {
+      return { enabled: true, directory: result.directory };
+    }
+    return { enabled: false, reason: result.message ?? `status ${result.status}` };
   } catch (e) {
     return { enabled: false, reason: (e as Error).message };
   }

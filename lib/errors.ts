@@ -49,6 +49,8 @@ export const ErrorCode = {
   NO_KERNEL_CALLS: 'ERR_NO_KERNEL_CALLS',
   /** A command needs a package that is not installed (a development-only dependency of jsii-ring). */
   MISSING_DEPENDENCY: 'ERR_MISSING_DEPENDENCY',
+  /** Stack patterns (`jsii-ring synth app.ts STACK`) matched no stack of the cloud assembly. */
+  STACK_SELECTION: 'ERR_STACK_SELECTION',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

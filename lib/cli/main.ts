@@ -68,8 +68,10 @@ main(process.argv.slice(2)).then(
     }
     const e = error instanceof Error ? error : new Error(String(error));
     const code = e instanceof JsiiRingError ? ` [${e.code}]` : '';
-    // A missing package is said in one line: its stack would tell nothing more.
-    const hint = e instanceof JsiiRingError && e.code === ErrorCode.MISSING_DEPENDENCY ? '' : '(run with --verbose for the stack)\n';
+    // A missing package or a stack pattern that matched nothing is said in one line: the
+    // stack would tell nothing more.
+    const plain = e instanceof JsiiRingError && (e.code === ErrorCode.MISSING_DEPENDENCY || e.code === ErrorCode.STACK_SELECTION);
+    const hint = plain ? '' : '(run with --verbose for the stack)\n';
     process.stderr.write(verbose ? `jsii-ring: ${e.stack ?? e.message}\n` : `jsii-ring: ${e.message}${code}\n${hint}`);
     process.exitCode = 1;
   },

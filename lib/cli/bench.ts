@@ -4,6 +4,39 @@
  * request replay). The work is in benchmarks/; this file is the command line.
  */
 import { UsageError, parseCommandLine } from './args.js';
+import { hasDependency, missingDependency } from './dependencies.js';
+
+/**
+ * Development dependencies of jsii-ring that some suites need (an installed jsii-ring does
+ * not bring them): benchmark.js for the micro suite, the reference runtime for the modes
+ * that run it. Checked before any suite runs.
+ */
+const SUITE_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
+  micro: ['benchmark', '@jsii/runtime'],
+  synthetic: ['@jsii/runtime'],
+  cdk: ['@jsii/runtime'],
+};
+
+/** Fails, naming the package and its install command, when a chosen suite lacks a dependency. */
+function checkSuiteDependencies(suites: readonly string[]): void {
+  for (const suite of suites) {
+    for (const name of SUITE_DEPENDENCIES[suite] ?? []) {
+      if (!hasDependency(name)) {
+        throw missingDependency(name, `bench ${suite}`, devDependencyVersion(name));
+      }
+    }
+  }
+}
+
+/** The version range jsii-ring itself develops with (its package.json's devDependencies). */
+function devDependencyVersion(name: string): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../../package.json') as { devDependencies?: Record<string, string> }).devDependencies?.[name];
+  } catch {
+    return undefined;
+  }
+}
 
 const HELP = `Usage: jsii-ring bench [suite...] [options]
 
@@ -75,7 +108,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   // Loaded only now: `--help` must not pay for the benchmarks' imports.
-  const { SUITES, SUITE_ALIASES, runBench } = await import('../../benchmarks/research/runner.js');
+  const { SUITES, SUITE_ALIASES, resolveSuites, runBench } = await import('../../benchmarks/research/runner.js');
   if (values.list === true) {
     process.stdout.write(`${Object.entries(SUITES).map(([name, s]) => `${name.padEnd(10)} ${s.summary}`).join('\n')}\n`);
     return 0;
@@ -88,6 +121,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (values.out !== undefined && (typeof values.out !== 'string' || values.out === '')) {
     throw new UsageError('--out needs a directory', HELP);
   }
+  checkSuiteDependencies(resolveSuites(positionals));
   const { reports, context } = await runBench({
     suites: positionals,
     quick: values.quick === true,

@@ -16,6 +16,8 @@
  * callback handlers, so its overlap figure means little (the build phase makes none).
  */
 import type { KernelClient } from '../../lib/host/kernel-client.js';
+import { summarizeTimeline } from '../../lib/transports/timeline.js';
+import type { Timeline } from '../../lib/transports/timeline.js';
 import { diffCounters, hostRingCounters, zeroCounters } from './ring-counters.js';
 import type { HostRingCounters } from './ring-counters.js';
 
@@ -139,5 +141,35 @@ export function breakdown(p: Pick<PhaseMetrics, 'wallMs' | 'hostBusyMs' | 'kerne
   const kernel = p.kernelBusyMs ?? 0;
   const hostOnly = Math.max(0, p.hostBusyMs - both);
   const kernelOnly = Math.max(0, kernel - both);
+  return { hostOnly, both, kernelOnly, waiting: Math.max(0, p.wallMs - hostOnly - both - kernelOnly) };
+}
+
+/** Where a build phase's time went by the per-request timeline of both threads (ms). */
+export interface BuildTimeline {
+  /** The kernel thread decoding and serving the phase's requests. */
+  readonly kernelBusyMs: number;
+  /** The host blocked on sync requests, and the part of that with the kernel idle. */
+  readonly hostSyncWaitMs: number;
+  readonly hostWaitKernelIdleMs: number;
+}
+
+/** The timeline of the requests with seq in [from, to) (`summarizeTimeline`), condensed. */
+export function buildTimelineOf(recorded: Timeline, from: number, to: number): BuildTimeline {
+  const s = summarizeTimeline(recorded, from, to);
+  return { kernelBusyMs: s.kernelServeMs + s.kernelDecodeMs, hostSyncWaitMs: s.hostSyncWaitMs, hostWaitKernelIdleMs: s.hostWaitKernelIdleMs };
+}
+
+/**
+ * The four parts of {@link TimeBreakdown} measured, not bounded: from a phase that recorded
+ * the timeline. The host's waits (all of them: sync requests, flushes, room under the cap)
+ * minus its sync waits with the kernel idle are kernel-busy time the host waited through
+ * (a flush or a full pipeline waits on a working kernel); the rest of the kernel's busy
+ * time ran while the host was busy too.
+ */
+export function measuredBreakdown(p: Pick<PhaseMetrics, 'wallMs' | 'hostWaitMs'>, t: BuildTimeline): TimeBreakdown {
+  const hostBusy = Math.max(0, p.wallMs - p.hostWaitMs);
+  const kernelOnly = Math.min(t.kernelBusyMs, Math.max(0, p.hostWaitMs - t.hostWaitKernelIdleMs));
+  const both = Math.min(hostBusy, Math.max(0, t.kernelBusyMs - kernelOnly));
+  const hostOnly = hostBusy - both;
   return { hostOnly, both, kernelOnly, waiting: Math.max(0, p.wallMs - hostOnly - both - kernelOnly) };
 }

@@ -15,7 +15,7 @@ import { microSuite } from './micro.js';
 import { CHARTS_DIR, RESULTS_MD, updateMarkdownSection } from './output.js';
 import { jitSuite } from './jit.js';
 import { overlapSuite } from './overlap.js';
-import { sweepSuite } from './sweep.js';
+import { SWEEP_CAPS, sweepSuite } from './sweep.js';
 import { spinSuite } from './spin.js';
 import { syntheticSuite } from './synthetic.js';
 
@@ -46,6 +46,7 @@ export interface BenchOptions {
   readonly syntheticCalls?: number;
   readonly hostWork?: readonly number[];
   readonly sweepHostWork?: readonly number[];
+  readonly caps?: readonly number[];
   readonly microSeconds?: number;
   readonly silent?: boolean;
   readonly command: string;
@@ -68,6 +69,7 @@ export function benchContext(options: BenchOptions): BenchContext {
     syntheticCalls: options.syntheticCalls ?? (quick ? 1000 : 10_000),
     hostWork: options.hostWork ?? [0, 20, 50, 100],
     sweepHostWork: options.sweepHostWork ?? [0, 50],
+    caps: options.caps ?? SWEEP_CAPS,
     microSeconds: options.microSeconds ?? (quick ? 0.05 : 0.5),
     silent: options.silent ?? false,
     command: options.command,

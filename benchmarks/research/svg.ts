@@ -213,7 +213,10 @@ export function stackedBarChart(spec: ChartSpec): string {
 
 /** Bars side by side: one group per category, one bar per series. */
 export function groupedBarChart(spec: ChartSpec): string {
-  const all = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const all = spec.series.flatMap((s) => [
+    ...s.values.filter((v): v is number => v !== null),
+    ...(s.spread ?? []).flatMap((r) => (r === null ? [] : [...r])),
+  ]);
   const axis = axisFor(spec, all);
   const legend = legendOf(spec);
   const groupW = (PLOT_W / Math.max(1, spec.categories.length)) * 0.8;
@@ -227,6 +230,14 @@ export function groupedBarChart(spec: ChartSpec): string {
       const x = categoryX(spec, i) - groupW / 2 + si * barW;
       const y = Math.min(floor, axis.y(v));
       body.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(barW * 0.9).toFixed(1)}" height="${(floor - y).toFixed(1)}" fill="${legend[si]?.colour ?? '#000000'}" ${dataAttrs(spec, i, v)}><title>${escapeXml(`${series.name}, ${spec.categories[i] ?? ''}: ${formatTick(v)}`)}</title></rect>`);
+      const range = series.spread?.[i];
+      if (range !== null && range !== undefined) {
+        const cx = x + (barW * 0.9) / 2;
+        const [lo, hi] = range;
+        const y0 = Math.min(floor, axis.y(lo)).toFixed(1);
+        const y1 = Math.min(floor, axis.y(hi)).toFixed(1);
+        body.push(`<line class="spread" x1="${cx.toFixed(1)}" x2="${cx.toFixed(1)}" y1="${y0}" y2="${y1}" stroke="#222222" stroke-width="1.2" data-x="${escapeXml(spec.categories[i] ?? '')}" data-min="${Number(lo.toPrecision(6))}" data-max="${Number(hi.toPrecision(6))}"/>`);
+      }
     });
     body.push('</g>');
   });

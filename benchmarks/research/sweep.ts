@@ -75,7 +75,7 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
   let env = startEnvironment(ctx.command);
   const outdir = path.join(os.tmpdir(), 'jsii-ring-bench-sweep');
   const variants = ctx.sweepHostWork.flatMap((hostWorkUs) =>
-    SWEEP_CAPS.map((cap) => ({
+    ctx.caps.map((cap) => ({
       key: sweepKey(hostWorkUs, cap),
       run: (): Promise<AppRunResult> =>
         runAppOnce({ mode: 'ringPipelined', pendingCap: cap, hostWorkUs, outdir, scale: ctx.scale, validation: false, buildOnly: true }),
@@ -84,7 +84,7 @@ export async function sweepSuite(ctx: BenchContext): Promise<SuiteReport> {
   const { runs, retries } = await runSuiteVariants('sweep', variants, ctx, { warmups: 0 });
   env = finishEnvironment(env);
   return reportSweep({
-    runs, retries, env, caps: SWEEP_CAPS, hostWork: ctx.sweepHostWork, repeats: ctx.repeats, resultsDir: ctx.resultsDir, chartsDir: ctx.chartsDir,
+    runs, retries, env, caps: ctx.caps, hostWork: ctx.sweepHostWork, repeats: ctx.repeats, resultsDir: ctx.resultsDir, chartsDir: ctx.chartsDir,
     subject: `the example app (scale ${ctx.scale})`,
     extra: { scale: ctx.scale },
   });
@@ -187,6 +187,7 @@ export function reportSweep(input: SweepReportInput): SuiteReport {
   const result = {
     environment: env,
     question: `median wall ms of the build phase of ${input.subject}, ring transport, pipelined, validation off, per pending cap`,
+    subject: input.subject,
     ...input.extra,
     repeats: input.repeats,
     retries,

@@ -18,5 +18,14 @@ export type UserAppWireOptions = Omit<UserAppRunOptions, 'pendingCap'> & { reado
 childMain<UserAppWireOptions, unknown>(async (config) => {
   applyJitPolicy(KERNEL_INTERRUPT_BUDGET);
   const { pendingCap, ...rest } = config;
-  return runUserAppOnce({ ...rest, ...(pendingCap === null ? { pendingCap: Infinity } : pendingCap !== undefined ? { pendingCap } : {}) });
+  try {
+    return await runUserAppOnce({ ...rest, ...(pendingCap === null ? { pendingCap: Infinity } : pendingCap !== undefined ? { pendingCap } : {}) });
+  } catch (error) {
+    // The program's own failure (or not a CDK app): its message is the bench's error, one
+    // line; the stack only with `jsii-ring bench --verbose`.
+    if (process.env['JSII_RING_BENCH_VERBOSE'] === '1') process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const code = (error as { code?: unknown } | null)?.code;
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    return { failed: `${first}${typeof code === 'string' && code.startsWith('ERR_') ? ` [${code}]` : ''}` };
+  }
 });

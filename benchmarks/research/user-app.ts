@@ -29,13 +29,11 @@ import { installRedirection } from '../../lib/redirect/cjs-hook.js';
 import type { Redirection } from '../../lib/redirect/cjs-hook.js';
 import { checkKernelReached } from '../../lib/redirect/kernel-reached.js';
 import { installTypeScriptLoader } from '../../lib/redirect/typescript.js';
-import { summarizeTimeline } from '../../lib/transports/timeline.js';
-import type { Timeline } from '../../lib/transports/timeline.js';
 import { clientOptionsFor } from './app-run.js';
 import type { AppMode, AppRunResult } from './app-run.js';
 import { busySpin } from './host-work.js';
-import { phaseBetween, snapshot } from './metrics.js';
-import type { Snapshot } from './metrics.js';
+import { buildTimelineOf, phaseBetween, snapshot } from './metrics.js';
+import type { BuildTimeline, Snapshot } from './metrics.js';
 import { RequestTrace } from './schedule.js';
 import type { TracePoint } from './schedule.js';
 
@@ -74,13 +72,6 @@ export interface UserAppRunResult extends AppRunResult {
   readonly buildTimeline?: BuildTimeline;
 }
 
-/** Where the build phase's time went, from the timeline of both threads (ms). */
-export interface BuildTimeline {
-  readonly kernelBusyMs: number;
-  /** The host blocked on sync requests, and the part of that with the kernel idle. */
-  readonly hostSyncWaitMs: number;
-  readonly hostWaitKernelIdleMs: number;
-}
 
 /** Runs the program once in this process (a child process of the bench: see user-app-child.ts). */
 export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAppRunResult> {
@@ -186,7 +177,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
     await direct?.close();
     const closeMs = performance.now() - closing;
     const recorded = client?.timeline;
-    const buildTimeline = recorded === undefined ? undefined : timelineSplit(recorded, buildSeqEnd);
+    const buildTimeline = recorded === undefined ? undefined : buildTimelineOf(recorded, 1, buildSeqEnd);
     client = undefined;
     if (options.kind === 'cdk' && !assemblyWrittenSince(options.outdir, startedAt)) {
       throw new Error(`${options.file} is not a CDK app: it finished without writing a cloud assembly to CDK_OUTDIR (does it create an App, and call app.synth()? For any other program that uses jsii packages, use --script)`);
@@ -214,10 +205,4 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
 
 function tracePoint(s: Snapshot): TracePoint {
   return { at: s.at, hostWaitMs: s.hostWaitMs, kernelBusyMs: s.kernelBusyMs ?? 0 };
-}
-
-/** The build phase (requests before `buildSeqEnd`) of a recorded timeline. */
-function timelineSplit(recorded: Timeline, buildSeqEnd: number): BuildTimeline {
-  const s = summarizeTimeline(recorded, 1, buildSeqEnd);
-  return { kernelBusyMs: s.kernelServeMs + s.kernelDecodeMs, hostSyncWaitMs: s.hostSyncWaitMs, hostWaitKernelIdleMs: s.hostWaitKernelIdleMs };
 }

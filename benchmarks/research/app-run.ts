@@ -20,6 +20,7 @@ import { KernelClient } from '../../lib/host/kernel-client.js';
 import type { KernelClientOptions } from '../../lib/host/options.js';
 import type { CodecName } from '../../lib/protocol/codec.js';
 import { busySpin, hostWorkHook } from './host-work.js';
+import { timelineNow } from '../../lib/transports/timeline.js';
 import { buildTimelineOf, phaseBetween, snapshot } from './metrics.js';
 import type { BuildTimeline, PhaseMetrics, Snapshot } from './metrics.js';
 import { RequestTrace } from './schedule.js';
@@ -178,12 +179,12 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
       constructs: load('constructs', loadOptions) as AppLibraries['constructs'],
     };
     const s1 = snapshot(client, kernelVisible);
-    const seqFrom = (client?.issued ?? 0) + 1;
+    const timelineFrom = timelineNow();
     const traceFrom = trace?.length ?? 0;
     const handle = buildApp(libs, { outdir: options.outdir, scale: options.scale });
     if (connection !== undefined) flush(connection);
     const s2 = snapshot(client, kernelVisible);
-    const seqTo = (client?.issued ?? 0) + 1;
+    const timelineTo = timelineNow();
     const buildTrace = trace?.window(tracePoint(s1), tracePoint(s2), traceFrom, trace.length);
     let s3 = s2;
     if (options.buildOnly !== true) {
@@ -202,7 +203,7 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
     await inThread?.close();
     const closeMs = performance.now() - closing;
     const recorded = client?.timeline;
-    const buildTimeline = recorded === undefined ? undefined : buildTimelineOf(recorded, seqFrom, seqTo);
+    const buildTimeline = recorded === undefined ? undefined : buildTimelineOf(recorded, timelineFrom, timelineTo);
     client = undefined;
     return {
       mode: options.mode,

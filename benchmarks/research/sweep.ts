@@ -158,6 +158,11 @@ export interface SweepReportInput {
   readonly extra?: Record<string, unknown>;
   /** Lines added to the Markdown before the environment line. */
   readonly notes?: readonly string[];
+  /**
+   * Explain the supported cap against the client's default (why, and why the default
+   * stays): the example app's reasoning. @default true
+   */
+  readonly explain?: boolean;
 }
 
 /** Writes sweep.json and charts/sweep.svg and returns the Markdown section. */
@@ -218,14 +223,14 @@ export function reportSweep(input: SweepReportInput): SuiteReport {
     `![build phase vs pending cap](charts/sweep.svg)`,
     '',
     `Supported cap: **${capKey(supported)}** (${result.supportRule}); the client's default \`DEFAULT_PENDING_CAP\` is ${capKey(DEFAULT_PENDING_CAP)}${supported === DEFAULT_PENDING_CAP ? ', the same' : ''}. ` +
-      `Why: ${fmt(syncShare * 100)} % of the build phase's requests are sync points (reads of tokens and names), so the pipeline seldom holds many requests; ` +
-      hostWork.map((hw) => `at ${hw} µs host work no run waited for the cap from cap ${neverBound.get(hw) ?? '–'} on`).join(', ') +
-      '. A larger cap then buys nothing measurable, while a smaller one reports a pipelined failure closer to its call and holds fewer requests in flight. ' +
+      `${fmt(syncShare * 100)} % of the build phase's requests are sync points; ` +
+      hostWork.map((hw) => `at ${hw} µs host work no run waited for the cap from cap ${neverBound.get(hw) ?? '–'} on`).join(', ') + '. ' +
       (zero === undefined || syncMs === undefined ? '' : slowerThanSync.length === 0 ? 'With 0 µs host work no cap ≥ 1 was slower than sync (cap 0).' : `With 0 µs host work, caps ${slowerThanSync.join(', ')} had a higher median than sync (cap 0).`) +
+      (input.explain === false ? '' : ' Why: the sync points are reads of tokens and names, so the pipeline seldom holds many requests; a larger cap then buys nothing measurable, while a smaller one reports a pipelined failure closer to its call and holds fewer requests in flight.' +
       (supported < DEFAULT_PENDING_CAP
         ? ` The default stays ${capKey(DEFAULT_PENDING_CAP)} although the rule picked ${capKey(supported)}: the caps between them are within the tolerance here, and ${capKey(DEFAULT_PENDING_CAP)} is ` +
           `${neverBound.get(0) === capKey(DEFAULT_PENDING_CAP) ? 'the smallest cap that never made the host wait in any run' : 'a cap that seldom made the host wait'}, so apps with longer pipelined runs than this one do not pace the host to the kernel.`
-        : ''),
+        : '')),
     '',
     ...(input.notes ?? []),
     ...retryNote(retries),

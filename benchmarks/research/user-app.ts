@@ -32,6 +32,7 @@ import { installTypeScriptLoader } from '../../lib/redirect/typescript.js';
 import { clientOptionsFor } from './app-run.js';
 import type { AppMode, AppRunResult } from './app-run.js';
 import { busySpin } from './host-work.js';
+import { timelineNow } from '../../lib/transports/timeline.js';
 import { buildTimelineOf, phaseBetween, snapshot } from './metrics.js';
 import type { BuildTimeline, Snapshot } from './metrics.js';
 import { RequestTrace } from './schedule.js';
@@ -127,13 +128,13 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
     }
     const connection = direct ?? client;
     let s2: Snapshot | undefined;
-    let buildSeqEnd = Infinity;
+    let timelineTo = Infinity;
     // The build phase ends where the program asks for synth (after the kernel caught up).
     const endBuild = (): void => {
       if (s2 !== undefined) return;
       if (connection !== undefined) flush(connection);
       s2 = snapshot(client, kernelVisible);
-      if (client !== undefined) buildSeqEnd = client.issued + 1;
+      timelineTo = timelineNow();
     };
     let synthCalled = false;
     if (options.kind === 'cdk') {
@@ -144,6 +145,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
       });
     }
     const s1 = snapshot(client, kernelVisible);
+    const timelineFrom = timelineNow();
     const traceFrom = trace?.length ?? 0;
     // The program's stdout is kept (and still shown, on stderr: the bench's stdout is its report).
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
@@ -177,7 +179,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
     await direct?.close();
     const closeMs = performance.now() - closing;
     const recorded = client?.timeline;
-    const buildTimeline = recorded === undefined ? undefined : buildTimelineOf(recorded, 1, buildSeqEnd);
+    const buildTimeline = recorded === undefined ? undefined : buildTimelineOf(recorded, timelineFrom, timelineTo);
     client = undefined;
     if (options.kind === 'cdk' && !assemblyWrittenSince(options.outdir, startedAt)) {
       throw new Error(`${options.file} is not a CDK app: it finished without writing a cloud assembly to CDK_OUTDIR (does it create an App, and call app.synth()? For any other program that uses jsii packages, use --script)`);

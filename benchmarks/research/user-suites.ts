@@ -87,7 +87,7 @@ class Reference {
   public async prepare(validations: readonly boolean[], progress: Progress): Promise<void> {
     for (const validation of validations) {
       progress.step(`native run to compare with (validation ${validation ? 'on' : 'off'})`);
-      const { result } = await runUser(this.#options, { mode: 'native', outdir: path.join(this.#base, `native-${validation ? 'on' : 'off'}`), validation });
+      const { result } = await runUser(this.#options, { mode: 'native', outdir: path.join(this.#base, `expected-${validation ? 'on' : 'off'}`), validation });
       this.#expected.set(validation, result);
     }
   }
@@ -193,7 +193,8 @@ export const userSweepSuite: UserSuite = async (options) => {
       resultsDir: options.out, chartsDir: path.join(options.out, 'charts'),
       subject: subjectOf(options),
       extra: { app: displayName(options.file), kind: options.kind, produced: reference.describe(), identicalToNative: reference.differing === 0, differences: reference.differences.slice(0, 10) },
-      notes: [reference.line(), `Build phase: ${BUILD_PHASE[options.kind]}`, ''],
+      notes: [reference.line(), '', `Build phase: ${BUILD_PHASE[options.kind]}`, '', ...capAdvice()],
+      explain: false,
     });
     reference.assertIdentical();
     return report;
@@ -201,6 +202,14 @@ export const userSweepSuite: UserSuite = async (options) => {
     fs.rmSync(base, { recursive: true, force: true });
   }
 };
+
+/** How to use the cap the sweep supports. */
+function capAdvice(): string[] {
+  return [
+    `To run with another cap: \`jsii-ring synth app.ts --pending-cap N\`, or \`pendingCap: N\` in \`KernelClient\` options (the default is ${capKey(DEFAULT_PENDING_CAP)}).`,
+    '',
+  ];
+}
 
 /** What the build phase is, per kind of program. */
 const BUILD_PHASE: Readonly<Record<ProgramKind, string>> = {
@@ -226,7 +235,7 @@ export const userOverlapSuite: UserSuite = async (options) => {
       pendingCap: options.pendingCap ?? DEFAULT_PENDING_CAP,
       subject: subjectOf(options),
       extra: { app: displayName(options.file), kind: options.kind, produced: reference.describe() },
-      notes: [reference.line(), `Build phase: ${BUILD_PHASE[options.kind]}`, ''],
+      notes: [reference.line(), '', `Build phase: ${BUILD_PHASE[options.kind]}`, ''],
     });
     reference.assertIdentical();
     return report;

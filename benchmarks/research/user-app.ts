@@ -182,7 +182,9 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
     const buildTimeline = recorded === undefined ? undefined : buildTimelineOf(recorded, timelineFrom, timelineTo);
     client = undefined;
     if (options.kind === 'cdk' && !assemblyWrittenSince(options.outdir, startedAt)) {
-      throw new Error(`${options.file} is not a CDK app: it finished without writing a cloud assembly to CDK_OUTDIR (does it create an App, and call app.synth()? For any other program that uses jsii packages, use --script)`);
+      const relative = path.relative(process.cwd(), options.file);
+      const shown = relative !== '' && !relative.startsWith('..') ? relative : options.file;
+      throw new Error(`${shown} is not a CDK app: it finished without writing a cloud assembly to CDK_OUTDIR (does it create an App, and call app.synth()? For any other program that uses jsii packages, use --script)`);
     }
     return {
       mode: options.mode,

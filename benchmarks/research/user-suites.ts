@@ -125,8 +125,8 @@ class Reference {
   /** Throws if any run differed from native (after the results were written). */
   public assertIdentical(): void {
     if (this.differing === 0) return;
-    const what = this.#options.kind === 'cdk' ? 'cloud assembly' : 'output';
-    throw new BenchmarkError(`${this.differing} of ${this.runs} runs produced a ${what} that differs from the native run: ${this.differences.slice(0, 3).join('; ')}`);
+    const what = this.#options.kind === 'cdk' ? 'a cloud assembly' : 'output';
+    throw new BenchmarkError(`${this.differing} of ${this.runs} runs produced ${what} that differs from the native run: ${this.differences.slice(0, 3).join('; ')}`);
   }
 
   /** The Markdown line saying what was compared. */

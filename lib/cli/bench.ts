@@ -20,9 +20,10 @@ Suites on the example app (default: all, in this order):
   codec       msgpack vs JSON on the example app's build phase
   overlap     simulated host work per call: pipelined vs sync vs the ideal (alias: hostwork)
   sweep       pending cap 0, 1, 2, ..., 1024, unlimited on the example app's build phase
-  spin        spin budgets of the client's rings (the wait policy) on the whole app vs native
+  spin        spin budgets of the client's rings (the wait policy), whole app vs native
   jit         V8 interrupt budgets (the JIT policy) on the whole app vs native
-  cdk         the example app in every mode, fresh processes, validation off and on (alias: modes)
+  cdk         the example app in every mode, fresh processes, validation off and on
+              (alias: modes)
   replay      the example app's request stream replayed into the kernel vs native
 
 Full runs write benchmarks/results/*.json, benchmarks/charts/*.svg and their sections of
@@ -30,10 +31,10 @@ benchmarks/RESULTS.md, and print the Markdown tables. Progress goes to stderr.
 'charts' redraws every chart from the results files, without measuring anything.
 
 Your own program (sweep, overlap and cdk; default: all three):
-  --app FILE           an ordinary CDK app (.ts or .js; it imports aws-cdk-lib and writes a
-                       cloud assembly), run unchanged as 'jsii-ring synth' runs it; every run
-                       is a fresh process and its cloud assembly must be byte-identical to
-                       a native run of the same app
+  --app FILE           an ordinary CDK app (.ts or .js; it imports aws-cdk-lib and writes
+                       a cloud assembly), run unchanged as 'jsii-ring synth' runs it;
+                       every run is a fresh process and its cloud assembly must be
+                       byte-identical to a native run of the same app
   --script FILE        any program that uses jsii packages (the library-level recipe): the
                        whole program is the build phase; what it prints must be identical
                        to a native run
@@ -41,8 +42,8 @@ Your own program (sweep, overlap and cdk; default: all three):
   --caps LIST          pending caps of the sweep, e.g. 0,8,64,unlimited (default
                        0,1,2,4,...,1024,unlimited; quick 0,4,64,unlimited)
   --pending-cap N      the cap of the pipelined runs of overlap and cdk (default 64)
-  --modes LIST         modes of cdk: native,reference,stdioOurs,inThread,ringSync,ringPipelined
-                       (default all; native always runs, to compare with)
+  --modes LIST         modes of cdk, from native, reference, stdioOurs, inThread,
+                       ringSync, ringPipelined (default all; native always runs)
   --validation V       off, on or both: the CDK's template validation in cdk runs
                        (default both; quick off); sweep and overlap run with it off
   --warmups N          unkept rounds first (default 0; cdk 1; quick 0)
@@ -233,6 +234,13 @@ async function userBench(argv: string[], values: Record<string, string | boolean
   applyCdkJsonContext();
   if (values.verbose === true) process.env['JSII_RING_BENCH_VERBOSE'] = '1';
 
+  const { missingPackages } = await import('../../benchmarks/research/runner.js');
+  let chosenModes = modes ?? ALL_MODES;
+  if (missingPackages(['@jsii/runtime']).length > 0 && chosenModes.includes('reference') && (suites.length === 0 || suites.includes('cdk'))) {
+    if (modes !== undefined) throw new UsageError("the reference mode needs @jsii/runtime, which is not installed (npm install --save-dev @jsii/runtime), or leave 'reference' out of --modes", HELP);
+    chosenModes = chosenModes.filter((m) => m !== 'reference');
+    process.stderr.write('bench: @jsii/runtime is not installed, so cdk runs without the reference mode (npm install --save-dev @jsii/runtime to add it)\n');
+  }
   const { USER_SUITES } = await import('../../benchmarks/research/user-suites.js');
   const { SWEEP_CAPS } = await import('../../benchmarks/research/sweep.js');
   const command = ['jsii-ring bench', ...argv].join(' ');
@@ -250,7 +258,7 @@ async function userBench(argv: string[], values: Record<string, string | boolean
       sweepHostWork,
       hostWork,
       ...(pendingCap !== undefined ? { pendingCap } : {}),
-      modes: modes ?? ALL_MODES,
+      modes: chosenModes,
       validation,
       silent: false,
       command,

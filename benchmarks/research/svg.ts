@@ -114,7 +114,7 @@ function frame(spec: ChartSpec, axis: Axis, body: string[], legend: readonly { n
     const x = categoryX(spec, index).toFixed(1);
     out.push(`<g class="marker" data-x="${escapeXml(marker.category)}">`);
     out.push(`<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + PLOT_H}" stroke="#555555" stroke-dasharray="5,4"/>`);
-    out.push(`<text x="${x}" y="${MARGIN.top - 4}" text-anchor="middle" font-size="11" fill="#333333">${escapeXml(marker.label)}</text>`);
+    out.push(`<text x="${(Number(x) + 4).toFixed(1)}" y="${MARGIN.top + 12}" text-anchor="start" font-size="11" fill="#333333">${escapeXml(marker.label)}</text>`);
     out.push('</g>');
   }
   out.push(...body);

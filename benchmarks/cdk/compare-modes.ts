@@ -257,6 +257,7 @@ export function timeByModeChart(figures: ReadonlyMap<string, ModeFigures>, { sub
     categories: [...modes],
     series: shown.map((part) => ({
       name: PART_LABELS[part],
+      colour: PART_COLOURS[part],
       values: parts.map((p) => (p === undefined ? null : round(p[part]))),
     })),
     xLabel: 'mode',
@@ -264,12 +265,15 @@ export function timeByModeChart(figures: ReadonlyMap<string, ModeFigures>, { sub
   });
 }
 
+/** Each part's colour, the same whether or not the overlap part is drawn. */
+const PART_COLOURS = { hostOnly: '#0072B2', both: '#E69F00', kernelOnly: '#009E73', waiting: '#D55E00' } as const;
+
 /** The parts of a bar, as the legend names them. */
 export const PART_LABELS = {
   hostOnly: 'host busy, kernel idle',
   both: 'host and kernel busy',
   kernelOnly: 'kernel busy, host waits',
-  waiting: 'host waits, kernel idle or unseen',
+  waiting: 'host waits, kernel idle/unseen',
 } as const;
 
 /** The measured splits of the ring modes, in words. */

@@ -43,6 +43,7 @@ interface SweepJson {
 
 interface MicroJson {
   readonly roundTrip: Record<string, RoundTripCase[]>;
+  readonly environment?: { readonly loadAverageBefore?: readonly number[] };
 }
 
 interface CdkJson {
@@ -69,7 +70,7 @@ export const CHART_SOURCES: readonly ChartSource[] = [
     results: 'bench-micro.json',
     draw: (json) => {
       const r = json as MicroJson;
-      return roundTripChart(r.roundTrip, Object.keys(r.roundTrip));
+      return roundTripChart(r.roundTrip, Object.keys(r.roundTrip), r.environment?.loadAverageBefore?.[0]);
     },
   },
   {

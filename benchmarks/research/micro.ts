@@ -183,13 +183,16 @@ async function transportCases(name: string, options: KernelClientOptions, rounds
 }
 
 /** The round-trip chart: one group of bars per api, one bar per transport, min–max over rounds. */
-export function roundTripChart(roundTrip: Readonly<Record<string, readonly RoundTripCase[]>>, transports: readonly string[]): string {
+export function roundTripChart(roundTrip: Readonly<Record<string, readonly RoundTripCase[]>>, transports: readonly string[], loadAverage?: number): string {
   const find = (t: string, api: string): RoundTripCase | undefined => roundTrip[t]?.find((c) => c.name === `${t}: ${api}`);
   const first = Object.values(roundTrip)[0]?.[0];
+  const load = loadAverage === undefined ? '' : `; 1-min load average ${loadAverage} before the run`;
   return groupedBarChart({
     id: 'round-trip',
     title: 'Sync round trip per api and transport',
-    subtitle: first === undefined ? undefined : `median of ${first.rounds} rounds after a lead-in, one kernel at a time; bars: min–max over the rounds`,
+    subtitle: first?.rounds === undefined
+      ? `benchmark.js mean per call from a fresh kernel, no lead-in${load}`
+      : `median of ${first.rounds} rounds after a lead-in; bars: min–max${load}`,
     categories: [...ROUND_TRIP_APIS],
     series: transports.map((t) => ({
       name: t,
@@ -235,7 +238,7 @@ export async function microSuite(ctx: BenchContext): Promise<SuiteReport> {
     roundTripUs,
   };
   const files = [writeJson(ctx.resultsDir, 'bench-micro.json', result)];
-  files.push(writeChart(ctx.chartsDir, 'round-trip.svg', roundTripChart(roundTrip, Object.keys(TRANSPORTS))));
+  files.push(writeChart(ctx.chartsDir, 'round-trip.svg', roundTripChart(roundTrip, Object.keys(TRANSPORTS), env.loadAverageBefore[0])));
 
   const rows = ROUND_TRIP_APIS.map((api) => [api, ...Object.keys(TRANSPORTS).map((t) => fmt(roundTripUs[t]?.[api], 1))]);
   rows.push(['pipelined create', ...Object.keys(TRANSPORTS).map((t) => fmt(roundTripUs[t]?.['pipelined create'], 2))]);

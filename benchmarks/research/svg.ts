@@ -14,6 +14,8 @@ export interface Series {
    * `<line class="spread">` carrying `data-x`, `data-min` and `data-max`. Line charts only.
    */
   readonly spread?: readonly (readonly [number, number] | null)[];
+  /** Its colour (#rrggbb). @default the palette's next */
+  readonly colour?: string;
 }
 
 /** A category marked on the chart (a dashed vertical line and a label), e.g. a default setting. */
@@ -143,7 +145,7 @@ function axisFor(spec: ChartSpec, values: readonly number[]): Axis {
 }
 
 function legendOf(spec: ChartSpec): { name: string; colour: string }[] {
-  return spec.series.map((s, i) => ({ name: s.name, colour: COLOURS[i % COLOURS.length] as string }));
+  return spec.series.map((s, i) => ({ name: s.name, colour: s.colour ?? (COLOURS[i % COLOURS.length] as string) }));
 }
 
 function dataAttrs(spec: ChartSpec, index: number, value: number): string {

@@ -124,7 +124,8 @@ const INTRO = [
   '',
   'Produced by `jsii-ring bench` (`lib/cli/bench.ts`, code in `benchmarks/research/`, `benchmarks/cdk/`, `benchmarks/replay/`). ' +
     'Modes: native in-process (no protocol, the floor), the reference `@jsii/runtime` over stdio (what Python/Java/.NET hosts use today), our kernel over stdio, our kernel over the ring sync (pending cap 0) and pipelined. ' +
-    'Macro figures come from interleaved rounds (order alternating), medians with min–max; each section records its command, Node version, CPU and the load average, as the machine is shared. `--quick` (CI smoke) figures are never quoted here.',
+    'Macro figures come from interleaved rounds (order alternating), medians with min–max; each section records its command, Node version, CPU and the load average, as the machine is shared. `--quick` (CI smoke) figures are never quoted here. ' +
+    'The charts are drawn from the results files (`jsii-ring bench charts` redraws them; `test/bench/charts-render.test.ts` renders each to PNG and reads its values back). The sweep, overlap and mode suites also run on any app: `jsii-ring bench sweep --app app.ts` (see benchmarks/research/README.md).',
 ].join('\n');
 
 /** Runs the suites; returns their reports (Markdown sections and files written). */

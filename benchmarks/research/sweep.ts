@@ -216,7 +216,7 @@ export function reportSweep(input: SweepReportInput): SuiteReport {
   const markdown = [
     '### Pending-cap sweep',
     '',
-    `Build phase of ${input.subject}, ring transport, validation off, a fresh kernel per run, ${input.repeats} interleaved rounds; median ms (min–max) and the most cap waits (times the cap made the host wait for room) of any run.`,
+    `Build phase of ${input.subject}, ring transport, validation off, a fresh kernel per run, ${input.repeats} interleaved round${input.repeats === 1 ? '' : 's'}; median ms (min–max) and the most cap waits (times the cap made the host wait for room) of any run.`,
     '',
     table(['pending cap', ...hostWork.flatMap((hw) => [`host work ${hw} µs: ms`, 'cap waits'])], rows, ['l', ...hostWork.flatMap(() => ['r', 'r'] as const)]),
     '',

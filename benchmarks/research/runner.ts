@@ -55,11 +55,11 @@ export function missingPackages(names: readonly string[]): string[] {
  * installed jsii-ring has none of its development dependencies): naming the suites, the
  * packages and the install command.
  */
-export function checkSuiteNeeds(suites: readonly string[]): void {
+export function checkSuiteNeeds(suites: readonly string[], table: Readonly<Record<string, Pick<SuiteEntry, 'needs'>>> = SUITES): void {
   const lines: string[] = [];
   const all = new Set<string>();
   for (const name of suites) {
-    const missing = missingPackages(SUITES[name]?.needs ?? []);
+    const missing = missingPackages(table[name]?.needs ?? []);
     if (missing.length === 0) continue;
     missing.forEach((m) => all.add(m));
     lines.push(`${name} needs ${missing.join(', ')}`);

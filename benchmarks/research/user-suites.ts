@@ -132,7 +132,7 @@ class Reference {
   /** The Markdown line saying what was compared. */
   public line(): string {
     const what = this.#options.kind === 'cdk' ? 'every file of its cloud assembly byte-identical to the native run' : 'its output identical to the native run';
-    return `Checked: each of the ${this.runs} measured runs had ${what} (${this.#options.kind === 'cdk' ? 'construct stack traces aside' : 'stdout'}): **${this.differing === 0 ? 'yes' : `no, ${this.differing} differed`}**.`;
+    return `Checked: each of the ${this.runs} runs had ${what} (${this.#options.kind === 'cdk' ? 'construct stack traces aside' : 'stdout'}): **${this.differing === 0 ? 'yes' : `no, ${this.differing} differed`}**.`;
   }
 }
 

@@ -136,11 +136,13 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
       s2 = snapshot(client, kernelVisible);
       timelineTo = timelineNow();
     };
+    // Whether the program itself called synth() (not the CDK's handler at exit, later).
     let synthCalled = false;
+    let programReturned = false;
     if (options.kind === 'cdk') {
       // Loads aws-cdk-lib (natively or into the kernel): part of the load phase.
       watchSynth(native ? nativeCdk(appDir) : kernelCdk(appDir), () => {
-        synthCalled = true;
+        if (!programReturned) synthCalled = true;
         endBuild();
       });
     }
@@ -156,6 +158,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
     const exported: unknown = require(options.file);
     const entry = (exported as { default?: unknown } | undefined)?.default ?? exported;
     if (typeof (entry as PromiseLike<unknown> | undefined)?.then === 'function') await entry;
+    programReturned = true;
     endBuild();
     // What a process does when its event loop empties (the CDK's synth at exit among it).
     if (client === undefined) {
@@ -178,9 +181,13 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
     await client?.close();
     await direct?.close();
     const closeMs = performance.now() - closing;
+    const beforeExit = client?.capabilities.beforeExit ?? true;
     const recorded = client?.timeline;
     const buildTimeline = recorded === undefined ? undefined : buildTimelineOf(recorded, timelineFrom, timelineTo);
     client = undefined;
+    if (options.kind === 'cdk' && !assemblyWrittenSince(options.outdir, startedAt) && !synthCalled && !beforeExit) {
+      throw new Error('the app leaves synth to the CDK at exit (it has no app.synth() call), which this kernel cannot run (no before-exit extension): add app.synth() to the app, or leave this mode out');
+    }
     if (options.kind === 'cdk' && !assemblyWrittenSince(options.outdir, startedAt)) {
       const relative = path.relative(process.cwd(), options.file);
       const shown = relative !== '' && !relative.startsWith('..') ? relative : options.file;

@@ -30,6 +30,9 @@ import type { UserAppWireOptions } from './user-app-child.js';
 
 const USER_CHILD = path.join(__dirname, 'user-app-child.js');
 
+/** The modes whose kernel is reached over stdio (no before-exit extension there). */
+const STDIO_MODES: readonly AppMode[] = ['reference', 'stdioOurs'];
+
 /** The modes `bench cdk --app` runs by default. */
 export const USER_APP_MODES: readonly AppMode[] = ['native', 'reference', 'stdioOurs', 'inThread', 'ringSync', 'ringPipelined'];
 
@@ -53,6 +56,8 @@ export interface UserBenchOptions {
   readonly pendingCap?: number;
   /** Modes of the mode suite. */
   readonly modes: readonly AppMode[];
+  /** The modes were named on the command line (else a mode the app cannot run in is left out, saying so). */
+  readonly modesNamed?: boolean;
   /** Validation settings of the mode suite (the sweep and overlap runs have it off). */
   readonly validation: readonly boolean[];
   readonly silent: boolean;
@@ -90,6 +95,11 @@ class Reference {
       const { result } = await runUser(this.#options, { mode: 'native', outdir: path.join(this.#base, `expected-${validation ? 'on' : 'off'}`), validation });
       this.#expected.set(validation, result);
     }
+  }
+
+  /** Whether the native run of the app called synth() itself (the CDK's synth at exit otherwise). */
+  public synthCalled(): boolean {
+    return [...this.#expected.values()].every((r) => r.synthCalled);
   }
 
   /** What the first native run produced, in words ("2 stacks, 14 resources", "12 lines of output"). */
@@ -251,11 +261,23 @@ export const userModesSuite: UserSuite = async (options) => {
   try {
     const reference = new Reference(options, base);
     const validations = options.validation;
-    const variants = validations.flatMap((validation) => options.modes.map((mode) => ({ mode, validation, key: `${mode}:${validation ? 'on' : 'off'}` })));
+    await reference.prepare(validations, new Progress('cdk', validations.length, options.silent));
+    // Over stdio (the reference runtime, our kernel behind the stdio protocol) the kernel
+    // has no before-exit extension: it cannot run the CDK's synth at exit.
+    const notes: string[] = [];
+    let modes = options.modes;
+    const unable = modes.filter((m) => STDIO_MODES.includes(m));
+    if (options.kind === 'cdk' && unable.length > 0 && !reference.synthCalled()) {
+      const why = `${displayName(options.file)} leaves synth to the CDK at exit (no app.synth() call), which a kernel over stdio cannot run`;
+      if (options.modesNamed === true) throw new BenchmarkError(`${why}: add app.synth() to the app, or leave ${unable.join(' and ')} out of --modes`);
+      modes = modes.filter((m) => !unable.includes(m));
+      notes.push(`Left out: ${unable.join(', ')}, because ${why} (add \`app.synth()\` to include them).`, '');
+      if (!options.silent) process.stderr.write(`[cdk] ${why}: ${unable.join(' and ')} left out\n`);
+    }
+    const variants = validations.flatMap((validation) => modes.map((mode) => ({ mode, validation, key: `${mode}:${validation ? 'on' : 'off'}` })));
     const interleaving = { repeats: options.repeats, warmups: options.warmups, retries: [] as string[] };
-    const timelineModes = validations.includes(false) ? TIMELINE_MODES.filter((m) => options.modes.includes(m)) : [];
-    const progress = new Progress('cdk', validations.length + interleaveSteps(variants.length, interleaving) + timelineModes.length, options.silent);
-    await reference.prepare(validations, progress);
+    const timelineModes = validations.includes(false) ? TIMELINE_MODES.filter((m) => modes.includes(m)) : [];
+    const progress = new Progress('cdk', interleaveSteps(variants.length, interleaving) + timelineModes.length, options.silent);
     const pendingCap = options.pendingCap !== undefined ? { pendingCap: options.pendingCap } : {};
     const runs = await interleave(variants.map((v) => ({
       key: v.key,
@@ -279,7 +301,7 @@ export const userModesSuite: UserSuite = async (options) => {
       return [v.key, { ...condense(runs.get(v.key) ?? []), ...(split !== undefined ? { split } : {}) }];
     }));
     const byValidation = (validation: boolean, f: (m: ModeFigures) => number): Record<string, number> =>
-      Object.fromEntries(options.modes.map((mode) => [mode, f(figures.get(`${mode}:${validation ? 'on' : 'off'}`) as ModeFigures)]));
+      Object.fromEntries(modes.map((mode) => [mode, f(figures.get(`${mode}:${validation ? 'on' : 'off'}`) as ModeFigures)]));
     const files = [writeJson(options.out, 'cdk.json', {
       environment: env,
       question: `${subjectOf(options)} in each mode: build phase and whole run, each run a fresh process, compared with the native run`,
@@ -287,7 +309,7 @@ export const userModesSuite: UserSuite = async (options) => {
       subject: subjectOf(options),
       kind: options.kind,
       produced: reference.describe(),
-      modeList: options.modes,
+      modeList: modes,
       repeats: options.repeats,
       retries: interleaving.retries,
       pendingCap: capKey(options.pendingCap ?? DEFAULT_PENDING_CAP),
@@ -297,11 +319,11 @@ export const userModesSuite: UserSuite = async (options) => {
       modes: Object.fromEntries(figures),
     })];
     if (validations.includes(false)) {
-      files.push(writeChart(path.join(options.out, 'charts'), 'time-by-mode.svg', timeByModeChart(figures, { subject: subjectOf(options), modes: options.modes })));
+      files.push(writeChart(path.join(options.out, 'charts'), 'time-by-mode.svg', timeByModeChart(figures, { subject: subjectOf(options), modes: modes })));
     }
     const header = ['mode', 'build ms', 'build / native', 'whole run ms', 'whole / native', 'process ms', 'build calls pipelined / sync', 'identical to native'];
     const align = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] as const;
-    const rows = (validation: boolean): (string | number)[][] => options.modes.map((mode) => {
+    const rows = (validation: boolean): (string | number)[][] => modes.map((mode) => {
       const key = `${mode}:${validation ? 'on' : 'off'}`;
       const m = figures.get(key) as ModeFigures;
       const native = figures.get(`native:${validation ? 'on' : 'off'}`);
@@ -327,6 +349,7 @@ export const userModesSuite: UserSuite = async (options) => {
       ...(validations.includes(false) ? ['![where the build phase time goes](charts/time-by-mode.svg)', ''] : []),
       reference.line(),
       '',
+      ...notes,
       ...retryNote(interleaving.retries),
       describeEnvironment(env),
     ].join('\n');

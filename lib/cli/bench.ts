@@ -259,6 +259,7 @@ async function userBench(argv: string[], values: Record<string, string | boolean
       hostWork,
       ...(pendingCap !== undefined ? { pendingCap } : {}),
       modes: chosenModes,
+      modesNamed: modes !== undefined,
       validation,
       silent: false,
       command,

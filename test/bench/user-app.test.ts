@@ -105,6 +105,7 @@ test.serial('sweep --app: every cap asked for is measured, each run identical to
   t.regex(run.stdout, /### Pending-cap sweep/);
   t.regex(run.stdout, /\| unlimited \| [\d,]+ \(/);
   t.regex(run.stdout, /byte-identical to the native run .*\*\*yes\*\*/);
+  t.regex(run.stdout, /^Command: `jsii-ring bench sweep --app app\.ts [^`]*` · Node/m);
   t.regex(run.stderr, /^\[sweep\] 1\/6 0:0 \(round 1\/1\)/m);
   t.notRegex(run.stdout, /^\[sweep\]/m);
 });
@@ -185,6 +186,13 @@ test.serial('an app that writes no cloud assembly is not a CDK app: one line, ex
   t.is(lines.length, 1, run.stderr);
   t.regex(lines[0] ?? '', /^jsii-ring: the native run of plain\.js failed: .*plain\.js is not a CDK app: it finished without writing a cloud assembly .*use --script\)$/);
   t.notRegex(run.stderr, /^\s+at /m);
+});
+
+test.serial('an app that leaves synth to the CDK at exit cannot run over stdio: named modes fail, saying how to fix it', (t) => {
+  const dir = project({ 'app.js': APP_JS });
+  const run = bench(dir, ['cdk', '--app', 'app.js', '--modes', 'reference,ringPipelined', '--validation', 'off', '--repeats', '1']);
+  t.is(run.status, 1);
+  t.regex(run.stderr, /^jsii-ring: app\.js leaves synth to the CDK at exit \(no app\.synth\(\) call\), which a kernel over stdio cannot run: add app\.synth\(\) to the app, or leave reference out of --modes$/m);
 });
 
 test.serial('a program that reaches no jsii package fails in a kernel mode, naming why', (t) => {

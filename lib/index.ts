@@ -21,6 +21,7 @@ export { DirectConnection } from './host/direct-connection.js';
 export type { DirectConnectionOptions } from './host/direct-connection.js';
 export { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_PENDING_CAP, DEFAULT_SPIN } from './host/options.js';
 export { applyJitPolicy, KERNEL_INTERRUPT_BUDGET, V8_DEFAULT_INTERRUPT_BUDGET } from './host/jit-policy.js';
+export { enableCompileCache, type CompileCacheState } from './host/compile-cache.js';
 export type { JitPolicy } from './host/jit-policy.js';
 export type { KernelClientOptions, RequestEvent, TransportName } from './host/options.js';
 export type { KernelConnection, ConnectionCapabilities } from './host/connection.js';

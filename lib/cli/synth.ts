@@ -12,6 +12,7 @@ import { DirectConnection } from '../host/direct-connection.js';
 import { KernelClient } from '../host/kernel-client.js';
 import { applyJitPolicy, KERNEL_INTERRUPT_BUDGET, V8_DEFAULT_INTERRUPT_BUDGET } from '../host/jit-policy.js';
 import type { JitPolicy } from '../host/jit-policy.js';
+import { enableCompileCache, type CompileCacheState } from '../host/compile-cache.js';
 import { DEFAULT_PENDING_CAP, DEFAULT_SPIN } from '../host/options.js';
 import type { KernelClientOptions, RequestEvent } from '../host/options.js';
 import { CODEC_NAMES } from '../protocol/codec.js';
@@ -70,6 +71,9 @@ Options:
 CDK conventions: CDK_OUTDIR and CDK_CONTEXT_JSON are honoured, so a cdk.json with
   "app": "npx jsii-ring synth app.ts"
 makes 'cdk synth' work. CDK_VALIDATION=false turns off the CDK's template validation.
+On Node 22.1 and later, modules are compiled once and then read from Node's compile cache
+(in jsii-ring's cache directory, every mode, the kernel worker too); NODE_DISABLE_COMPILE_CACHE=1
+turns it off.
 JSII_RING_CALL_SITES=1 records where each pipelined call was issued, so a call that
 fails later names its line (costs ~2 µs per pipelined call).
 
@@ -89,6 +93,8 @@ export interface SynthReport {
   readonly spin?: number;
   /** The JIT policy the run had (V8's interrupt budget, and who set it). */
   readonly jit: JitPolicy;
+  /** Node's compile cache (Node ≥ 22.1), on in every mode; the kernel worker follows this thread. */
+  readonly compileCache: CompileCacheState;
   readonly outdir: string;
   readonly stacks: number;
   readonly resources: number;
@@ -181,6 +187,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   }
   // Before anything is compiled or any thread starts: V8 flags are per process.
   const jit = applyJitPolicy(interruptBudget);
+  const compileCache = enableCompileCache();
   const finished = await runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, timeline, quiet, outdir, stdoutToStderr: values.json === true || selecting });
   let compare: SynthReport['compare'];
   if (values.compare === 'native') {
@@ -192,7 +199,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
       progress.done();
     }
   }
-  const full: SynthReport = { ...finished, jit, compare };
+  const full: SynthReport = { ...finished, jit, compileCache, compare };
   if (values.json === true && !selecting) {
     process.stdout.write(`${JSON.stringify(full, null, 2)}\n`);
   } else if (values.quiet !== true) {
@@ -267,14 +274,13 @@ interface RunOptions {
   readonly stdoutToStderr: boolean;
 }
 
-async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' | 'jit'>> {
+async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' | 'jit' | 'compileCache'>> {
   const started = performance.now();
   const startedAt = Date.now();
   const progress = new Progress(options.quiet);
   const traceFd = options.trace !== undefined ? fs.openSync(options.trace, 'w') : undefined;
   let synthIssuedAt: number | undefined;
   let synthSeq: number | undefined;
-  let calls = 0;
   // The synth phase starts when the program calls synth() on a Stage (or the CDK does, at
   // exit): measured at the same place in every mode, before the call, not when it returns.
   const onSynth = (): void => {
@@ -282,16 +288,16 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     synthIssuedAt = performance.now();
     // The synth request is the next one the client issues.
     synthSeq = client !== undefined ? client.issued + 1 : undefined;
-    progress.phase(options.mode === 'native' ? 'synthesizing' : `${calls.toLocaleString('en-US')} kernel calls; synthesizing (the kernel writes the cloud assembly)`);
+    progress.phase(options.mode === 'native' ? 'synthesizing'
+      : client !== undefined ? `${client.issued.toLocaleString('en-US')} kernel calls; synthesizing (the kernel writes the cloud assembly)`
+        : 'synthesizing (the kernel writes the cloud assembly)');
   };
-  const onRequest = (event: RequestEvent): void => {
-    calls++;
-    if (traceFd !== undefined) {
-      fs.writeSync(traceFd, `${JSON.stringify(event)}\n`);
-    }
-    if ((calls & 1023) === 0) {
-      progress.update(`${calls.toLocaleString('en-US')} kernel calls${synthIssuedAt === undefined ? '' : '; synthesizing'}`);
-    }
+  // Tracing costs every request an event; progress only a counter check.
+  const onRequest = traceFd === undefined ? undefined : (event: RequestEvent): void => {
+    fs.writeSync(traceFd, `${JSON.stringify(event)}\n`);
+  };
+  const onProgress = (issued: number): void => {
+    progress.update(`${issued.toLocaleString('en-US')} kernel calls${synthIssuedAt === undefined ? '' : '; synthesizing'}`);
   };
   const pendingCap = options.mode === 'sync' ? 0 : options.cap;
   let client: KernelClient | undefined;
@@ -312,7 +318,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     watchSynth(kernelCdk(appDir), onSynth);
   } else {
     const clientOptions: KernelClientOptions = {
-      transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, timeline: options.timeline !== undefined,
+      transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, onProgress, timeline: options.timeline !== undefined,
     };
     // The worker boots while this thread opens the assemblies and loads the app; the
     // handshake completes when the first load needs it.
@@ -420,7 +426,8 @@ function ms(value: number): string {
 export function formatReport(report: SynthReport): string {
   const lines = [
     `jsii-ring synth ${report.app}: ${report.mode}${report.mode === 'native' ? '' : `, ${report.transport}, ${report.codec}, pending cap ${report.pendingCap}`}` +
-      `, V8 interrupt budget ${report.jit.interruptBudget.toLocaleString('en-US')}${report.jit.source === 'command line' ? ' (node command line)' : ''}`,
+      `, V8 interrupt budget ${report.jit.interruptBudget.toLocaleString('en-US')}${report.jit.source === 'command line' ? ' (node command line)' : ''}` +
+      (report.compileCache.enabled ? ', compile cache on' : ''),
     `  output    ${report.outdir}: ${report.stacks} stacks, ${report.resources.toLocaleString('en-US')} resources`,
     `  time      start ${ms(report.timings.startMs)} · build ${ms(report.timings.buildMs)} · synth ${ms(report.timings.synthMs)} · total ${ms(report.timings.totalMs)}`,
   ];

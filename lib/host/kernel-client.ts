@@ -150,6 +150,7 @@ export class KernelClient implements KernelConnection {
     const started = this.#options.onRequest !== undefined ? performance.now() : 0;
     const lane = this.#lane();
     const seq = ++this.#seq;
+    if ((seq & 1023) === 0) this.#options.onProgress?.(seq);
     this.stats.countSync(request.api);
     const issued = this.#hostTimeline !== undefined ? timelineNow() : 0;
     this.#write(lane.writer, [FrameKind.REQUEST, seq, 0, request]);
@@ -193,6 +194,7 @@ export class KernelClient implements KernelConnection {
       this.#makeRoom(lane);
     }
     const seq = ++this.#seq;
+    if ((seq & 1023) === 0) this.#options.onProgress?.(seq);
     let site: { stack?: string } | undefined;
     if (this.#options.captureCallSites) {
       site = {};

@@ -4,6 +4,7 @@
  * when the other end is gone. It moves frames; `KernelClient` gives them meaning (requests,
  * lanes, pipelining, callbacks).
  */
+import { activeCompileCacheDir } from './compile-cache.js';
 import * as path from 'node:path';
 import { Worker, SHARE_ENV } from 'node:worker_threads';
 import { RingReader, RingWriter, markDead } from 'atomics-ring-buffer';
@@ -91,7 +92,7 @@ export class KernelLink {
     this.worker = options.transport === 'ring'
       // SHARE_ENV: the library sees the environment the program has when it calls it (an app
       // sets CDK_DEFAULT_REGION before `new App()`), as it would natively.
-      ? new Worker(WORKER_ENTRY, { env: SHARE_ENV, workerData: { buffers: this.buffers, cacheDir: options.cacheDir, spin: options.spin, lifeline } satisfies KernelWorkerData, transferList: [lifeline] })
+      ? new Worker(WORKER_ENTRY, { env: SHARE_ENV, workerData: { buffers: this.buffers, cacheDir: options.cacheDir, spin: options.spin, lifeline, compileCacheDir: activeCompileCacheDir() } satisfies KernelWorkerData, transferList: [lifeline] })
       : new Worker(RELAY_ENTRY, {
         transferList: [lifeline],
         workerData: {

@@ -75,6 +75,19 @@ export function isJsiiPackage(dir: string): boolean {
  * `node_modules` segment of its path, or a jsii package seen so far that contains it.
  */
 export function jsiiPackageHolding(file: string): string | undefined {
+  // A library file requires many modules (in-thread, the kernel's library loads through the hook).
+  const held = HELD.get(file);
+  if (held !== undefined) return held;
+  const found = findJsiiPackageHolding(file);
+  // Only positive answers are kept: a package seen later may still claim a file outside node_modules.
+  if (found !== undefined) HELD.set(file, found);
+  return found;
+}
+
+/** File → the jsii package directory holding it (positive answers only). */
+const HELD = new Map<string, string>();
+
+function findJsiiPackageHolding(file: string): string | undefined {
   const marker = `${path.sep}node_modules${path.sep}`;
   const at = file.lastIndexOf(marker);
   if (at !== -1) {

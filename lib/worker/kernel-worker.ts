@@ -7,6 +7,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { markDead } from 'atomics-ring-buffer';
+import { enableCompileCacheIn } from '../host/compile-cache.js';
 import { Kernel } from '../kernel/kernel.js';
 import { KernelState, STATE_SLOT, stateSlots, writeDeathNote } from '../transports/channel.js';
 import { serveHeapProbe } from '../transports/heap-probe.js';
@@ -24,6 +25,8 @@ export interface KernelWorkerData {
    * environment is torn down, however that happens, and the watchdog hears it.
    */
   readonly lifeline?: MessagePort;
+  /** The host thread's compile cache directory, if it has one on (see host/compile-cache.ts). */
+  readonly compileCacheDir?: string;
 }
 
 /** Held for the thread's whole life: a port nothing references could be collected, and closed. */
@@ -56,6 +59,8 @@ function main(data: KernelWorkerData): void {
     die(buffers, `The kernel worker exited (code ${code}) while the host was still connected`);
   });
   if (parentPort !== null) serveHeapProbe(parentPort);
+  // Before the library is required: its modules then come from the cache the host uses.
+  if (data.compileCacheDir !== undefined) enableCompileCacheIn(data.compileCacheDir);
   // This thread's own `process` never emits beforeExit while the host is connected: the
   // host asks for it (extension before-exit) when its program is done, as Node would.
   const kernel = new Kernel({ cacheDir: data.cacheDir, emitBeforeExit: () => void (process as NodeJS.EventEmitter).emit('beforeExit', typeof process.exitCode === 'number' ? process.exitCode : 0) });

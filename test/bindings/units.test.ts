@@ -14,7 +14,7 @@ import { NamespaceIndex } from '../../lib/bindings/namespace.js';
 import { ObjectTable, sameObject, stateOf } from '../../lib/bindings/object-table.js';
 import { idOfRef, fqnOfRef } from '../../lib/bindings/type-system.js';
 import { ErrorCode, JsiiRingError } from '../../lib/errors.js';
-import { openAssembly } from '../../lib/kernel/assemblies/index.js';
+import { openAssembly, type AssemblySource } from '../../lib/kernel/assemblies/index.js';
 import { ensureFixtures } from '../helpers/fixture.js';
 import { repoResolveFrom } from './helpers/packages.js';
 import { ScriptedConnection } from './helpers/scripted-connection.js';
@@ -207,4 +207,34 @@ test('the namespace index of aws-cdk-lib has submodules, types and nested types'
   t.is(index.children('aws-cdk-lib.aws_s3').get('CfnBucket'), 'aws-cdk-lib.aws_s3.CfnBucket');
   t.is(index.nestedTypes('aws-cdk-lib.aws_s3.CfnBucket').get('CorsRuleProperty'), 'aws-cdk-lib.aws_s3.CfnBucket.CorsRuleProperty');
   t.is(index.nestedTypes('aws-cdk-lib.Stack').size, 0);
+});
+
+test('the namespace index answers the same from sorted names (binary search) and from a pass over all names', (t) => {
+  const source = openAssembly(path.join(repoResolveFrom(), 'node_modules', 'aws-cdk-lib'));
+  t.true(source.typeNamesSorted);
+  const bySearch = new NamespaceIndex(source);
+  // The same assembly, not declaring its order: the index groups every name instead.
+  const unsortedView: AssemblySource = {
+    name: source.name,
+    version: source.version,
+    metadata: source.metadata,
+    typeCount: source.typeCount,
+    hasType: (fqn) => source.hasType(fqn),
+    getType: (fqn) => source.getType(fqn),
+    typeNames: () => source.typeNames(),
+  };
+  const byPass = new NamespaceIndex(unsortedView);
+  // Every path: the root, every namespace reached from it, every type (nested types hang off types).
+  const pending = ['aws-cdk-lib'];
+  let paths = 0;
+  while (pending.length > 0) {
+    const at = pending.pop()!;
+    const expected = byPass.children(at);
+    t.deepEqual(new Map([...bySearch.children(at)].sort()), new Map([...expected].sort()), at);
+    paths++;
+    for (const [name, fqn] of expected) pending.push(fqn ?? `${at}.${name}`);
+  }
+  t.true(paths > 23_000, `${paths} paths compared`);
+  t.is(bySearch.children('aws-cdk-lib.no_such_module').size, 0);
+  t.is(bySearch.children('aws-cdk-lib.aws_s3.CfnBucket').get('CorsRuleProperty'), 'aws-cdk-lib.aws_s3.CfnBucket.CorsRuleProperty');
 });

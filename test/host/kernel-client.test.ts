@@ -193,4 +193,16 @@ test('options are validated with messages that name the option', (t) => {
     'options.extensions must be an array of extension names');
   t.is(t.throws(() => resolveClientOptions({ onRequest: 1 as never }), { instanceOf: TypeError })?.message,
     'options.onRequest must be a function');
+  t.is(t.throws(() => resolveClientOptions({ onProgress: 'x' as never }), { instanceOf: TypeError })?.message,
+    'options.onProgress must be a function');
+});
+
+test('onProgress is told the count after every 1,024th request, sync or pipelined', async (t) => {
+  const seen: number[] = [];
+  const client = KernelClient.start({ onProgress: (issued) => seen.push(issued) });
+  t.teardown(() => client.close());
+  for (let i = 0; i < 1_500; i++) client.send({ api: 'stats' });
+  for (let i = 0; i < 1_600; i++) client.request({ api: 'stats' });
+  t.deepEqual(seen, [1_024, 2_048, 3_072]);
+  t.is(client.issued, 3_100);
 });

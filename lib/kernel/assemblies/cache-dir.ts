@@ -21,6 +21,9 @@ export const PACKAGES_SUBDIR = 'packages-v2';
 /** Sub-directory of the cache root holding assembly indexes, keyed by sha256 + format. */
 export const INDEXES_SUBDIR = 'assemblies';
 
+/** Subdirectory of remembered assembly file hashes (see `sha256FileRemembered`). */
+export const HASHES_SUBDIR = 'assembly-hashes';
+
 /**
  * Resolves the cache directory: `options.cacheDir`, else `$JSII_RING_CACHE_DIR`, else the
  * platform's user cache directory + `jsii-ring` (`$XDG_CACHE_HOME/jsii-ring` or

@@ -34,6 +34,39 @@ export function sha256File(file: string): string {
 }
 
 /**
+ * sha256 (hex) of a file, remembered in `memoDir` under the file's path along with its stat
+ * identity (device, inode, size, modification and change times in nanoseconds): a later
+ * call for the unchanged file reads the memo instead of the bytes (aws-cdk-lib's assembly is
+ * 8.7 MB, hashed on every start otherwise). Any write to the file changes its change time,
+ * so a changed file is hashed again. Memo problems (unreadable, unwritable) only cost the hash.
+ */
+export function sha256FileRemembered(file: string, memoDir: string): string {
+  let identity: string;
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    identity = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return sha256File(file);
+  }
+  const memo = path.join(memoDir, `${crypto.createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 40)}.hash`);
+  try {
+    const [known, hash] = fs.readFileSync(memo, 'utf8').split('\n');
+    if (known === identity && hash !== undefined && /^[0-9a-f]{64}$/.test(hash)) {
+      return hash;
+    }
+  } catch {
+    // No memo yet.
+  }
+  const hash = sha256File(file);
+  try {
+    writeFileAtomic(memo, Buffer.from(`${identity}\n${hash}\n`, 'utf8'));
+  } catch {
+    // A read-only cache: hash again next time.
+  }
+  return hash;
+}
+
+/**
  * Writes `data` to `file` atomically: readers see either the old file, no file, or the
  * whole new one, never a prefix. Two writers racing both succeed; the last rename wins and
  * both wrote identical bytes when the name is content-addressed.

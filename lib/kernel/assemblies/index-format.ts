@@ -7,10 +7,11 @@
  * ```
  *  0  magic "JRINGIDX"            8 bytes
  *  8  FORMAT_VERSION
- * 12  flags (0)
+ * 12  flags: bit 0 set when the type names are in strictly ascending code-unit order
+ *     (what the jsii compiler writes), so readers may binary-search them
  * 16  sha256 of the source assembly file   32 bytes
  * 48  table length T (multiple of 8)
- * 52  crc32 of the table
+ * 52  crc32 of the flags and the table (the flags' 4 bytes, then the table)
  * 56  total file length, low u32   60  total file length, high u32
  * 64  table (T bytes):
  *       typeCount, metaCount, namesLength, readmeCount
@@ -22,7 +23,7 @@
  * ```
  * Invariants: a reader trusts nothing it has not checked. On open it checks the magic, the
  * version, the source hash, that the file is exactly `total length` long (truncation) and
- * the table's crc32 (names and offsets); on each read it checks the blob's crc32. Any
+ * the crc32 of the flags and the table (names and offsets); on each read it checks the blob's crc32. Any
  * mismatch is `IndexCorruptError`, and the caller rebuilds the index.
  *
  * Bump FORMAT_VERSION on any change to this layout or to what blobs contain.
@@ -32,7 +33,7 @@ import * as zlib from 'node:zlib';
 import { ErrorCode, JsiiRingError } from '../../errors.js';
 
 /** Version of the layout above; part of the file name, and checked in the header. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 const MAGIC = Buffer.from('JRINGIDX', 'latin1');
 /** Size of the fixed header. */
@@ -45,6 +46,8 @@ const TABLE_LENGTH_AT = 48;
 const TABLE_CRC_AT = 52;
 const TOTAL_LOW_AT = 56;
 const TOTAL_HIGH_AT = 60;
+/** Flag bit: type names strictly ascending (code-unit order). */
+const FLAG_SORTED_NAMES = 1;
 /** Table prologue: typeCount, metaCount, namesLength, readmeCount. */
 const TABLE_PROLOGUE = 16;
 const ENTRY_SIZE = 12;
@@ -119,13 +122,20 @@ export function encodeIndex(contents: IndexContents, sourceHashHex: string): Buf
   const total = HEADER_SIZE + tableLength + dataLength;
   MAGIC.copy(head, 0);
   head.writeUInt32LE(FORMAT_VERSION, VERSION_AT);
-  head.writeUInt32LE(0, FLAGS_AT);
+  head.writeUInt32LE(strictlyAscending(contents.types) ? FLAG_SORTED_NAMES : 0, FLAGS_AT);
   Buffer.from(sourceHashHex, 'hex').copy(head, HASH_AT);
   head.writeUInt32LE(tableLength, TABLE_LENGTH_AT);
-  head.writeUInt32LE(zlib.crc32(head.subarray(HEADER_SIZE)), TABLE_CRC_AT);
+  head.writeUInt32LE(zlib.crc32(head.subarray(HEADER_SIZE), zlib.crc32(head.subarray(FLAGS_AT, FLAGS_AT + 4))), TABLE_CRC_AT);
   head.writeUInt32LE(total % U32_LIMIT, TOTAL_LOW_AT);
   head.writeUInt32LE(Math.floor(total / U32_LIMIT), TOTAL_HIGH_AT);
   return [head, ...blobs.map((b) => b.bytes)];
+}
+
+function strictlyAscending(blobs: readonly Blob[]): boolean {
+  for (let i = 1; i < blobs.length; i++) {
+    if (!(blobs[i - 1]!.name < blobs[i]!.name)) return false;
+  }
+  return true;
 }
 
 /** Where the index bytes come from: an open file, or (read-only cache) memory. */
@@ -137,6 +147,8 @@ export type IndexStorage = { readonly fd: number } | { readonly buffer: Buffer }
  */
 export class IndexReader {
   public readonly typeNames: readonly string[];
+  /** True when `typeNames` is strictly ascending (a header flag, checked with the table's crc32). */
+  public readonly typeNamesSorted: boolean;
   public readonly metadataNames: readonly string[];
   /** Submodules whose readme is stored apart (blob `typeCount + metaCount + k`). */
   public readonly readmeNames: readonly string[];
@@ -164,9 +176,13 @@ export class IndexReader {
     if (total !== size) {
       throw new IndexCorruptError(`file is ${size} bytes, header says ${total}`);
     }
+    const flags = header.readUInt32LE(FLAGS_AT);
+    if ((flags & ~FLAG_SORTED_NAMES) !== 0) {
+      throw new IndexCorruptError(`unknown flags ${flags}`);
+    }
     const tableLength = header.readUInt32LE(TABLE_LENGTH_AT);
     const table = this.#read(HEADER_SIZE, tableLength, size);
-    if (zlib.crc32(table) !== header.readUInt32LE(TABLE_CRC_AT)) {
+    if (zlib.crc32(table, zlib.crc32(header.subarray(FLAGS_AT, FLAGS_AT + 4))) !== header.readUInt32LE(TABLE_CRC_AT)) {
       throw new IndexCorruptError('table checksum mismatch');
     }
     const typeCount = table.readUInt32LE(0);
@@ -186,6 +202,7 @@ export class IndexReader {
     this.#table = table;
     this.#dataStart = HEADER_SIZE + tableLength;
     this.typeNames = names.slice(0, typeCount);
+    this.typeNamesSorted = (flags & FLAG_SORTED_NAMES) !== 0;
     this.metadataNames = names.slice(typeCount, typeCount + metaCount);
     this.readmeNames = names.slice(typeCount + metaCount);
   }

@@ -93,11 +93,18 @@ function tryOpen(file: string, hash: string): IndexReader | 'missing' | 'corrupt
   }
 }
 
-/** Indexes of older formats for the same assembly are dead weight once a new one exists. */
+/**
+ * Indexes of older formats for the same assembly are dead weight once a new one exists.
+ * Newer formats are left alone: they belong to a newer jsii-ring sharing the cache, and
+ * removing them would make two versions rebuild each other's index on every run.
+ */
 function removeOtherVersions(current: string, hash: string): void {
   const dir = path.dirname(current);
+  const prefix = `${hash}.v`;
   for (const name of fs.readdirSync(dir)) {
-    if (name.startsWith(`${hash}.v`) && name.endsWith(INDEX_SUFFIX) && path.join(dir, name) !== current) {
+    if (!name.startsWith(prefix) || !name.endsWith(INDEX_SUFFIX)) continue;
+    const version = Number(name.slice(prefix.length, name.length - INDEX_SUFFIX.length));
+    if (Number.isInteger(version) && version < FORMAT_VERSION) {
       fs.rmSync(path.join(dir, name), { force: true });
     }
   }

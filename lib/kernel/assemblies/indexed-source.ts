@@ -57,7 +57,9 @@ export class IndexedAssemblySource implements AssemblySource {
   public origin: IndexOrigin;
   readonly #cell: ReaderCell;
   readonly #rebuild: () => IndexReader;
-  readonly #byName: Map<string, number>;
+  /** fqn → position, for indexes whose names are not sorted (sorted ones are binary-searched). */
+  readonly #byName: Map<string, number> | undefined;
+  readonly #sortedNames: readonly string[] | undefined;
   readonly #decoded = new Map<string, spec.Type>();
   readonly #label: string;
 
@@ -72,9 +74,14 @@ export class IndexedAssemblySource implements AssemblySource {
     this.#label = label;
     this.origin = origin;
     const names = reader.typeNames;
-    this.#byName = new Map();
-    for (let i = 0; i < names.length; i++) {
-      this.#byName.set(names[i] as string, i);
+    if (reader.typeNamesSorted) {
+      // aws-cdk-lib declares 23k types: a map of them costs more than the few hundred lookups a program makes.
+      this.#sortedNames = names;
+    } else {
+      this.#byName = new Map();
+      for (let i = 0; i < names.length; i++) {
+        this.#byName.set(names[i] as string, i);
+      }
     }
     this.typeCount = names.length;
     this.metadata = this.#decodeMetadata();
@@ -88,7 +95,27 @@ export class IndexedAssemblySource implements AssemblySource {
   }
 
   public hasType(fqn: string): boolean {
-    return this.#byName.has(fqn);
+    return this.#position(fqn) !== undefined;
+  }
+
+  /** True: `typeNames()` is strictly ascending in code-unit order. */
+  public get typeNamesSorted(): boolean {
+    return this.#sortedNames !== undefined;
+  }
+
+  #position(fqn: string): number | undefined {
+    const sorted = this.#sortedNames;
+    if (sorted === undefined) return this.#byName!.get(fqn);
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const name = sorted[mid]!;
+      if (name === fqn) return mid;
+      if (name < fqn) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   public getType(fqn: string): spec.Type | undefined {
@@ -96,7 +123,7 @@ export class IndexedAssemblySource implements AssemblySource {
     if (cached !== undefined) {
       return cached;
     }
-    const i = this.#byName.get(fqn);
+    const i = this.#position(fqn);
     if (i === undefined) {
       return undefined;
     }

@@ -1,17 +1,18 @@
 /**
  * Opening the assembly of an installed package, through the on-disk index.
  *
- * Warm path (index present and valid): hash the assembly file (streamed; ~18 ms for
- * `aws-cdk-lib`'s 8.7 MB `.jsii.gz`), open the index, read its header and name table,
+ * Warm path (index present and valid): the assembly file's hash, remembered by its stat
+ * identity (else streamed: ~18 ms for `aws-cdk-lib`'s 8.7 MB `.jsii.gz`), open the index, read its header and name table,
  * decode the small metadata members. No type is decoded until asked for.
  * Cold path: additionally gunzip, scan and write the index (see `index-store.ts`).
  */
 import type * as spec from '@jsii/spec';
+import * as path from 'node:path';
 import { JsiiFault } from '../../errors.js';
 import { AssemblyFileError, type AssemblyFile, locateAssembly, readAssemblyBytes } from './assembly-file.js';
-import { resolveCacheDir } from './cache-dir.js';
+import { HASHES_SUBDIR, resolveCacheDir } from './cache-dir.js';
 import { unsupportedFeatures } from './features.js';
-import { sha256File } from './fs-util.js';
+import { sha256FileRemembered } from './fs-util.js';
 import { IndexCorruptError, IndexUnsupportedError } from './index-format.js';
 import { buildIndex, openIndex, type OpenedIndex } from './index-store.js';
 import { IndexedAssemblySource } from './indexed-source.js';
@@ -38,7 +39,7 @@ export function openAssembly(packageDir: string, options?: AssemblyStoreOptions)
   let opened: OpenedIndex;
   try {
     located = locateAssembly(packageDir);
-    hash = sha256File(located.file);
+    hash = sha256FileRemembered(located.file, path.join(cacheDir, HASHES_SUBDIR));
     opened = openIndex(cacheDir, located, hash);
   } catch (e) {
     if (e instanceof IndexUnsupportedError) {

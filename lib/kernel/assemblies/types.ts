@@ -19,6 +19,8 @@ export interface AssemblySource {
   getType(fqn: string): spec.Type | undefined;
   /** Every type name the assembly declares. */
   typeNames(): Iterable<string>;
+  /** True when `typeNames()` is an array in strictly ascending code-unit order (binary-searchable). */
+  readonly typeNamesSorted?: boolean;
 }
 
 /** Options shared by installing and opening assemblies. */

@@ -78,8 +78,8 @@ test('an index with extra bytes appended is rebuilt', (t) => {
 
 test('flipped bytes in the header or the name table are caught at open and rebuilt', (t) => {
   const f = fixture(t);
-  // magic, version, source hash, table length, table crc, total length, then inside the table.
-  for (const offset of [0, 8, 20, 48, 52, 56, 64, 70, 100, 300]) {
+  // magic, version, flags, source hash, table length, table crc, total length, then inside the table.
+  for (const offset of [0, 8, 12, 20, 48, 52, 56, 64, 70, 100, 300]) {
     const bytes = fs.readFileSync(f.index);
     bytes[offset] = (bytes[offset] ?? 0) ^ 0x01;
     fs.writeFileSync(f.index, bytes);
@@ -138,6 +138,18 @@ test('building removes indexes of older format versions for the same assembly', 
   t.is(source.origin, 'built');
   source.close();
   t.false(fs.existsSync(old));
+});
+
+test('building leaves indexes of newer format versions alone (a newer jsii-ring sharing the cache)', (t) => {
+  const f = fixture(t);
+  const newer = f.index.replace(`.v${FORMAT_VERSION}.`, `.v${FORMAT_VERSION + 1}.`);
+  fs.writeFileSync(newer, 'an index in a newer format');
+  fs.rmSync(f.index);
+  const source = open(f.dir, f.cacheDir);
+  t.is(source.origin, 'built');
+  source.close();
+  t.true(fs.existsSync(newer));
+  t.true(fs.existsSync(f.index));
 });
 
 test('a changed assembly gets a new index (content addressed), the old one stays valid', (t) => {

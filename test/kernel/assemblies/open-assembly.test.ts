@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
@@ -204,4 +205,63 @@ test('random assemblies round-trip through the index (seeded)', (t) => {
     }
     t.deepEqual(plain(source.metadata), plain(metadata));
   }
+});
+
+test('type lookups: binary search over sorted names (flagged in the index) and a map otherwise give the same answers', (t) => {
+  const root = tempDir(t);
+  const cacheDir = path.join(root, 'cache');
+  // T0, T1, ..., T10, ...: not in code-unit order ('T10' < 'T2').
+  const unsortedDir = writePackage(path.join(root, 'unsorted'), syntheticAssembly('u-lib', 40));
+  const sortedSpec = syntheticAssembly('s-lib', 40);
+  sortedSpec.types = Object.fromEntries(Object.entries(sortedSpec.types ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sortedDir = writePackage(path.join(root, 'sorted'), sortedSpec);
+  const unsorted = indexed(openAssembly(unsortedDir, { cacheDir }));
+  const sorted = indexed(openAssembly(sortedDir, { cacheDir }));
+  t.false(unsorted.typeNamesSorted);
+  t.true(sorted.typeNamesSorted);
+  for (const [source, name] of [[unsorted, 'u-lib'], [sorted, 's-lib']] as const) {
+    for (let i = 0; i < 40; i++) {
+      t.true(source.hasType(`${name}.T${i}`));
+      t.is((source.getType(`${name}.T${i}`) as { name: string }).name, `T${i}`);
+    }
+    for (const absent of [`${name}.T40`, `${name}.T`, `${name}.T0.X`, `${name}.A`, `${name}.Z`, '', 'zzz']) {
+      t.false(source.hasType(absent), absent);
+      t.is(source.getType(absent), undefined);
+    }
+  }
+  const cdk = indexed(openAssembly(nodeModule('aws-cdk-lib'), { cacheDir }));
+  t.true(cdk.typeNamesSorted, 'the jsii compiler writes types in order');
+  t.true(cdk.hasType('aws-cdk-lib.aws_s3.CfnBucket.CorsRuleProperty'));
+  for (const s of [unsorted, sorted, cdk]) s.close();
+});
+
+test('the assembly file hash is remembered by stat identity; a rewritten file is hashed again', (t) => {
+  const root = tempDir(t);
+  const cacheDir = path.join(root, 'cache');
+  const dir = writePackage(path.join(root, 'pkg'), syntheticAssembly('memo-lib', 5), { compress: false });
+  const first = indexed(openAssembly(dir, { cacheDir }));
+  t.is(first.origin, 'built');
+  first.close();
+  const memoDir = path.join(cacheDir, 'assembly-hashes');
+  const memos = fs.readdirSync(memoDir);
+  t.is(memos.length, 1);
+  const file = path.join(dir, '.jsii');
+  const [identity, hash] = fs.readFileSync(path.join(memoDir, memos[0]!), 'utf8').split('\n');
+  t.is(hash, crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
+  t.regex(identity!, /^\d+:\d+:\d+:\d+:\d+$/);
+  t.is(indexed(openAssembly(dir, { cacheDir })).origin, 'hit');
+
+  // Same size, other bytes: the change time moves, so the memo no longer applies.
+  const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as { description: string };
+  spec.description = 'SYNTHETIC';
+  fs.writeFileSync(file, JSON.stringify(spec));
+  const changed = indexed(openAssembly(dir, { cacheDir }));
+  t.is(changed.origin, 'built', 'a new hash, so a new index');
+  t.is((changed.metadata as { description?: string }).description, 'SYNTHETIC');
+  changed.close();
+
+  // A damaged memo is ignored and rewritten.
+  fs.writeFileSync(path.join(memoDir, memos[0]!), 'garbage');
+  t.is(indexed(openAssembly(dir, { cacheDir })).origin, 'hit');
+  t.regex(fs.readFileSync(path.join(memoDir, memos[0]!), 'utf8'), /^\d+:\d+:\d+:\d+:\d+\n[0-9a-f]{64}\n$/);
 });

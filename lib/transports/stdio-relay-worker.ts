@@ -8,7 +8,6 @@
  * with `readAsync` and on the child with its stream events.
  */
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { RingReader, RingWriter, markDead } from 'atomics-ring-buffer';
 import { EXT_LOAD_PATH, EXT_OBJID, FAULT_NAME, PROTOCOL_VERSION } from '../protocol/api.js';
@@ -18,6 +17,7 @@ import { FrameKind, isFrame } from '../protocol/frames.js';
 import type { Frame, HostHello } from '../protocol/frames.js';
 import { CB_COMPLETED_SLOT, COMPLETED_SLOT, KernelState, STATE_SLOT, stateSlots, writeDeathNote } from './channel.js';
 import type { ChannelBuffers } from './channel.js';
+import { onLines } from './stream-lines.js';
 
 /** What the host passes in `workerData` to a relay. */
 export interface RelayWorkerData {
@@ -48,12 +48,11 @@ async function main(data: RelayWorkerData): Promise<void> {
   const [executable, ...args] = data.command as [string, ...string[]];
   const child = spawn(executable, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...data.env } });
   // Both kernels frame the library's console output on stderr, as hosts expect: unwrap it.
-  createInterface({ input: child.stderr }).on('line', relayConsoleLine);
-  const lines = createInterface({ input: child.stdout });
+  onLines(child.stderr, relayConsoleLine);
   const pendingLines: string[] = [];
   let lineWaiter: ((line: string | null) => void) | undefined;
   let childGone = false;
-  lines.on('line', (line) => {
+  onLines(child.stdout, (line) => {
     if (lineWaiter !== undefined) {
       const waiter = lineWaiter;
       lineWaiter = undefined;

@@ -10,12 +10,12 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Callback, KernelRequest } from '../../lib/protocol/api.js';
 import {
   DriverError, DriverErrorCode, unexpectedCallbackAnswer,
   type CallbackAnswer, type Envelope, type ProtocolDriver,
 } from './protocol-driver.js';
+import { onLines } from '../../lib/transports/stream-lines.js';
 import { repoRoot } from './repo-root.js';
 
 /** Options of {@link startReferenceRuntime}. */
@@ -83,7 +83,7 @@ class ReferenceRuntimeDriver implements ProtocolDriver {
     this.#child.stderr.on('data', (chunk: string) => {
       this.#stderr = (this.#stderr + chunk).slice(-STDERR_TAIL);
     });
-    createInterface({ input: this.#child.stdout }).on('line', (line) => this.#onLine(line));
+    onLines(this.#child.stdout, (line) => this.#onLine(line));
   }
 
   public request(req: KernelRequest): Promise<Envelope> {

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { onLines } from '../../lib/transports/stream-lines.js';
 import { repoRoot } from '../helpers/repo-root.js';
 
 /** Which program to run. */
@@ -34,10 +34,8 @@ export class StdioProcess {
     });
     this.child.stdin.on('error', () => undefined);
     this.#exit = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-    createInterface({ input: this.child.stderr }).on('line', (line) => this.stderrLines.push(line));
-    const lines = createInterface({ input: this.child.stdout, crlfDelay: Infinity });
-    lines.on('line', (line) => this.#push(line));
-    lines.on('close', () => {
+    onLines(this.child.stderr, (line) => this.stderrLines.push(line));
+    onLines(this.child.stdout, (line) => this.#push(line), () => {
       this.#closed = true;
       this.#waiter?.(null);
     });

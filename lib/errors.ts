@@ -47,6 +47,10 @@ export const ErrorCode = {
   NATIVE_OBJECT: 'ERR_NATIVE_OBJECT',
   /** A program run in a kernel mode never reached the kernel (it ran the library natively). */
   NO_KERNEL_CALLS: 'ERR_NO_KERNEL_CALLS',
+  /** A command needs a package that is not installed (a development-only dependency of jsii-ring). */
+  MISSING_DEPENDENCY: 'ERR_MISSING_DEPENDENCY',
+  /** Stack patterns (`jsii-ring synth app.ts STACK`) matched no stack of the cloud assembly. */
+  STACK_SELECTION: 'ERR_STACK_SELECTION',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

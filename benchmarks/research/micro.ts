@@ -12,12 +12,13 @@
  *
  * Writes bench-micro.json and charts/round-trip.svg.
  */
-import Benchmark from 'benchmark';
+import type Benchmark from 'benchmark';
 import { RingReader, RingWriter, createRingBuffer } from 'atomics-ring-buffer';
 import { load } from '../../lib/bindings/index.js';
 import { KernelClient } from '../../lib/host/kernel-client.js';
 import type { KernelClientOptions } from '../../lib/host/options.js';
 import { createCodec } from '../../lib/protocol/codec.js';
+import { requireDependency } from '../../lib/cli/dependencies.js';
 import { FLAG_NO_REPLY, FrameKind } from '../../lib/protocol/frames.js';
 import type { BenchContext, SuiteReport } from './context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
@@ -45,6 +46,12 @@ export const TRANSPORTS: Readonly<Record<string, KernelClientOptions>> = {
 
 /** The apis of the round-trip cases. */
 export const ROUND_TRIP_APIS = ['stats', 'create', 'get', 'invoke'] as const;
+
+/** A benchmark.js suite; benchmark.js is a development dependency, loaded only when this suite runs. */
+function newSuite(): Benchmark.Suite {
+  const BenchmarkJs = requireDependency<typeof Benchmark>('benchmark', 'bench micro');
+  return new BenchmarkJs.Suite();
+}
 
 /** Runs a benchmark.js suite synchronously and collects its cases. */
 function runSuite(suite: Benchmark.Suite): MicroCase[] {
@@ -86,7 +93,7 @@ export function sampleFrames(): { readonly request: unknown; readonly response: 
 }
 
 function codecCases(maxTime: number): MicroCase[] {
-  const suite = new Benchmark.Suite();
+  const suite = newSuite();
   const options = { maxTime, minSamples: 5 };
   const { request, response } = sampleFrames();
   let sink = 0;
@@ -107,7 +114,7 @@ function ringCases(maxTime: number): MicroCase[] {
   const buffer = createRingBuffer(1024 * 1024);
   const writer = new RingWriter(buffer);
   const reader = new RingReader(buffer);
-  const suite = new Benchmark.Suite();
+  const suite = newSuite();
   const options = { maxTime, minSamples: 5 };
   let sink = 0;
   for (const size of [64, 4096]) {

@@ -166,10 +166,14 @@ function planLoad(packageName: string, options: LoadOptions | undefined): LoadPl
  * `load` requests are pipelined: the program goes on while the kernel loads, and a failed
  * load is thrown at the next sync point (`ERR_DEFERRED_FAILURE`, naming the package).
  * Otherwise it blocks while the kernel loads.
+ *
+ * The namespace mirrors the package's exports, so the package's own declarations type it:
+ * `load<typeof import('aws-cdk-lib')>('aws-cdk-lib')` (the type argument is only a
+ * declaration: nothing is imported). Without one the result is `any`.
  */
-export function load(packageName: string, options?: LoadOptions): any {
+export function load<T = any>(packageName: string, options?: LoadOptions): T {
   const plan = planLoad(packageName, options);
-  if (plan.native) return plan.module;
+  if (plan.native) return plan.module as T;
   const { o, runtime, connection, order, loaded } = plan;
   // A pipelining kernel that loads from directories loads while the program goes on (its
   // next modules, the host side of these assemblies): nothing here needs the answer, and a
@@ -183,13 +187,16 @@ export function load(packageName: string, options?: LoadOptions): any {
     runtime.types.addAssembly(pkg.assembly);
     loaded.set(pkg.name, pkg.version);
   }
-  return runtime.namespaceOf(order[order.length - 1]!.name);
+  return runtime.namespaceOf(order[order.length - 1]!.name) as T;
 }
 
-/** `load`, letting the event loop run while tarballs are packed and the kernel loads. */
-export async function loadAsync(packageName: string, options?: LoadOptions): Promise<any> {
+/**
+ * `load`, letting the event loop run while tarballs are packed and the kernel loads;
+ * typed the same way (`loadAsync<typeof import('aws-cdk-lib')>('aws-cdk-lib')`).
+ */
+export async function loadAsync<T = any>(packageName: string, options?: LoadOptions): Promise<T> {
   const plan = planLoad(packageName, options);
-  if (plan.native) return plan.module;
+  if (plan.native) return plan.module as T;
   const { o, runtime, connection, order, loaded } = plan;
   for (const pkg of order) {
     if (alreadyLoaded(loaded, pkg)) continue;
@@ -199,7 +206,7 @@ export async function loadAsync(packageName: string, options?: LoadOptions): Pro
     runtime.types.addAssembly(pkg.assembly);
     loaded.set(pkg.name, pkg.version);
   }
-  return runtime.namespaceOf(order[order.length - 1]!.name);
+  return runtime.namespaceOf(order[order.length - 1]!.name) as T;
 }
 
 function runtimeFor(o: ResolvedOptions): BindingRuntime {

@@ -8,6 +8,39 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, integerFlag, parseCommandLine } from './args.js';
+import { hasDependency, missingDependency } from './dependencies.js';
+
+/**
+ * Development dependencies of jsii-ring that some suites need (an installed jsii-ring does
+ * not bring them): benchmark.js for the micro suite, the reference runtime for the modes
+ * that run it. Checked before any suite runs.
+ */
+const SUITE_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
+  micro: ['benchmark', '@jsii/runtime'],
+  synthetic: ['@jsii/runtime'],
+  cdk: ['@jsii/runtime'],
+};
+
+/** Fails, naming the package and its install command, when a chosen suite lacks a dependency. */
+function checkSuiteDependencies(suites: readonly string[]): void {
+  for (const suite of suites) {
+    for (const name of SUITE_DEPENDENCIES[suite] ?? []) {
+      if (!hasDependency(name)) {
+        throw missingDependency(name, `bench ${suite}`, devDependencyVersion(name));
+      }
+    }
+  }
+}
+
+/** The version range jsii-ring itself develops with (its package.json's devDependencies). */
+function devDependencyVersion(name: string): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../../package.json') as { devDependencies?: Record<string, string> }).devDependencies?.[name];
+  } catch {
+    return undefined;
+  }
+}
 
 const HELP = `Usage: jsii-ring bench [suite...] [options]
        jsii-ring bench [sweep|overlap|cdk...] --app FILE [options]
@@ -174,7 +207,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   // Loaded only now: `--help` must not pay for the benchmarks' imports.
-  const { SUITES, SUITE_ALIASES, runBench } = await import('../../benchmarks/research/runner.js');
+  const { SUITES, SUITE_ALIASES, resolveSuites, runBench } = await import('../../benchmarks/research/runner.js');
   if (values.list === true) {
     process.stdout.write(`${Object.entries(SUITES).map(([name, s]) => `${name.padEnd(10)} ${s.summary}`).join('\n')}\n`);
     return 0;
@@ -184,6 +217,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       throw new UsageError(`unknown suite '${name}' (suites: ${Object.keys(SUITES).join(', ')}, all)`, HELP);
     }
   }
+  checkSuiteDependencies(resolveSuites(positionals));
   const { reports, context } = await runBench({
     suites: positionals,
     quick: values.quick === true,

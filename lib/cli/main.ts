@@ -6,7 +6,7 @@
  * Exit codes: 0 success; 1 the command failed (the app threw, a kernel error, a
  * benchmark failed); 2 usage error (bad flag, missing argument, unknown command).
  */
-import { JsiiRingError } from '../errors.js';
+import { ErrorCode, JsiiRingError } from '../errors.js';
 import { UsageError } from './args.js';
 
 interface Command {
@@ -68,7 +68,11 @@ main(process.argv.slice(2)).then(
     }
     const e = error instanceof Error ? error : new Error(String(error));
     const code = e instanceof JsiiRingError ? ` [${e.code}]` : '';
-    process.stderr.write(verbose ? `jsii-ring: ${e.stack ?? e.message}\n` : `jsii-ring: ${e.message}${code}\n(run with --verbose for the stack)\n`);
+    // A missing package or a stack pattern that matched nothing is said in one line: the
+    // stack would tell nothing more.
+    const plain = e instanceof JsiiRingError && (e.code === ErrorCode.MISSING_DEPENDENCY || e.code === ErrorCode.STACK_SELECTION);
+    const hint = plain ? '' : '(run with --verbose for the stack)\n';
+    process.stderr.write(verbose ? `jsii-ring: ${e.stack ?? e.message}\n` : `jsii-ring: ${e.message}${code}\n${hint}`);
     process.exitCode = 1;
   },
 );

@@ -26,13 +26,19 @@ import { installRedirection } from '../redirect/cjs-hook.js';
 import type { Redirection } from '../redirect/cjs-hook.js';
 import { checkKernelReached } from '../redirect/kernel-reached.js';
 import { assemblyWrittenSince, kernelCdk, nativeCdk, sendStdoutToStderr, watchSynth } from './synth-watch.js';
+import { formatTemplate, listStacks, selectStacks } from './stack-selection.js';
 
-export const SYNTH_HELP = `Usage: jsii-ring synth <app.(js|ts)> [options]   (or --app <file>)
+export const SYNTH_HELP = `Usage: jsii-ring synth <app.(js|ts)> [STACK...] [options]   (or --app <file>)
 
 Runs a CDK app unchanged (it imports aws-cdk-lib, its submodules, constructs and other
 jsii libraries the ordinary way; each import resolves to bindings of one kernel in a worker
 thread), writes the cloud assembly, and prints a summary on stderr. TypeScript apps run
 without a build step (esbuild, with the app's tsconfig.json and source maps).
+
+With STACK patterns, as 'cdk synth STACK': the template of the one stack selected is
+printed on stdout as YAML (--json: JSON); patterns match stack ids (Stage/Stack for a
+stack in a Stage), '*' within a segment, '**' across, '!' excludes; when several stacks
+match, their ids are listed on stderr. The app's own stdout then goes to stderr.
 
 Options:
   --mode MODE          pipelined (default), sync, or native (the packages themselves, no kernel)
@@ -55,8 +61,10 @@ Options:
                        on both threads; write it to FILE and summarize where the time went
                        (ring transport)
   --compare native     also run the app natively in a child process; compare time and templates
-  --json               print the summary as JSON on stdout (the app's own stdout goes to stderr)
-  --quiet              no progress, no summary
+  --json               print the summary as JSON on stdout (the app's own stdout goes to stderr);
+                       with STACK patterns, the template as JSON instead of YAML
+  -e, --exclusively    accepted as 'cdk synth' accepts it: only the stacks named are selected
+  -q, --quiet          no progress, no summary
   --verbose            stack traces on errors
   -h, --help           show this help
 
@@ -121,16 +129,24 @@ export async function synthCommand(argv: string[]): Promise<number> {
     timeline: { type: 'string' },
     compare: { type: 'string' },
     json: { type: 'boolean' },
-    quiet: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    exclusively: { type: 'boolean', short: 'e' },
   }, SYNTH_HELP);
   if (values.help === true) {
     process.stdout.write(`${SYNTH_HELP}\n`);
     return 0;
   }
   const appArg = typeof values.app === 'string' ? values.app : positionals[0];
-  if (positionals.length > (values.app === undefined ? 1 : 0) || appArg === undefined) {
-    throw new UsageError(appArg === undefined ? 'synth needs the app file (synth app.ts, or --app app.ts)' : `synth takes one app file (got ${[...(typeof values.app === 'string' ? [values.app] : []), ...positionals].join(', ')})`, SYNTH_HELP);
+  if (appArg === undefined) {
+    throw new UsageError('synth needs the app file (synth app.ts, or --app app.ts)', SYNTH_HELP);
   }
+  // After the app file: stack patterns, as for 'cdk synth'. A second app file is a mistake.
+  const stackPatterns = values.app === undefined ? positionals.slice(1) : positionals;
+  const secondApp = stackPatterns.find((p) => /\.[cm]?[jt]s$/.test(p) && fs.existsSync(p));
+  if (secondApp !== undefined) {
+    throw new UsageError(`synth takes one app file (got ${appArg}, ${secondApp})`, SYNTH_HELP);
+  }
+  const selecting = stackPatterns.length > 0;
   if (values.outdir !== undefined && values.output !== undefined) {
     throw new UsageError('give --outdir or -o/--output, not both', SYNTH_HELP);
   }
@@ -161,7 +177,9 @@ export async function synthCommand(argv: string[]): Promise<number> {
   const outdir = path.resolve(typeof outdirArg === 'string' ? outdirArg : process.env.CDK_OUTDIR ?? 'cdk.out');
   // The kernel worker copies the environment when it starts: set it first.
   process.env.CDK_OUTDIR = outdir;
-  const quiet = values.quiet === true || values.json === true;
+  // With --json alone stdout is the report, so nothing else is printed; with stack
+  // patterns stdout is the template, and progress and the summary stay on stderr.
+  const quiet = values.quiet === true || (values.json === true && !selecting);
 
   const timeline = values.timeline as string | undefined;
   if (timeline !== undefined && (mode === 'native' || transport !== 'ring')) {
@@ -170,7 +188,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   // Before anything is compiled or any thread starts: V8 flags are per process.
   const jit = applyJitPolicy(interruptBudget);
   const compileCache = enableCompileCache();
-  const finished = await runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, timeline, quiet, outdir, stdoutToStderr: values.json === true });
+  const finished = await runApp({ appFile, mode, transport, codec, cap, spin, trace: values.trace as string | undefined, timeline, quiet, outdir, stdoutToStderr: values.json === true || selecting });
   let compare: SynthReport['compare'];
   if (values.compare === 'native') {
     const progress = new Progress(quiet);
@@ -182,12 +200,29 @@ export async function synthCommand(argv: string[]): Promise<number> {
     }
   }
   const full: SynthReport = { ...finished, jit, compileCache, compare };
-  if (values.json === true) {
+  if (values.json === true && !selecting) {
     process.stdout.write(`${JSON.stringify(full, null, 2)}\n`);
   } else if (values.quiet !== true) {
     process.stderr.write(formatReport(full));
   }
+  if (selecting) {
+    printSelectedStacks(outdir, stackPatterns, values.json === true);
+  }
   return compare !== undefined && !compare.identical ? 1 : 0;
+}
+
+/**
+ * As `cdk synth STACK...`: one selected stack's template on stdout; for several, where
+ * they are and their ids, on stderr.
+ */
+function printSelectedStacks(outdir: string, patterns: readonly string[], json: boolean): void {
+  const selected = selectStacks(listStacks(outdir), patterns);
+  const [only, ...more] = selected;
+  if (only !== undefined && more.length === 0) {
+    process.stdout.write(formatTemplate(only.templateFile, json));
+    return;
+  }
+  process.stderr.write(`Successfully synthesized to ${outdir}\nSupply a stack id (${selected.map((s) => s.hierarchicalId).join(', ')}) to display its template.\n`);
 }
 
 /**

@@ -9,6 +9,10 @@ Generates TypeScript declarations for the run-time bindings of an installed jsii
 (and of the jsii packages it depends on) from its .jsii assembly: classes and members with
 their docs, structs as interfaces, enums, submodules.
 
+A program that has the package's own declarations needs none of this:
+  load<typeof import('aws-cdk-lib')>('aws-cdk-lib') is typed by them. These type load() where
+  it has not: load<typeof import('./jsii-types/<package>/index.js')>('<package>').
+
 Options:
   --out DIR          output directory (default: jsii-types); writes DIR/<package>/...
   --submodules LIST  only these submodules (comma-separated), to keep big packages small

@@ -16,11 +16,31 @@
  * V8 flags are per process, so this is the program's choice, not a client option:
  * `jsii-ring synth` applies it at start (`--interrupt-budget`); a program of your own
  * calls `applyJitPolicy()` first thing, or runs `node --interrupt-budget=N`.
+ *
+ * The V8 of Node 22 and later (12 and later) has no interrupt budget: it tiers up by how
+ * often a function was called, and refuses `--interrupt-budget`. There the policy raises
+ * the count TurboFan waits for (`--invocation-count-for-turbofan`, 3,000 by default) by the
+ * same factor as the budget over V8's (300,000 / 67,584: 13,317); budgets are still what
+ * the policy is given and reports, and `node --invocation-count-for-turbofan=N` on the
+ * command line wins as `--interrupt-budget` does.
  */
 import * as v8 from 'node:v8';
 
 /** The interrupt budget of the V8 in Node 20 (`node --v8-options`): what "default" means. */
 export const V8_DEFAULT_INTERRUPT_BUDGET = 67_584;
+
+/** TurboFan's invocation count in the V8 of Node 22 and 24 (`node --v8-options`). */
+export const V8_DEFAULT_TURBOFAN_INVOCATIONS = 3_000;
+
+/** True if this V8 tiers up by an interrupt budget (before V8 12, i.e. Node 20). */
+export const HAS_INTERRUPT_BUDGET = Number(process.versions.v8.split('.')[0]) < 12;
+
+/** The V8 flag that sets `interruptBudget`'s policy in this V8. */
+export function jitFlag(interruptBudget: number): string {
+  return HAS_INTERRUPT_BUDGET
+    ? `--interrupt-budget=${interruptBudget}`
+    : `--invocation-count-for-turbofan=${Math.max(1, Math.round((V8_DEFAULT_TURBOFAN_INVOCATIONS * interruptBudget) / V8_DEFAULT_INTERRUPT_BUDGET))}`;
+}
 
 /**
  * The interrupt budget `jsii-ring synth` runs with (~4.4× V8's), chosen by `jsii-ring bench
@@ -49,19 +69,23 @@ export function applyJitPolicy(interruptBudget: number = KERNEL_INTERRUPT_BUDGET
   if (fromCommandLine !== undefined) {
     return { interruptBudget: fromCommandLine, source: 'command line' };
   }
-  v8.setFlagsFromString(`--interrupt-budget=${interruptBudget}`);
+  v8.setFlagsFromString(jitFlag(interruptBudget));
   return { interruptBudget, source: 'applied' };
 }
 
-/** The `--interrupt-budget` node was started with, if any (the last one counts, as in V8). */
+/**
+ * The budget node was started with, if any (the last one counts, as in V8): its
+ * `--interrupt-budget`, or the budget of its `--invocation-count-for-turbofan`.
+ */
 export function commandLineBudget(execArgv: readonly string[]): number | undefined {
   let found: number | undefined;
   for (let i = 0; i < execArgv.length; i++) {
     const arg = execArgv[i]!;
-    const match = /^--interrupt[-_]budget(?:=(.*))?$/.exec(arg);
+    const match = /^--(interrupt[-_]budget|invocation[-_]count[-_]for[-_]turbofan)(?:=(.*))?$/.exec(arg);
     if (match === null) continue;
-    const value = Number(match[1] ?? execArgv[i + 1]);
-    if (Number.isFinite(value)) found = value;
+    const value = Number(match[2] ?? execArgv[i + 1]);
+    if (!Number.isFinite(value)) continue;
+    found = match[1]!.startsWith('interrupt') ? value : Math.round((value * V8_DEFAULT_INTERRUPT_BUDGET) / V8_DEFAULT_TURBOFAN_INVOCATIONS);
   }
   return found;
 }

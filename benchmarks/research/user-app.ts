@@ -67,7 +67,7 @@ export interface UserAppRunResult extends AppRunResult {
   readonly output: string;
   /** Whether the program called `synth()` itself (a CDK app). */
   readonly synthCalled: boolean;
-  /** Kernel calls of the whole run (0 natively). */
+  /** Requests of the whole run through the worker or stdio client (0 natively and in-thread). */
   readonly kernelCalls: number;
   /** The build phase's split from the per-request timeline (with `timeline`). */
   readonly buildTimeline?: BuildTimeline;
@@ -90,7 +90,6 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
   let client: KernelClient | undefined;
   let direct: DirectConnection | undefined;
   let redirection: Redirection | undefined;
-  let kernelCalls = 0;
   const output: string[] = [];
   const stdoutWrite = process.stdout.write;
   try {
@@ -104,24 +103,22 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
       setDefaultConnection(direct);
       redirection = installRedirection({ connection: direct });
     } else {
+      // clientOptionsFor installs the host-work hook (none at 0 µs): no per-request
+      // callback unless the run asks for host work or a trace.
       let clientOptions = clientOptionsFor({ mode: options.mode, outdir: options.outdir, scale: 1, validation: options.validation, hostWorkUs: options.hostWorkUs ?? 0, ...(options.pendingCap !== undefined ? { pendingCap: options.pendingCap } : {}) });
-      const work = options.hostWorkUs ?? 0;
-      const hook = clientOptions.onRequest;
-      clientOptions = {
-        ...clientOptions,
-        timeline: options.timeline === true && kernelVisible,
-        onRequest: (event) => {
-          kernelCalls++;
-          if (trace !== undefined) {
+      if (options.timeline === true && kernelVisible) clientOptions = { ...clientOptions, timeline: true };
+      if (trace !== undefined) {
+        const work = options.hostWorkUs ?? 0;
+        clientOptions = {
+          ...clientOptions,
+          onRequest: (event) => {
             const c = client as KernelClient;
             // Taken before the host work, so the work counts as host time after the request.
             trace.record(performance.now(), c.stats.hostWaitMs, c.kernelBusy.ms, event.pipelined);
             busySpin(work);
-          } else {
-            hook?.(event);
-          }
-        },
-      };
+          },
+        };
+      }
       client = KernelClient.start(clientOptions);
       setDefaultConnection(client);
       redirection = installRedirection({ connection: client });
@@ -182,6 +179,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
     await direct?.close();
     const closeMs = performance.now() - closing;
     const beforeExit = client?.capabilities.beforeExit ?? true;
+    const calls = client === undefined ? 0 : client.stats.syncPoints + client.stats.pipelinedTotal;
     const recorded = client?.timeline;
     const buildTimeline = recorded === undefined ? undefined : buildTimelineOf(recorded, timelineFrom, timelineTo);
     client = undefined;
@@ -203,7 +201,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
       outdir: options.outdir,
       output: output.join(''),
       synthCalled,
-      kernelCalls: direct !== undefined ? 0 : kernelCalls,
+      kernelCalls: calls,
       ...(buildTrace !== undefined ? { buildTrace } : {}),
       ...(buildTimeline !== undefined ? { buildTimeline } : {}),
     };

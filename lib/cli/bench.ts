@@ -17,6 +17,8 @@ Suites (default: all, in this order):
   jit         V8 interrupt budgets (the JIT policy) on the whole app vs native
   cdk         the example app in every mode, fresh processes, validation off and on (alias: modes)
   replay      the example app's request stream replayed into the kernel vs native
+  python      a Python CDK app on the official Python client: reference vs ours, sync and
+              pipelined (only when named; options: jsii-ring bench python --help)
 
 Full runs write benchmarks/results/*.json, benchmarks/charts/*.svg and their sections of
 benchmarks/RESULTS.md, and print the Markdown tables. Progress goes to stderr.
@@ -60,6 +62,9 @@ function microsecondList(value: string | boolean | undefined, name: string): num
 
 /** Runs `jsii-ring bench`; resolves to the exit code. */
 export async function benchCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'python') {
+    return (await import('../../benchmarks/python/cli.js')).pythonBenchCommand(argv.slice(1));
+  }
   const { values, positionals } = parseCommandLine(argv, {
     quick: { type: 'boolean' },
     out: { type: 'string' },

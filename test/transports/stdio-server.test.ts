@@ -3,8 +3,10 @@
  * runtime: the same lines in, the same answers out (stacks aside: they name each runtime's
  * own files), for every field a real host sends.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import test from 'ava';
 import { ensureFixtures } from '../helpers/fixture.js';
 import { repoRoot } from '../helpers/repo-root.js';
@@ -141,6 +143,30 @@ test('error answers: the reference names, and a stack on every one', async (t) =
   });
   t.deepEqual(answers.ours, answers.reference);
   t.like(answers.ours[0], { name: 'Error', error: "ENOENT: no such file or directory, open '/nonexistent/missing-1.0.0.tgz'", stackIsString: true });
+});
+
+test('a file that is no tar archive fails under the reference\'s error name (the host\'s exception class follows it)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'jsii-ring-bad-tarballs-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const calc = readFileSync(ensureFixtures().calc.tarball);
+  const files: Record<string, Buffer> = {
+    text: Buffer.from('this is not a tarball at all'),
+    empty: Buffer.alloc(0),
+    truncatedGzip: calc.subarray(0, 3000),
+    gzippedText: gzipSync(Buffer.from('hello\n')),
+  };
+  const answers = await both(async (p) => {
+    const out: unknown[] = [];
+    for (const [what, bytes] of Object.entries(files)) {
+      const tarball = join(dir, `${what}.tgz`);
+      writeFileSync(tarball, bytes);
+      const answer = await p.request({ api: 'load', name: CALC, version: '1.0.0', tarball });
+      out.push({ what, name: answer.name, stack: typeof answer.stack === 'string' });
+    }
+    return out;
+  });
+  t.deepEqual(answers.ours, answers.reference);
+  t.deepEqual(answers.ours.map((a) => (a as { name: string }).name), ['Error', 'Error', 'ZlibError', 'Error']);
 });
 
 test('JSII_NOSTACK leaves the stack out, as the reference', async (t) => {

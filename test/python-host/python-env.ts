@@ -51,6 +51,11 @@ export interface VenvSpec {
    * @default each package's package.json and .jsii
    */
   readonly inputs?: readonly string[];
+  /**
+   * Pure-Python package source directories installed after the bindings (the jsii_ring
+   * pipelining package), reinstalled alone when their files change. @default the repository's python/
+   */
+  readonly localPackages?: readonly string[];
   /** Progress lines (stderr for the benchmark). @default none */
   readonly progress?: (line: string) => void;
 }
@@ -117,42 +122,79 @@ export function ensureVenv(spec: VenvSpec): PythonHost {
   }
   const key = hash.digest('hex');
   const current = (): boolean => fs.existsSync(python) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === key;
-  if (current()) {
+  const local = spec.localPackages ?? [path.join(repoRoot(), 'python')];
+  const localStamp = path.join(root, 'stamp-local');
+  const localKey = sourceHash(local);
+  const localCurrent = (): boolean => fs.existsSync(localStamp) && fs.readFileSync(localStamp, 'utf8') === localKey;
+  if (current() && localCurrent()) {
     return { python, built: false };
   }
 
   fs.mkdirSync(path.dirname(root), { recursive: true });
   const release = acquireLock(`${root}.lock`);
   try {
-    if (current()) {
-      return { python, built: false }; // built by another process while this one waited
-    }
     const progress = spec.progress ?? ((): void => undefined);
-    const started = Date.now();
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(root, { recursive: true });
-    progress(`creating ${venv}`);
-    run(system, ['-m', 'venv', venv], 'creating the virtual environment');
     const pip = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-index', '--find-links', wheels];
-    run(python, [...pip, `jsii==${JSII_CLIENT_VERSION}`, 'setuptools', 'wheel'], 'installing the jsii client from wheels');
-    const pacmak = path.join(repoRoot(), 'node_modules', '.bin', 'jsii-pacmak');
-    const outputs: string[] = [];
-    for (const [i, packageDir] of spec.packages.entries()) {
-      const out = path.join(root, 'bindings', String(i));
-      progress(`generating Python bindings of ${path.basename(packageDir)} (${i + 1}/${spec.packages.length}, jsii-pacmak)`);
-      run(pacmak, ['--targets', 'python', '--code-only', '--outdir', out, packageDir], `generating the Python bindings of ${packageDir}`);
-      outputs.push(path.join(out, 'python'));
+    let built = false;
+    if (!current()) {
+      // (Another process may have built it while this one waited for the lock.)
+      const started = Date.now();
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.mkdirSync(root, { recursive: true });
+      progress(`creating ${venv}`);
+      run(system, ['-m', 'venv', venv], 'creating the virtual environment');
+      run(python, [...pip, `jsii==${JSII_CLIENT_VERSION}`, 'setuptools', 'wheel'], 'installing the jsii client from wheels');
+      const pacmak = path.join(repoRoot(), 'node_modules', '.bin', 'jsii-pacmak');
+      const outputs: string[] = [];
+      for (const [i, packageDir] of spec.packages.entries()) {
+        const out = path.join(root, 'bindings', String(i));
+        progress(`generating Python bindings of ${path.basename(packageDir)} (${i + 1}/${spec.packages.length}, jsii-pacmak)`);
+        run(pacmak, ['--targets', 'python', '--code-only', '--outdir', out, packageDir], `generating the Python bindings of ${packageDir}`);
+        outputs.push(path.join(out, 'python'));
+      }
+      progress(`installing ${outputs.length} binding package(s) into the virtual environment (pip)`);
+      // The generated pyproject.toml pins an older setuptools than the wheels hold: build with ours.
+      run(python, [...pip, '--no-build-isolation', ...outputs], 'installing the Python bindings');
+      fs.rmSync(path.join(root, 'bindings'), { recursive: true, force: true });
+      fs.writeFileSync(stamp, key);
+      progress(`bindings ready in ${Math.round((Date.now() - started) / 1000)} s`);
+      built = true;
     }
-    progress(`installing ${outputs.length} binding package(s) into the virtual environment (pip)`);
-    // The generated pyproject.toml pins an older setuptools than the wheels hold: build with ours.
-    run(python, [...pip, '--no-build-isolation', ...outputs], 'installing the Python bindings');
-    fs.rmSync(path.join(root, 'bindings'), { recursive: true, force: true });
-    fs.writeFileSync(stamp, key);
-    progress(`ready in ${Math.round((Date.now() - started) / 1000)} s`);
-    return { python, built: true };
+    if (!localCurrent()) {
+      for (const dir of local) {
+        // Built from a copy, so pip's build files never land in the source tree.
+        const copy = path.join(root, 'local-build', path.basename(dir));
+        fs.rmSync(copy, { recursive: true, force: true });
+        fs.cpSync(dir, copy, { recursive: true, filter: (src) => !IGNORED_SOURCES.test(path.basename(src)) });
+        progress(`installing ${dir} (pip)`);
+        run(python, [...pip, '--no-build-isolation', '--no-deps', '--force-reinstall', copy], `installing ${dir}`);
+      }
+      fs.rmSync(path.join(root, 'local-build'), { recursive: true, force: true });
+      fs.writeFileSync(localStamp, localKey);
+      built = true;
+    }
+    return { python, built };
   } finally {
     release();
   }
+}
+
+/** Build output and caches that are no part of a package's source. */
+const IGNORED_SOURCES = /^(?:build|dist|__pycache__|.*\.egg-info|.*\.pyc)$/;
+
+/** A hash of every source file under `dirs` (names and contents). */
+function sourceHash(dirs: readonly string[]): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (IGNORED_SOURCES.test(entry.name)) continue;
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else hash.update(file).update(fs.readFileSync(file));
+    }
+  };
+  for (const dir of dirs) walk(dir);
+  return hash.digest('hex');
 }
 
 /** The venv of the Python host tests: the client and the calc fixture's bindings. */

@@ -41,7 +41,7 @@ from jsii._kernel.types import (
 from jsii._stack_trace import capture_stack_trace, is_enabled as stack_traces_enabled
 from jsii.errors import ErrorType, JavaScriptError, JSIIError
 
-from ._errors import PipeliningError, deferred_error
+from ._errors import PipelinedCallError, PipeliningError, deferred_error
 from ._metadata import VOID, AssemblyReadError, Assemblies
 
 EXTENSIONS = ["objid", "pipeline", "alias-notices"]
@@ -322,7 +322,8 @@ class PipelineProcess(_NodeProcess):
                 self.flush()  # its own pipelined calls: their failures fail the callback
                 complete = {"cbid": callback.cbid, "err": None, "result": result}
             except Exception as error:
-                message = str(error)
+                # The library sees what a synchronous call's failure would have told it.
+                message = error.kernel_message if isinstance(error, PipelinedCallError) else str(error)
                 lost = self._drain(context)
                 if lost:
                     message += "\n(also failed, pipelined by the callback: %s)" % "; ".join(str(e).splitlines()[0] for e in lost)

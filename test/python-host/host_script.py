@@ -7,6 +7,7 @@ written as one JSON line `{"check": name, "value": ...}` to the file named by ar
 """
 import importlib
 import json
+import os
 import sys
 import typing
 
@@ -169,3 +170,8 @@ check("big.echo", [len(echoed), echoed == "\u00e9" * (512 * 1024)])
 
 check("done", True)
 results.close()
+
+# The pipelining package's statistics, for the test (not a check: they differ by mode).
+if os.environ.get("HOST_SCRIPT_STATS"):
+    with open(os.environ["HOST_SCRIPT_STATS"], "w", encoding="utf-8") as out:
+        json.dump(importlib.import_module("jsii_ring").stats(), out)

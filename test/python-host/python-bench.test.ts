@@ -10,14 +10,18 @@ import test from 'ava';
 import { compareDirectories } from '../../benchmarks/python/harness.js';
 import { cdkResources, parseCaps, runPythonSuite, unitsForResources } from '../../benchmarks/python/suite.js';
 
-test('the Python bench runs an app on the reference and on ours, with identical output, and writes its results', async (t) => {
+test('the Python bench runs an app on the reference, on ours and pipelined, with identical output, and writes its results', async (t) => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-python-bench-test-'));
   t.teardown(() => fs.rmSync(out, { recursive: true, force: true }));
-  const result = await runPythonSuite({ app: 'calc', count: 20, repeats: 2, warmups: 0, out, command: 'test', silent: true });
+  const result = await runPythonSuite({ app: 'calc', count: 20, repeats: 2, warmups: 0, pendingCaps: [8], out, command: 'test', silent: true });
 
   t.true(result.identical, JSON.stringify(result.runs.filter((r) => !r.identical)));
-  t.deepEqual(result.variants.map((v) => v.key), ['reference', 'ours']);
-  t.is(result.runs.length, 4, 'two rounds of two variants');
+  t.deepEqual(result.variants.map((v) => v.key), ['reference', 'ours', 'pipelined-8']);
+  t.is(result.runs.length, 6, 'two rounds of three variants');
+  const pipelined = result.variants.find((v) => v.key === 'pipelined-8')?.pipelining as { pipelining: boolean; pipelined: number; pending_cap: number };
+  t.like(pipelined, { pipelining: true, pending_cap: 8 });
+  t.true(pipelined.pipelined > 0);
+  t.is(result.variants.find((v) => v.key === 'ours')?.pipelining, undefined, 'the synchronous variant runs the client unchanged');
   for (const run of result.runs) {
     t.true(run.wall > 0);
     for (const phase of ['import', 'start', 'load', 'build', 'synth']) {

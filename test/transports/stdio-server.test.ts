@@ -43,7 +43,7 @@ test('the hello names @jsii/runtime@1.140.0, what every official host accepts; o
   const hello = await p.next();
   t.is(hello.hello, '@jsii/runtime@1.140.0');
   const { version } = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
-  t.deepEqual(hello.capabilities, { protocol: 1, codecs: ['json'], extensions: ['objid', 'load-path', 'pipeline'], server: `jsii-ring@${version}` });
+  t.deepEqual(hello.capabilities, { protocol: 1, codecs: ['json'], extensions: ['objid', 'load-path', 'pipeline', 'alias-notices'], server: `jsii-ring@${version}` });
   t.deepEqual(await p.end(), { code: 0, signal: null });
   const reference = new StdioProcess('reference');
   t.deepEqual(await reference.next(), { hello: '@jsii/runtime@1.140.0' });
@@ -225,7 +225,7 @@ test('{"exit": code} ends the server with that code; the end of input with 0', a
 test('malformed lines are answered with a Fault and the server keeps serving', async (t) => {
   const p = new StdioProcess('ours');
   await p.next();
-  const bad = ['{"negotiate":null}', '{"negotiate":{"extensions":"objid"}}', '{"negotiate":{"extensions":["alias-notices"]}}', 'not json', '[1]', '7', '{"api":5}'];
+  const bad = ['{"negotiate":null}', '{"negotiate":{"extensions":"objid"}}', '{"negotiate":{"extensions":["js-values"]}}', 'not json', '[1]', '7', '{"api":5}'];
   const messages: string[] = [];
   for (const line of bad) {
     const answer = await p.request(line);
@@ -236,7 +236,7 @@ test('malformed lines are answered with a Fault and the server keeps serving', a
   t.deepEqual(messages.slice(0, 3), [
     'Malformed negotiate: expected {"negotiate": {"extensions": ["<name>", ...]}}',
     'Malformed negotiate: expected {"negotiate": {"extensions": ["<name>", ...]}}',
-    "Unknown extension 'alias-notices' (this server offers: objid, load-path, pipeline)",
+    "Unknown extension 'js-values' (this server offers: objid, load-path, pipeline, alias-notices)",
   ]);
   // A blank line is skipped (the reference takes it for the end of input and exits).
   p.send('');

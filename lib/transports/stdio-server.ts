@@ -199,6 +199,10 @@ class StdioSession {
    */
   #callback(callback: Callback): unknown {
     this.#write({ callback });
+    // Extension `pipeline`: the first failure of the handler's own no-reply requests since
+    // its last request with a reply (whose answer showed the host every earlier failure).
+    // The completion then fails with it: the handler's call would have raised it first.
+    let nestedFailure: unknown;
     for (;;) {
       const line = this.#reader.readLine();
       if (line === null) {
@@ -214,6 +218,11 @@ class StdioSession {
       }
       const completion = message.complete as { cbid?: unknown; err?: unknown; name?: unknown; result?: unknown } | undefined;
       if (typeof completion === 'object' && completion !== null && completion.cbid === callback.cbid) {
+        if (nestedFailure !== undefined) {
+          // What a host's synchronous call would have raised in the handler, and the handler
+          // then sent as `err`: the error's message, a RuntimeError to the library.
+          throw new JsiiRuntimeError(errorAnswer(nestedFailure, true).error);
+        }
         if (completion.err) {
           const text = String(completion.err);
           throw completion.name === FAULT_NAME ? new JsiiFault(text) : new JsiiRuntimeError(text);
@@ -239,8 +248,12 @@ class StdioSession {
       let tag: Tag = NO_TAG;
       try {
         tag = this.#tagOf(message);
-        this.#writeOk(this.#kernel.dispatch(message as unknown as KernelRequest), tag);
+        const result = this.#kernel.dispatch(message as unknown as KernelRequest);
+        if (!tag.noReply) nestedFailure = undefined;
+        this.#writeOk(result, tag);
       } catch (error) {
+        if (!tag.noReply) nestedFailure = undefined;
+        else if (nestedFailure === undefined) nestedFailure = error;
         this.#writeError(error, tag);
       }
     }

@@ -128,6 +128,8 @@ class PipelineProcess(_NodeProcess):
         self._contexts = [_Context(None)]
         self._aliases = {}
         self._stopped = False
+        # Seqs of requests completed callbacks made, whose failure lines may still arrive.
+        self._settled_by_callbacks = set()
 
     # -- session ---------------------------------------------------------------------------
 
@@ -276,6 +278,9 @@ class PipelineProcess(_NodeProcess):
             tag = message.get("seq")
             if tag == seq:
                 self._since_answer = 0
+                if self._settled_by_callbacks:
+                    # Served before this answer: no failure of theirs can come any more.
+                    self._settled_by_callbacks = {s for s in self._settled_by_callbacks if s > seq}
                 context.settled_before(seq)
                 own = _sync_error(message) if "error" in message else None
                 if context.failures:
@@ -295,6 +300,10 @@ class PipelineProcess(_NodeProcess):
                 context.failures.append(deferred_error(answer, info[0], seq, info[1]))
                 self._provider.stats.count("failures")
                 return True
+        if seq in self._settled_by_callbacks:
+            self._settled_by_callbacks.discard(seq)
+            self._provider.stats.count("failures")
+            return True  # the server failed the callback that made it with it
         return False
 
     def _raise_failures(self, context, also=None):
@@ -308,7 +317,9 @@ class PipelineProcess(_NodeProcess):
     # -- callbacks -------------------------------------------------------------------------
 
     def _callback(self, data):
-        """Runs a callback where it arrives, then completes it."""
+        """Runs a callback where it arrives, then completes it. Its own pipelined calls are not
+        waited for: a failure among them (after its last sync point) fails the callback on
+        the server's side, as the call would have failed it synchronously."""
         from jsii._kernel import _handle_callback, _make_reference_for_native
         from jsii._runtime import kernel
 
@@ -319,32 +330,16 @@ class PipelineProcess(_NodeProcess):
         try:
             try:
                 result = _make_reference_for_native(kernel, _handle_callback(kernel, callback))
-                self.flush()  # its own pipelined calls: their failures fail the callback
                 complete = {"cbid": callback.cbid, "err": None, "result": result}
             except Exception as error:
                 # The library sees what a synchronous call's failure would have told it.
                 message = error.kernel_message if isinstance(error, PipelinedCallError) else str(error)
-                lost = self._drain(context)
-                if lost:
-                    message += "\n(also failed, pipelined by the callback: %s)" % "; ".join(str(e).splitlines()[0] for e in lost)
                 complete = {"cbid": callback.cbid, "err": message, "result": None}
         finally:
             self._contexts.pop()
+        # Failures of its calls still to come were given to the library with the callback.
+        self._settled_by_callbacks.update(context.pending)
         self._write_raw({"complete": complete})
-
-    def _drain(self, context):
-        """Waits for a failed callback's pending calls; returns their failures."""
-        failures = list(context.failures)
-        context.failures = []
-        if context.pending:
-            try:
-                self._sync()
-            except PipeliningError:
-                raise
-            except Exception as error:
-                failures.append(error)
-                failures.extend(getattr(error, "others", []))
-        return failures
 
     # -- identity --------------------------------------------------------------------------
 

@@ -148,6 +148,38 @@ class FailsInside:
 
 check("callback.nested_failure_seen_by_library", Thrower.catch_from(FailsInside(), 3))
 
+
+@jsii.implements(IOperation)
+class FailsThenRaises:
+    @property
+    def name(self) -> str:
+        return "fails-then-raises"
+
+    def apply(self, x: jsii.Number) -> jsii.Number:
+        Thrower.throw_deep(1)  # synchronously, this raises first: the library sees it, not the ValueError
+        raise ValueError("raised after the failing call")
+
+
+check("callback.first_failure_wins", Thrower.catch_from(FailsThenRaises(), 3))
+
+
+@jsii.implements(IOperation)
+class CatchesInside:
+    @property
+    def name(self) -> str:
+        return "catches-inside"
+
+    def apply(self, x: jsii.Number) -> jsii.Number:
+        try:
+            Thrower.throw_deep(1)
+            ring.flush()  # a sync point inside the callback: the failure is raised here, and handled
+        except RuntimeError:
+            return -x
+        return x
+
+
+check("callback.failure_handled_inside", Thrower.catch_from(CatchesInside(), 3))
+
 # Identity.
 made = calc.make_operand(4)  # no Literal made in Python yet: may be pipelined
 check("identity.made_value", made.value)

@@ -57,6 +57,8 @@ test('pipelined runs observe what synchronous runs observe; failures name the ca
     'callback.in_flight_labels': ['c0=0.00', 'c1=1.00', 'c2=2.00'],
     'callback.format_with': '<7from-callback',
     'callback.nested_failure_seen_by_library': 'caught:Error: deep failure in levelThree',
+    'callback.first_failure_wins': 'caught:Error: deep failure in levelThree',
+    'callback.failure_handled_inside': 'ok:-3',
     'identity.made_value': 4,
     'identity.fluent_is_self': true,
     'identity.stored_is_python_object': true,
@@ -97,7 +99,7 @@ test('pipelined runs observe what synchronous runs observe; failures name the ca
   t.true((stats.by_api.sinvoke?.pipelined ?? 0) > 0, 'void and object-returning statics went without waiting');
   t.true((stats.by_api.invoke?.sync ?? 0) > 0, 'calls whose value is read waited');
   t.true(stats.window_syncs > 0, 'more bytes than the window were written: flow control synchronised');
-  t.is(stats.failures, 4);
+  t.is(stats.failures, 6);
   t.true(stats.aliases >= 1, 'the second singleton() was reported an alias of the first');
   t.true(stats.callbacks >= 5);
   const cappedStats = capped.results.stats as Stats;

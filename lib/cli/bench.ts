@@ -58,6 +58,8 @@ Suites on the example app (default: all, in this order):
   cdk         the example app in every mode, fresh processes, validation off and on
               (alias: modes)
   replay      the example app's request stream replayed into the kernel vs native
+  python      a Python CDK app on the official Python client: reference vs ours, sync and
+              pipelined (only when named; options: jsii-ring bench python --help)
 
 Full runs write benchmarks/results/*.json, benchmarks/charts/*.svg and their sections of
 benchmarks/RESULTS.md, and print the Markdown tables. Progress goes to stderr.
@@ -168,6 +170,9 @@ const QUICK_CAPS = [0, 4, 64, Infinity];
 
 /** Runs `jsii-ring bench`; resolves to the exit code. */
 export async function benchCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'python') {
+    return (await import('../../benchmarks/python/cli.js')).pythonBenchCommand(argv.slice(1));
+  }
   const { values, positionals } = parseCommandLine(argv, {
     quick: { type: 'boolean' },
     out: { type: 'string' },

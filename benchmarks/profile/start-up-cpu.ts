@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from '../results.js';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -22,11 +23,6 @@ c = cpu(); const index = new NamespaceIndex(source); index.children('aws-cdk-lib
 console.log(JSON.stringify({ open, submodules, namespaces }));
 `;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function main(): void {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from '../results.js';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -33,11 +34,6 @@ const CHILDREN: Record<string, string> = {
     for (const f of FILES) ts.transpileModule(require('fs').readFileSync(f, 'utf8'), { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, inlineSourceMap: true } });`,
 };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function main(): void {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });

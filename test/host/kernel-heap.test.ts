@@ -36,10 +36,10 @@ test('with gc exposed, a full GC runs first: garbage the kernel dropped is gone'
       const ids = [];
       for (let i = 0; i < 50000; i++) { const id = client.allocateId(); ids.push(id); client.send({ api: 'create', fqn: 'Object', objid: id }); }
       client.flush();
-      const held = await client.kernelHeap({ gc: true });
+      const held = await client.kernelHeap({ gc: true, timeoutMs: 120000 });
       for (const id of ids) client.send({ api: 'del', objref: { '$jsii.byref': 'Object@' + id } });
       client.flush();
-      const freed = await client.kernelHeap({ gc: true });
+      const freed = await client.kernelHeap({ gc: true, timeoutMs: 120000 });
       console.log(JSON.stringify({ held, freed }));
       await client.close();
     })();

@@ -36,7 +36,6 @@ from jsii._kernel.types import (
     LoadResponse,
     ObjRef,
     SetResponse,
-    StatsRequest,
 )
 from jsii._stack_trace import capture_stack_trace, is_enabled as stack_traces_enabled
 from jsii.errors import ErrorType, JavaScriptError, JSIIError
@@ -198,13 +197,15 @@ class PipelineProcess(_NodeProcess):
                 body["$jsii.stacktrace"] = trace
         return body
 
-    def _write(self, body, no_reply=False):
+    def _write(self, body, no_reply=False, sync=False):
         """Writes a request of the current context (window kept); returns its seq. The
-        request is serialized once; the pipelining fields are appended to its text."""
+        request is serialized once; the pipelining fields are appended to its text.
+        `sync`: the `stats` line that synchronises; it goes in the room every other line
+        leaves for it (SYNC_RESERVE), so it never synchronises itself."""
         context = self._contexts[-1]
         text = json.dumps(body, default=jdefault)
         size = len(text) + 64
-        if self._since_answer > 0 and self._since_answer + size + SYNC_RESERVE > self.window:
+        if not sync and self._since_answer > 0 and self._since_answer + size + SYNC_RESERVE > self.window:
             self._provider.stats.count("sync:window")
             self._sync()
         seq = next(self._seq)
@@ -254,8 +255,9 @@ class PipelineProcess(_NodeProcess):
         context.pending[seq] = (what, site)
 
     def _sync(self):
-        """A round trip that proves every earlier request of this context was served."""
-        self.request(self.body(StatsRequest()))
+        """A round trip that proves every earlier request of this context was served. The
+        `stats` line is sent bare (no host stack trace), so it always fits SYNC_RESERVE."""
+        self._wait(self._write({"api": "stats"}, sync=True))
 
     def flush(self):
         """Waits until every request of the current context was served; raises their failures."""

@@ -210,6 +210,11 @@ big = Calculator(initial_value=0)
 for i in range(300):
     big.label = "x" * 400 + str(i)
 check("flow.last_label", big.summary()[-8:])
+# Lines of every length from 1 to 240 characters, so the window fills to every possible
+# remainder (one of them leaves less room than a stats line needs with its margin).
+for n in range(1, 241):
+    big.label = "y" * n
+check("flow.grown_label", len(big.label))
 for i in range(200):
     Statics.mode = "m%d" % i
 check("flow.static_mode", Statics.mode)

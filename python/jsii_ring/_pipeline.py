@@ -67,12 +67,14 @@ class KernelGoneError(PipeliningError):
 
 
 class Settings:
-    """How to pipeline: `pending_cap` (0 = never; math.inf = only the window limits) and
-    whether to record the Python call site of every pipelined call."""
+    """How to pipeline: `pending_cap` (0 = never; math.inf = only the window limits),
+    whether to record the Python call site of every pipelined call, and `batch`, the
+    pipelined lines written to the server per write."""
 
-    def __init__(self, pending_cap, call_sites):
+    def __init__(self, pending_cap, call_sites, batch=1):
         self.pending_cap = pending_cap
         self.call_sites = call_sites
+        self.batch = batch
 
 
 class _Context:
@@ -125,6 +127,7 @@ class PipelineProcess(_NodeProcess):
         self.window = 0
         self._seq = itertools.count(1)
         self._since_answer = 0
+        self._unflushed = 0
         self._contexts = [_Context(None)]
         self._aliases = {}
         self._stopped = False
@@ -187,6 +190,7 @@ class PipelineProcess(_NodeProcess):
         data = json.dumps(message, default=jdefault).encode("utf8") + b"\n"
         self._process.stdin.write(data)
         self._process.stdin.flush()
+        self._unflushed = 0
         self._since_answer += len(data)
 
     def body(self, request):
@@ -214,9 +218,19 @@ class PipelineProcess(_NodeProcess):
         if context.cbid is not None:
             extra += ',"%s":%s' % (NESTED, json.dumps(context.cbid))
         data = (text[:-1] + (extra if text != "{}" else extra[1:]) + "}\n").encode("utf8")
-        self._process.stdin.write(data)
-        self._process.stdin.flush()
+        stdin = self._process.stdin
+        stdin.write(data)
         self._since_answer += len(data)
+        if no_reply:
+            # Pipelined lines go out in batches: one write (and one wake-up of the server)
+            # per `batch` lines; a request the program waits for sends everything at once.
+            self._unflushed += 1
+            if self._unflushed >= self._provider.settings.batch:
+                stdin.flush()
+                self._unflushed = 0
+        else:
+            stdin.flush()
+            self._unflushed = 0
         return seq
 
     # -- requests --------------------------------------------------------------------------

@@ -23,7 +23,9 @@ Options:
   --warmups N         unkept rounds first (default 1; quick 0)
   --pending-cap LIST  pipelined variants at these pending caps (comma-separated;
                       'unlimited' allowed), besides reference and ours
-  --sweep             pending caps 0,1,4,16,64,256,unlimited
+  --sweep             pending caps 0,1,4,16,64,256,unlimited (its own section and
+                      chart, benchmarks/charts/python-sweep.svg)
+  --batch N           pipelined lines per write (JSII_RING_BATCH; default the package's)
   --validation        keep the CDK's template validation on (default off:
                       CDK_VALIDATION=false; the same library work on every runtime)
   --quick             small app, one round; writes to a scratch folder unless --out
@@ -50,6 +52,7 @@ export async function pythonBenchCommand(argv: string[]): Promise<number> {
     'pending-cap': { type: 'string' },
     sweep: { type: 'boolean' },
     validation: { type: 'boolean' },
+    batch: { type: 'string' },
     quick: { type: 'boolean' },
     out: { type: 'string' },
   }, PYTHON_HELP);
@@ -81,6 +84,7 @@ export async function pythonBenchCommand(argv: string[]): Promise<number> {
     warmups: count(values.warmups, 'warmups', 0) ?? (quick ? 0 : 1),
     pendingCaps: caps,
     validation: values.validation === true,
+    ...(values.batch !== undefined ? { batch: count(values.batch, 'batch', 1) as number } : {}),
     ...(out !== undefined ? { out } : {}),
     command: ['jsii-ring bench python', ...argv].join(' '),
   });

@@ -25,7 +25,8 @@ Options:
                       'unlimited' allowed), besides reference and ours
   --sweep             pending caps 0,1,4,16,64,256,unlimited (its own section and
                       chart, benchmarks/charts/python-sweep.svg)
-  --batch N           pipelined lines per write (JSII_RING_BATCH; default the package's)
+  --batch LIST        pipelined lines per write (JSII_RING_BATCH; default the package's);
+                      several values: one variant per cap and value (section "python-batch")
   --validation        keep the CDK's template validation on (default off:
                       CDK_VALIDATION=false; the same library work on every runtime)
   --quick             small app, one round; writes to a scratch folder unless --out
@@ -41,6 +42,11 @@ function count(value: string | boolean | undefined, name: string, min: number): 
     throw new UsageError(`--${name} must be an integer of at least ${min} (got ${JSON.stringify(value)})`, PYTHON_HELP);
   }
   return n;
+}
+
+function batchList(text: string): number[] {
+  const items = text.split(',').map((s) => count(s.trim(), 'batch', 1) as number);
+  return [...new Set(items)];
 }
 
 /** Runs `jsii-ring bench python ...`; resolves to the exit code. */
@@ -84,7 +90,7 @@ export async function pythonBenchCommand(argv: string[]): Promise<number> {
     warmups: count(values.warmups, 'warmups', 0) ?? (quick ? 0 : 1),
     pendingCaps: caps,
     validation: values.validation === true,
-    ...(values.batch !== undefined ? { batch: count(values.batch, 'batch', 1) as number } : {}),
+    ...(typeof values.batch === 'string' ? { batches: batchList(values.batch) } : {}),
     ...(out !== undefined ? { out } : {}),
     command: ['jsii-ring bench python', ...argv].join(' '),
   });

@@ -54,8 +54,11 @@ export interface PythonSuiteOptions {
    * pipelined variant. @default []
    */
   readonly pendingCaps?: readonly number[];
-  /** Pipelined lines per write of the jsii_ring package (JSII_RING_BATCH). @default the package's default */
-  readonly batch?: number;
+  /**
+   * Pipelined lines per write of the jsii_ring package (JSII_RING_BATCH); several values
+   * make one pipelined variant per cap and value. @default the package's default
+   */
+  readonly batches?: readonly number[];
   /** The CDK's own template validation (`CDK_VALIDATION`): on, as by default, or off. @default false (off) */
   readonly validation?: boolean;
   /** Results folder; RESULTS.md is updated only when this is the committed one. @default benchmarks/results */
@@ -88,10 +91,10 @@ export interface PythonSuiteResult {
 const PHASES = ['import', 'start', 'load', 'build', 'synth'] as const;
 
 /** The variant of a pending cap. */
-export function pipelinedVariant(cap: number, batch?: number): PythonVariant {
+export function pipelinedVariant(cap: number, batch?: number, keyed = false): PythonVariant {
   const label = cap === Infinity ? 'unlimited' : String(cap);
   return {
-    key: `pipelined-${label}`,
+    key: `pipelined-${label}${keyed ? `-b${String(batch)}` : ''}`,
     runtime: 'ours',
     env: { JSII_RING_PIPELINE: '1', JSII_RING_PENDING_CAP: label, ...(batch !== undefined ? { JSII_RING_BATCH: String(batch) } : {}) },
   };
@@ -128,7 +131,8 @@ export async function runPythonSuite(options: PythonSuiteOptions): Promise<Pytho
   const variants: PythonVariant[] = [
     { key: 'reference', runtime: 'reference' as const },
     { key: 'ours', runtime: 'ours' as const },
-    ...(options.pendingCaps ?? []).map((cap) => pipelinedVariant(cap, options.batch)),
+    ...(options.pendingCaps ?? []).flatMap((cap) =>
+      (options.batches ?? [undefined]).map((batch) => pipelinedVariant(cap, batch, (options.batches ?? []).length > 1))),
   ].map((v) => ({ ...v, env: { ...common, ...v.env } }));
   const warmups = options.warmups ?? 1;
   const steps = interleaveSteps(variants.length, { repeats: options.repeats, warmups });
@@ -178,7 +182,8 @@ export async function runPythonSuite(options: PythonSuiteOptions): Promise<Pytho
   const chartsDir = options.out !== undefined ? path.resolve(options.out, 'charts') : CHARTS_DIR;
   const caps = options.pendingCaps ?? [];
   const sweep = caps.length >= 3;
-  const key = sweep ? `${appKind}-sweep` : appKind;
+  const batchSweep = (options.batches ?? []).length > 1;
+  const key = sweep ? `${appKind}-sweep` : batchSweep ? `${appKind}-batch` : appKind;
   const traceOnly = Math.max(0, ...allRuns.map((r) => r.traceOnly));
   const files: string[] = [];
   if (sweep) {
@@ -186,12 +191,12 @@ export async function runPythonSuite(options: PythonSuiteOptions): Promise<Pytho
   }
   const markdown = renderMarkdown({
     appKind, facts: appFacts, summaries, identical, traceOnly, env: finished, repeats: options.repeats, warmups, validation,
-    sweep, batch: options.batch,
+    sweep, batchSweep, batches: options.batches,
   });
   const file = mergeJson(resultsDir, 'python.json', {
     [key]: {
       environment: finished,
-      settings: { repeats: options.repeats, warmups, pendingCaps: caps, validation, batch: options.batch ?? 'default' },
+      settings: { repeats: options.repeats, warmups, pendingCaps: caps, validation, batches: options.batches ?? 'default' },
       app: appFacts,
       identical,
       mismatches: measured.mismatches.map((r) => ({ variant: r.variant, differences: r.differences })),
@@ -201,7 +206,7 @@ export async function runPythonSuite(options: PythonSuiteOptions): Promise<Pytho
   });
   files.unshift(file);
   if (resultsDir === RESULTS_DIR && appKind === 'cdk') {
-    updateMarkdownSection(RESULTS_MD, sweep ? 'python-sweep' : 'python', markdown);
+    updateMarkdownSection(RESULTS_MD, sweep ? 'python-sweep' : batchSweep ? 'python-batch' : 'python', markdown);
   }
   return { file, files, markdown, variants: summaries, identical, runs: allRuns };
 }
@@ -254,7 +259,8 @@ interface MarkdownInput {
   readonly warmups: number;
   readonly validation: boolean;
   readonly sweep: boolean;
-  readonly batch: number | undefined;
+  readonly batchSweep: boolean;
+  readonly batches: readonly number[] | undefined;
 }
 
 /** Percent change from `base` to `value` (negative: less time). */
@@ -291,11 +297,11 @@ function renderMarkdown(input: MarkdownInput): string {
       `the Python aspect ran ${String(facts.aspectVisits)} visits, the kernel called the Python \`_allocate_logical_id\` override ${String(facts.logicalIdAllocations)} times`
     : `the calc fixture app, ${String(facts.count)} steps`;
   const lines = [
-    sweep ? '### Python pipelining: pending-cap sweep' : '## Python CDK app on the official Python client',
+    sweep ? '### Python pipelining: pending-cap sweep' : input.batchSweep ? '### Python pipelining: lines per write' : '## Python CDK app on the official Python client',
     '',
     `\`benchmarks/python/cdk_app.py\`, an ordinary Python CDK app (Python \`Stack\` subclasses overriding \`_allocate_logical_id\`, Python \`Construct\` subclasses, a Python \`IAspect\`, a Python \`IAlarmAction\`), run by the official Python jsii client (\`jsii\` 1.140.0) with bindings generated by \`jsii-pacmak\` for the repository's \`aws-cdk-lib\`: ${what}. ` +
       '`reference`: `JSII_RUNTIME` = `@jsii/runtime` 1.140.0; `ours`: `JSII_RUNTIME` = `bin/jsii-runtime.js` (synchronous, the client unchanged); `pipelined-N`: ours with the jsii_ring Python package on (`JSII_RING_PIPELINE=1`, pending cap N' +
-      `${input.batch !== undefined ? `, ${input.batch} pipelined line(s) per write` : ''}). ` +
+      `${input.batches !== undefined ? (input.batchSweep ? '; `-bK`: K pipelined lines per write' : `, ${String(input.batches[0])} pipelined line(s) per write`) : ''}). ` +
       `The CDK's template validation ${validation ? 'on (as by default)' : 'off (`CDK_VALIDATION=false`: the same library work on every runtime)'}. ` +
       `Each run is a fresh Python process; ${repeats} interleaved round(s) after ${warmups} warm-up round(s), medians (min–max), seconds. ` +
       `Every file of every run's cloud assembly byte-identical to the first run's (a reference run): **${identical ? 'yes' : 'NO'}**` +

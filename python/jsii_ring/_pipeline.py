@@ -36,7 +36,6 @@ from jsii._kernel.types import (
     LoadResponse,
     ObjRef,
     SetResponse,
-    StatsRequest,
 )
 from jsii._stack_trace import capture_stack_trace, is_enabled as stack_traces_enabled
 from jsii.errors import ErrorType, JavaScriptError, JSIIError
@@ -49,7 +48,7 @@ SEQ = "$jsii.seq"
 NO_REPLY = "$jsii.noreply"
 NESTED = "$jsii.callback"
 # Room kept in the window for the `stats` line that synchronises (flow control).
-SYNC_RESERVE = 128
+SYNC_RESERVE = 256
 _JSII_DIR = os.path.dirname(os.path.abspath(sys.modules["jsii"].__file__)) + os.sep
 _OWN_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -171,7 +170,10 @@ class PipelineProcess(_NodeProcess):
         super().stop()
         if failure is not None:
             sys.stdout.flush()
-            sys.stderr.write("jsii_ring: a pipelined jsii call failed after the program's last sync point:\n%s\n" % (failure,))
+            if isinstance(failure, PipelinedCallError):
+                sys.stderr.write("jsii_ring: a pipelined jsii call failed after the program's last sync point:\n%s\n" % (failure,))
+            else:
+                sys.stderr.write("jsii_ring: the program's last calls could not be completed: %s: %s\n" % (type(failure).__name__, failure))
             for other in getattr(failure, "others", []):
                 sys.stderr.write("%s\n" % (other,))
             sys.stderr.flush()
@@ -202,13 +204,15 @@ class PipelineProcess(_NodeProcess):
                 body["$jsii.stacktrace"] = trace
         return body
 
-    def _write(self, body, no_reply=False):
-        """Writes a request of the current context (window kept); returns its seq. The
-        request is serialized once; the pipelining fields are appended to its text."""
+    def _write(self, body, no_reply=False, flow_control=True):
+        """Writes a request of the current context (window kept, unless it is the request
+        that synchronises for the window, which SYNC_RESERVE leaves room for); returns its
+        seq. The request is serialized once; the pipelining fields are appended to its text."""
         context = self._contexts[-1]
         text = json.dumps(body, default=jdefault)
-        size = len(text) + 64
-        if self._since_answer > 0 and self._since_answer + size + SYNC_RESERVE > self.window:
+        # The fields appended below: seq, no-reply, the callback mark.
+        size = len(text) + 48 + (len(context.cbid) + 24 if context.cbid is not None else 0)
+        if flow_control and self._since_answer > 0 and self._since_answer + size + SYNC_RESERVE > self.window:
             self._provider.stats.count("sync:window")
             self._sync()
         seq = next(self._seq)
@@ -269,7 +273,7 @@ class PipelineProcess(_NodeProcess):
 
     def _sync(self):
         """A round trip that proves every earlier request of this context was served."""
-        self.request(self.body(StatsRequest()))
+        self._wait(self._write({"api": "stats"}, flow_control=False))
 
     def flush(self):
         """Waits until every request of the current context was served; raises their failures."""

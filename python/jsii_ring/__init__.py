@@ -39,8 +39,8 @@ __all__ = [
 #: Pipelined calls in flight before the program waits for the kernel to catch up (the sweep
 #: in benchmarks/RESULTS.md, "Python pipelining").
 DEFAULT_PENDING_CAP = 64
-#: Pipelined calls per write to the runtime (the same sweep).
-DEFAULT_BATCH = 1
+#: Pipelined calls per write to the runtime (benchmarks/RESULTS.md, "lines per write").
+DEFAULT_BATCH = 4
 
 _provider = None
 

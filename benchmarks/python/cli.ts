@@ -92,7 +92,9 @@ export async function pythonBenchCommand(argv: string[]): Promise<number> {
     validation: values.validation === true,
     ...(typeof values.batch === 'string' ? { batches: batchList(values.batch) } : {}),
     ...(out !== undefined ? { out } : {}),
-    command: ['jsii-ring bench python', ...argv].join(' '),
+    // A kernel cache of its own (other checkouts' kernels may share the default one) is part
+    // of what reproduces the run.
+    command: [...(process.env.JSII_RING_CACHE_DIR !== undefined ? [`JSII_RING_CACHE_DIR=${process.env.JSII_RING_CACHE_DIR}`] : []), 'jsii-ring bench python', ...argv].join(' '),
   });
   process.stdout.write(`${result.markdown}\n`);
   process.stderr.write(`Results in ${result.file}.\n`);

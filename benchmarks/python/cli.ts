@@ -23,7 +23,10 @@ Options:
   --warmups N         unkept rounds first (default 1; quick 0)
   --pending-cap LIST  pipelined variants at these pending caps (comma-separated;
                       'unlimited' allowed), besides reference and ours
-  --sweep             pending caps 0,1,4,16,64,256,unlimited
+  --sweep             pending caps 0,1,4,16,64,256,unlimited (its own section and
+                      chart, benchmarks/charts/python-sweep.svg)
+  --batch LIST        pipelined lines per write (JSII_RING_BATCH; default the package's);
+                      several values: one variant per cap and value (section "python-batch")
   --validation        keep the CDK's template validation on (default off:
                       CDK_VALIDATION=false; the same library work on every runtime)
   --quick             small app, one round; writes to a scratch folder unless --out
@@ -41,6 +44,11 @@ function count(value: string | boolean | undefined, name: string, min: number): 
   return n;
 }
 
+function batchList(text: string): number[] {
+  const items = text.split(',').map((s) => count(s.trim(), 'batch', 1) as number);
+  return [...new Set(items)];
+}
+
 /** Runs `jsii-ring bench python ...`; resolves to the exit code. */
 export async function pythonBenchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {
@@ -50,6 +58,7 @@ export async function pythonBenchCommand(argv: string[]): Promise<number> {
     'pending-cap': { type: 'string' },
     sweep: { type: 'boolean' },
     validation: { type: 'boolean' },
+    batch: { type: 'string' },
     quick: { type: 'boolean' },
     out: { type: 'string' },
   }, PYTHON_HELP);
@@ -81,8 +90,11 @@ export async function pythonBenchCommand(argv: string[]): Promise<number> {
     warmups: count(values.warmups, 'warmups', 0) ?? (quick ? 0 : 1),
     pendingCaps: caps,
     validation: values.validation === true,
+    ...(typeof values.batch === 'string' ? { batches: batchList(values.batch) } : {}),
     ...(out !== undefined ? { out } : {}),
-    command: ['jsii-ring bench python', ...argv].join(' '),
+    // A kernel cache of its own (other checkouts' kernels may share the default one) is part
+    // of what reproduces the run.
+    command: [...(process.env.JSII_RING_CACHE_DIR !== undefined ? [`JSII_RING_CACHE_DIR=${process.env.JSII_RING_CACHE_DIR}`] : []), 'jsii-ring bench python', ...argv].join(' '),
   });
   process.stdout.write(`${result.markdown}\n`);
   process.stderr.write(`Results in ${result.file}.\n`);

@@ -73,7 +73,7 @@ export class PythonRunError extends Error {
 function runEnv(variant: PythonVariant): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...QUIET_NODE_CHECKS, JSII_RUNTIME: runtimeScript(variant.runtime) };
   // A variant sets pipelining explicitly; nothing leaks in from the caller's environment.
-  for (const name of Object.keys(env)) if (name.startsWith('JSII_RING_PIPELINE') || name === 'JSII_RING_PENDING_CAP') delete env[name];
+  for (const name of ['JSII_RING_PIPELINE', 'JSII_RING_PENDING_CAP', 'JSII_RING_BATCH', 'JSII_RING_CALL_SITES']) delete env[name];
   delete env.JSII_HOST_STACK_TRACES;
   delete env.JSII_DEBUG;
   return { ...env, ...variant.env };

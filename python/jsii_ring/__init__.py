@@ -39,11 +39,13 @@ __all__ = [
 #: Pipelined calls in flight before the program waits for the kernel to catch up (the sweep
 #: in benchmarks/RESULTS.md, "Python pipelining").
 DEFAULT_PENDING_CAP = 64
+#: Pipelined calls per write to the runtime (benchmarks/RESULTS.md, "lines per write").
+DEFAULT_BATCH = 4
 
 _provider = None
 
 
-def enable(pending_cap=None, call_sites=None):
+def enable(pending_cap=None, call_sites=None, batch=None):
     """Makes the jsii client pipeline. Call it before the first jsii call.
 
     pending_cap: pipelined calls in flight at most (0: none, `math.inf` or 'unlimited':
@@ -51,25 +53,38 @@ def enable(pending_cap=None, call_sites=None):
         DEFAULT_PENDING_CAP.
     call_sites: record the Python frames that made each pipelined call, for its error
         (default True; `JSII_RING_CALL_SITES=0` turns it off).
+    batch: pipelined calls written to the runtime per write (default `JSII_RING_BATCH`,
+        else DEFAULT_BATCH); a call the program waits for writes everything before it.
     """
     global _provider
     import jsii._runtime
 
     cap = pending_cap_from(pending_cap if pending_cap is not None else os.environ.get("JSII_RING_PENDING_CAP", DEFAULT_PENDING_CAP))
+    lines = _positive_int(batch if batch is not None else os.environ.get("JSII_RING_BATCH", DEFAULT_BATCH), "batch")
     sites = call_sites if call_sites is not None else os.environ.get("JSII_RING_CALL_SITES", "1") not in ("0", "false", "no")
     kernel = jsii._runtime.kernel
     if isinstance(kernel.provider, PipeliningProvider):
         if kernel.provider._proc is not None:
             raise PipeliningError("jsii_ring.enable(): the runtime is already running; call it once, before the first jsii call")
-        kernel.provider.settings = Settings(cap, sites)
+        kernel.provider.settings = Settings(cap, sites, lines)
         return
     if process_started(kernel.provider):
         raise PipeliningError(
             "jsii_ring.enable() must be called before the first jsii call (before importing a jsii library): the runtime is already running"
         )
-    _provider = PipeliningProvider(Settings(cap, sites))
+    _provider = PipeliningProvider(Settings(cap, sites, lines))
     kernel.provider = _provider
     install_identity(_provider)
+
+
+def _positive_int(value, name):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if isinstance(value, bool) or number < 1:
+        raise PipeliningError("%s must be a positive integer, got %r" % (name, value))
+    return number
 
 
 def enabled():
@@ -96,6 +111,7 @@ def stats():
     out = _provider.stats.snapshot()
     out["pipelining"] = _provider.pipelining
     out["pending_cap"] = "unlimited" if _provider.settings.pending_cap == math.inf else _provider.settings.pending_cap
+    out["batch"] = _provider.settings.batch
     out["window"] = _provider._proc.window if _provider._proc is not None else None
     return out
 

@@ -48,7 +48,7 @@ SEQ = "$jsii.seq"
 NO_REPLY = "$jsii.noreply"
 NESTED = "$jsii.callback"
 # Room kept in the window for the `stats` line that synchronises (flow control).
-SYNC_RESERVE = 128
+SYNC_RESERVE = 256
 _JSII_DIR = os.path.dirname(os.path.abspath(sys.modules["jsii"].__file__)) + os.sep
 _OWN_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -66,12 +66,14 @@ class KernelGoneError(PipeliningError):
 
 
 class Settings:
-    """How to pipeline: `pending_cap` (0 = never; math.inf = only the window limits) and
-    whether to record the Python call site of every pipelined call."""
+    """How to pipeline: `pending_cap` (0 = never; math.inf = only the window limits),
+    whether to record the Python call site of every pipelined call, and `batch`, the
+    pipelined lines written to the server per write."""
 
-    def __init__(self, pending_cap, call_sites):
+    def __init__(self, pending_cap, call_sites, batch=1):
         self.pending_cap = pending_cap
         self.call_sites = call_sites
+        self.batch = batch
 
 
 class _Context:
@@ -124,6 +126,7 @@ class PipelineProcess(_NodeProcess):
         self.window = 0
         self._seq = itertools.count(1)
         self._since_answer = 0
+        self._unflushed = 0
         self._contexts = [_Context(None)]
         self._aliases = {}
         self._stopped = False
@@ -167,7 +170,10 @@ class PipelineProcess(_NodeProcess):
         super().stop()
         if failure is not None:
             sys.stdout.flush()
-            sys.stderr.write("jsii_ring: a pipelined jsii call failed after the program's last sync point:\n%s\n" % (failure,))
+            if isinstance(failure, PipelinedCallError):
+                sys.stderr.write("jsii_ring: a pipelined jsii call failed after the program's last sync point:\n%s\n" % (failure,))
+            else:
+                sys.stderr.write("jsii_ring: the program's last calls could not be completed: %s: %s\n" % (type(failure).__name__, failure))
             for other in getattr(failure, "others", []):
                 sys.stderr.write("%s\n" % (other,))
             sys.stderr.flush()
@@ -186,6 +192,7 @@ class PipelineProcess(_NodeProcess):
         data = json.dumps(message, default=jdefault).encode("utf8") + b"\n"
         self._process.stdin.write(data)
         self._process.stdin.flush()
+        self._unflushed = 0
         self._since_answer += len(data)
 
     def body(self, request):
@@ -197,15 +204,15 @@ class PipelineProcess(_NodeProcess):
                 body["$jsii.stacktrace"] = trace
         return body
 
-    def _write(self, body, no_reply=False, sync=False):
-        """Writes a request of the current context (window kept); returns its seq. The
-        request is serialized once; the pipelining fields are appended to its text.
-        `sync`: the `stats` line that synchronises; it goes in the room every other line
-        leaves for it (SYNC_RESERVE), so it never synchronises itself."""
+    def _write(self, body, no_reply=False, flow_control=True):
+        """Writes a request of the current context (window kept, unless it is the request
+        that synchronises for the window, which SYNC_RESERVE leaves room for); returns its
+        seq. The request is serialized once; the pipelining fields are appended to its text."""
         context = self._contexts[-1]
         text = json.dumps(body, default=jdefault)
-        size = len(text) + 64
-        if not sync and self._since_answer > 0 and self._since_answer + size + SYNC_RESERVE > self.window:
+        # The fields appended below: seq, no-reply, the callback mark.
+        size = len(text) + 48 + (len(context.cbid) + 24 if context.cbid is not None else 0)
+        if flow_control and self._since_answer > 0 and self._since_answer + size + SYNC_RESERVE > self.window:
             self._provider.stats.count("sync:window")
             self._sync()
         seq = next(self._seq)
@@ -215,9 +222,19 @@ class PipelineProcess(_NodeProcess):
         if context.cbid is not None:
             extra += ',"%s":%s' % (NESTED, json.dumps(context.cbid))
         data = (text[:-1] + (extra if text != "{}" else extra[1:]) + "}\n").encode("utf8")
-        self._process.stdin.write(data)
-        self._process.stdin.flush()
+        stdin = self._process.stdin
+        stdin.write(data)
         self._since_answer += len(data)
+        if no_reply:
+            # Pipelined lines go out in batches: one write (and one wake-up of the server)
+            # per `batch` lines; a request the program waits for sends everything at once.
+            self._unflushed += 1
+            if self._unflushed >= self._provider.settings.batch:
+                stdin.flush()
+                self._unflushed = 0
+        else:
+            stdin.flush()
+            self._unflushed = 0
         return seq
 
     # -- requests --------------------------------------------------------------------------
@@ -255,9 +272,8 @@ class PipelineProcess(_NodeProcess):
         context.pending[seq] = (what, site)
 
     def _sync(self):
-        """A round trip that proves every earlier request of this context was served. The
-        `stats` line is sent bare (no host stack trace), so it always fits SYNC_RESERVE."""
-        self._wait(self._write({"api": "stats"}, sync=True))
+        """A round trip that proves every earlier request of this context was served."""
+        self._wait(self._write({"api": "stats"}, flow_control=False))
 
     def flush(self):
         """Waits until every request of the current context was served; raises their failures."""

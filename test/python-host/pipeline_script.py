@@ -215,6 +215,10 @@ check("flow.last_label", big.summary()[-8:])
 for n in range(1, 241):
     big.label = "y" * n
 check("flow.grown_label", len(big.label))
+# Lines close to the window (8 KiB) each: the round trip that makes room must itself fit.
+for i in range(4):
+    big.label = "y" * (8000 + 40 * i) + str(i)
+check("flow.window_sized_lines", big.summary()[-6:])
 for i in range(200):
     Statics.mode = "m%d" % i
 check("flow.static_mode", Statics.mode)

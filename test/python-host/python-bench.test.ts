@@ -35,6 +35,22 @@ test('the Python bench runs an app on the reference, on ours and pipelined, with
   t.regex(result.markdown, /\| reference \| [\d.]+ \([\d.]+–[\d.]+\) \| 1\.00× \|/);
 });
 
+test('a pending-cap sweep writes its chart: one series per measure, a point per cap', async (t) => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-python-sweep-test-'));
+  t.teardown(() => fs.rmSync(out, { recursive: true, force: true }));
+  const result = await runPythonSuite({ app: 'calc', count: 10, repeats: 1, warmups: 0, pendingCaps: [0, 2, Infinity], out, command: 'test', silent: true });
+  t.true(result.identical);
+  t.deepEqual(result.variants.map((v) => v.key), ['reference', 'ours', 'pipelined-0', 'pipelined-2', 'pipelined-unlimited']);
+  const svg = fs.readFileSync(path.join(out, 'charts', 'python-sweep.svg'), 'utf8');
+  t.true(result.files.includes(path.join(out, 'charts', 'python-sweep.svg')));
+  const wall = /<g class="series" data-series="wall, pipelined">([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? '';
+  t.deepEqual([...wall.matchAll(/data-x="([^"]*)"/g)].map((m) => m[1]), ['0', '2', '∞']);
+  t.regex(result.markdown, /Pipelining \(pipelined-(2|unlimited), the fastest pipelined variant here\) against ours synchronous: wall [+−]/);
+  t.regex(result.markdown, /\| create \| 0 \| \d+ \| 100\.0% \|/, 'every create went without waiting');
+  const written = JSON.parse(fs.readFileSync(path.join(out, 'python.json'), 'utf8')) as Record<string, unknown>;
+  t.truthy(written['calc-sweep'], 'a sweep has a key of its own in the results file');
+});
+
 test('outputs are compared byte for byte', (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-python-compare-'));
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));

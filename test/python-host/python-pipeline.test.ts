@@ -68,6 +68,7 @@ test('pipelined runs observe what synchronous runs observe; failures name the ca
     'identity.different_objects': false,
     'flow.last_label': '299=0.00',
     'flow.grown_label': 240,
+    'flow.window_sized_lines': '3=0.00',
     'flow.static_mode': 'm199',
     done: true,
   });

@@ -47,7 +47,7 @@ export class StdioProcess {
   }
 
   /** The next stdout line, raw; null once stdout has ended. Fails after `timeoutMs`. */
-  public async nextLine(timeoutMs = 20_000): Promise<string | null> {
+  public async nextLine(timeoutMs = 60_000): Promise<string | null> {
     const queued = this.#lines.shift();
     if (queued !== undefined) return queued;
     if (this.#closed) return null;
@@ -104,7 +104,7 @@ export class StdioProcess {
   }
 
   /** Waits for the exit (SIGKILL after `timeoutMs`). */
-  public async exited(timeoutMs = 20_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  public async exited(timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     try {
       return await this.#exit;

@@ -18,6 +18,12 @@ export const CACHE_DIR_ENV = 'JSII_RING_CACHE_DIR';
  */
 export const PACKAGES_SUBDIR = 'packages-v2';
 
+/**
+ * Sub-directory of the cache root remembering tarballs' sha256 by path, size, modification
+ * time, inode and device, so an unchanged tarball is not read again to find its entry.
+ */
+export const HASHES_SUBDIR = 'tarball-hashes';
+
 /** Sub-directory of the cache root holding assembly indexes, keyed by sha256 + format. */
 export const INDEXES_SUBDIR = 'assemblies';
 

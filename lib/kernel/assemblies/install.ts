@@ -21,8 +21,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { JsiiFault } from '../../errors.js';
 import { PassThroughError, passThroughError } from '../kernel-errors.js';
-import { PACKAGES_SUBDIR, resolveCacheDir } from './cache-dir.js';
-import { linkTree, publishDirectory, tempSibling } from './fs-util.js';
+import { HASHES_SUBDIR, PACKAGES_SUBDIR, resolveCacheDir } from './cache-dir.js';
+import { linkTree, publishDirectory, tempSibling, writeFileAtomic } from './fs-util.js';
 import { extractTarball, MalformedTarballError, UnsafeTarballError } from './tar-extract.js';
 import type { AssemblyStoreOptions, InstalledPackage, InstallRequest } from './types.js';
 
@@ -90,26 +90,52 @@ export function installPackage(request: InstallRequest, options?: AssemblyStoreO
   if (typeof tarball !== 'string' || tarball === '') {
     throw fault('tarball must be a non-empty string');
   }
-  let bytes: Buffer;
+  let stat: fs.Stats;
+  let bytes: Buffer | undefined;
+  const readBytes = (): Buffer => {
+    try {
+      bytes ??= fs.readFileSync(tarball);
+    } catch (e) {
+      // The reference lets the file system's error through: name `Error`, its own message.
+      throw passThroughError(e);
+    }
+    return bytes;
+  };
   try {
-    bytes = fs.readFileSync(tarball);
-  } catch (e) {
-    // The reference lets the file system's error through: name `Error`, its own message.
-    throw passThroughError(e);
+    stat = fs.statSync(tarball);
+  } catch {
+    readBytes(); // throws the reference's error (`ENOENT: …, open '…'`)
+    stat = fs.statSync(tarball);
   }
-  if (bytes.length === 0) {
+  if (stat.isDirectory()) {
+    readBytes(); // EISDIR, as the reference reports it
+  }
+  if (stat.size === 0) {
     // Checked before the cache, which could hold an (empty) entry for the empty file.
     throw refused(new MalformedTarballError('malformed tar archive: the file is empty', 'Error'));
   }
   let cached: { dir: string; fromCache: boolean } | undefined;
   try {
-    cached = cachedExtraction(bytes, options);
+    cached = cachedExtraction(tarball, stat, readBytes, options);
   } catch (e) {
     if (e instanceof UnsafeTarballError) {
       throw refused(e);
     }
+    if (bytes === undefined && !(e instanceof CacheUnusableError)) {
+      throw e; // the tarball could not be read
+    }
     // The cache is an optimisation: unwritable or full, extract straight into the install dir.
     cached = undefined;
+  }
+  if (cached !== undefined && linkModeOf(options) === 'symlink') {
+    // Node keeps the install path of every module under --preserve-symlinks: one link to the
+    // cache entry gives the package the same paths and dependency resolution as a copy.
+    try {
+      fs.symlinkSync(cached.dir, packageDir, 'junction');
+    } catch (e) {
+      throw fault(`cannot link ${packageDir} to ${cached.dir}: ${(e as Error).message}`, e);
+    }
+    return { packageDir, name, version, alreadyInstalled: false, fromCache: cached.fromCache };
   }
   // Install aside then rename, so a crash never leaves a half-installed package behind that
   // a later load would take for complete.
@@ -119,7 +145,7 @@ export function installPackage(request: InstallRequest, options?: AssemblyStoreO
       linkTree(cached.dir, temp);
     } else {
       fs.mkdirSync(temp);
-      extractTarball(bytes, temp);
+      extractTarball(readBytes(), temp);
     }
     fs.renameSync(temp, packageDir);
   } catch (e) {
@@ -182,27 +208,84 @@ function verifiedPackagePath(
   return real;
 }
 
+/** The package cache could not be used (not the tarball's fault): install without it. */
+class CacheUnusableError extends Error {}
+
+/** How to put a cached package in place: see `AssemblyStoreOptions.linkMode`. */
+function linkModeOf(options: AssemblyStoreOptions | undefined): 'symlink' | 'hardlink' {
+  if (options?.linkMode !== undefined) {
+    return options.linkMode;
+  }
+  return process.execArgv.includes('--preserve-symlinks') || process.env.NODE_PRESERVE_SYMLINKS === '1' ? 'symlink' : 'hardlink';
+}
+
+/**
+ * The sha256 of a tarball, remembered in the cache (`tarball-hashes/`) by its real path
+ * with its size, modification time, inode and device: a tarball loaded again, unchanged,
+ * is not read or hashed again (a 40 MB tarball costs a few hundred milliseconds).
+ */
+function tarballHash(tarball: string, stat: fs.Stats, readBytes: () => Buffer, cacheDir: string): string {
+  const identity = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, dev: stat.dev };
+  let memo: string | undefined;
+  try {
+    memo = path.join(cacheDir, HASHES_SUBDIR, crypto.createHash('sha256').update(fs.realpathSync(tarball)).digest('hex'));
+    const known = JSON.parse(fs.readFileSync(memo, 'utf8')) as typeof identity & { sha256?: unknown };
+    if (known.size === identity.size && known.mtimeMs === identity.mtimeMs && known.ino === identity.ino && known.dev === identity.dev && typeof known.sha256 === 'string') {
+      return known.sha256;
+    }
+  } catch {
+    // not remembered (or unreadable): hash it
+  }
+  const sha256 = crypto.createHash('sha256').update(readBytes()).digest('hex');
+  if (memo !== undefined) {
+    try {
+      writeFileAtomic(memo, Buffer.from(JSON.stringify({ ...identity, sha256 })));
+    } catch {
+      // the memo is an optimisation
+    }
+  }
+  return sha256;
+}
+
 /**
  * Returns the cache entry holding the tarball's extracted contents, extracting it first
  * when absent. Content-addressed by the tarball's sha256: two processes extracting the
  * same tarball at once both succeed and one rename wins. Throws `UnsafeTarballError` for
- * a bad archive, and file-system errors when the cache cannot be written.
+ * a bad archive, `CacheUnusableError` when the cache cannot be written, and the error of
+ * reading the tarball.
  */
-function cachedExtraction(bytes: Buffer, options: AssemblyStoreOptions | undefined): { dir: string; fromCache: boolean } {
-  const hash = crypto.createHash('sha256').update(bytes).digest('hex');
-  const dir = path.join(resolveCacheDir(options), PACKAGES_SUBDIR, hash);
+function cachedExtraction(
+  tarball: string,
+  stat: fs.Stats,
+  readBytes: () => Buffer,
+  options: AssemblyStoreOptions | undefined,
+): { dir: string; fromCache: boolean } {
+  const cacheDir = resolveCacheDir(options);
+  const hash = tarballHash(tarball, stat, readBytes, cacheDir);
+  const dir = path.join(cacheDir, PACKAGES_SUBDIR, hash);
   if (fs.existsSync(dir)) {
     return { dir, fromCache: true };
   }
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const temp = tempSibling(dir);
-  fs.mkdirSync(temp);
+  const bytes = readBytes();
+  let temp: string;
+  try {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    temp = tempSibling(dir);
+    fs.mkdirSync(temp);
+  } catch (e) {
+    throw new CacheUnusableError(`the package cache cannot be written: ${(e as Error).message}`, { cause: e });
+  }
   try {
     extractTarball(bytes, temp);
   } catch (e) {
     fs.rmSync(temp, { recursive: true, force: true });
-    throw e;
+    throw e instanceof UnsafeTarballError ? e : new CacheUnusableError(`cannot extract into the package cache: ${(e as Error).message}`, { cause: e });
   }
-  publishDirectory(temp, dir);
+  try {
+    publishDirectory(temp, dir);
+  } catch (e) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw new CacheUnusableError(`cannot publish the package cache entry: ${(e as Error).message}`, { cause: e });
+  }
   return { dir, fromCache: false };
 }

@@ -36,6 +36,14 @@ export interface AssemblyStoreOptions {
    * @default a temporary directory per process, created on first use and removed at exit
    */
   readonly installDir?: string;
+  /**
+   * How a tarball's cached contents are put into the install directory: `'symlink'` (one
+   * link to the cache entry; right only when Node keeps symlinked paths, `--preserve-symlinks`,
+   * so the package resolves its dependencies from the install directory) or `'hardlink'`
+   * (the tree recreated with hard links). @default `'symlink'` under `--preserve-symlinks`
+   * (or `NODE_PRESERVE_SYMLINKS=1`), else `'hardlink'`
+   */
+  readonly linkMode?: 'symlink' | 'hardlink';
 }
 
 /** The package-locating part of a `load` request: exactly one of `tarball` and `path`. */

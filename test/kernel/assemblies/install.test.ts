@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import test from 'ava';
 import { JsiiFault, JsiiRuntimeError } from '../../../lib/errors.js';
 import { installPackage, type AssemblyStoreOptions } from '../../../lib/kernel/assemblies/index.js';
-import { PACKAGES_SUBDIR } from '../../../lib/kernel/assemblies/cache-dir.js';
+import { HASHES_SUBDIR, PACKAGES_SUBDIR } from '../../../lib/kernel/assemblies/cache-dir.js';
 import { listTree, tempDir } from './helpers/temp.js';
-import { type TestTarEntry, tgz } from './helpers/tar-writer.js';
+import { type TestTarEntry, tar, tgz } from './helpers/tar-writer.js';
 
 function manifest(name: string, version: string, extra: Record<string, unknown> = {}): TestTarEntry {
   return { path: 'package/package.json', data: JSON.stringify({ name, version, ...extra }) };
@@ -326,4 +326,47 @@ test('symlink chains that stay inside the install directory are kept', (t) => {
   const installed = installPackage({ name: 'chain', version: '1.0.0', tarball }, options);
   t.is(fs.readFileSync(path.join(installed.packageDir, 'via'), 'utf8'), 'inside');
   t.true(fs.lstatSync(path.join(installed.packageDir, 'dangling')).isSymbolicLink());
+});
+
+test('linkMode symlink puts a cached package in place with one symlink; hardlink recreates the tree', (t) => {
+  const { root } = setup(t);
+  const tarball = writeTarball(root, 'l.tgz', [manifest('lib-l', '1.0.0'), { path: 'package/lib/index.js', data: 'exports.l = 1;\n' }]);
+  const cacheDir = path.join(root, 'cache');
+  const linked = installPackage({ name: 'lib-l', version: '1.0.0', tarball }, { cacheDir, installDir: path.join(root, 'one'), linkMode: 'symlink' });
+  t.true(fs.lstatSync(linked.packageDir).isSymbolicLink());
+  t.is(fs.realpathSync(linked.packageDir), fs.realpathSync(path.join(cacheDir, PACKAGES_SUBDIR, crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex'))));
+  t.is(fs.readFileSync(path.join(linked.packageDir, 'lib', 'index.js'), 'utf8'), 'exports.l = 1;\n');
+  const copied = installPackage({ name: 'lib-l', version: '1.0.0', tarball }, { cacheDir, installDir: path.join(root, 'two'), linkMode: 'hardlink' });
+  t.false(fs.lstatSync(copied.packageDir).isSymbolicLink());
+  t.true(copied.fromCache);
+  t.is(fs.readFileSync(path.join(copied.packageDir, 'lib', 'index.js'), 'utf8'), 'exports.l = 1;\n');
+});
+
+test('a tarball loaded again unchanged (same path, size, modification time, inode) is not read again; a changed one is', (t) => {
+  const { root } = setup(t);
+  const cacheDir = path.join(root, 'cache');
+  // Plain tar (the installer takes it too): the same size for contents of the same size.
+  const tarball = path.join(root, 'm.tar');
+  fs.writeFileSync(tarball, tar([manifest('lib-m', '1.0.0'), { path: 'package/v.txt', data: 'one' }]));
+  fs.utimesSync(tarball, 1_700_000_000, 1_700_000_000); // whole seconds: exactly restorable
+  const first = installPackage({ name: 'lib-m', version: '1.0.0', tarball }, { cacheDir, installDir: path.join(root, 'a') });
+  t.is(fs.readFileSync(path.join(first.packageDir, 'v.txt'), 'utf8'), 'one');
+  t.is(fs.readdirSync(path.join(cacheDir, HASHES_SUBDIR)).length, 1, 'its hash is remembered');
+
+  // Rewritten in place to other bytes of the same size, with its modification time put back:
+  // by every sign the memo checks it is the same file, so the remembered entry is used.
+  const stat = fs.statSync(tarball);
+  const same = tar([manifest('lib-m', '1.0.0'), { path: 'package/v.txt', data: 'two' }]);
+  t.is(same.length, stat.size);
+  fs.writeFileSync(tarball, same);
+  fs.utimesSync(tarball, 1_700_000_000, 1_700_000_000);
+  t.is(fs.statSync(tarball).ino, stat.ino);
+  const again = installPackage({ name: 'lib-m', version: '1.0.0', tarball }, { cacheDir, installDir: path.join(root, 'b') });
+  t.is(fs.readFileSync(path.join(again.packageDir, 'v.txt'), 'utf8'), 'one', 'not read again');
+
+  // A new modification time: read, hashed and extracted again.
+  fs.utimesSync(tarball, 1_700_000_000, 1_700_000_005);
+  const changed = installPackage({ name: 'lib-m', version: '1.0.0', tarball }, { cacheDir, installDir: path.join(root, 'c') });
+  t.is(fs.readFileSync(path.join(changed.packageDir, 'v.txt'), 'utf8'), 'two');
+  t.false(changed.fromCache);
 });

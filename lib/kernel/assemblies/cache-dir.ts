@@ -18,17 +18,14 @@ export const CACHE_DIR_ENV = 'JSII_RING_CACHE_DIR';
  */
 export const PACKAGES_SUBDIR = 'packages-v2';
 
-/**
- * Sub-directory of the cache root remembering tarballs' sha256 by path, size, modification
- * time, inode and device, so an unchanged tarball is not read again to find its entry.
- */
-export const HASHES_SUBDIR = 'tarball-hashes';
-
 /** Sub-directory of the cache root holding assembly indexes, keyed by sha256 + format. */
 export const INDEXES_SUBDIR = 'assemblies';
 
-/** Subdirectory of remembered assembly file hashes (see `sha256FileRemembered`). */
-export const HASHES_SUBDIR = 'assembly-hashes';
+/**
+ * Sub-directory of remembered file hashes (see `sha256FileRemembered`): assembly files and
+ * package tarballs, so an unchanged file is not read again to find its index or cache entry.
+ */
+export const HASHES_SUBDIR = 'file-hashes';
 
 /**
  * Resolves the cache directory: `options.cacheDir`, else `$JSII_RING_CACHE_DIR`, else the

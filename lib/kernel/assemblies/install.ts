@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { JsiiFault } from '../../errors.js';
 import { PassThroughError, passThroughError } from '../kernel-errors.js';
 import { HASHES_SUBDIR, PACKAGES_SUBDIR, resolveCacheDir } from './cache-dir.js';
-import { linkTree, publishDirectory, tempSibling, writeFileAtomic } from './fs-util.js';
+import { linkTree, publishDirectory, sha256FileRemembered, tempSibling } from './fs-util.js';
 import { extractTarball, MalformedTarballError, UnsafeTarballError } from './tar-extract.js';
 import type { AssemblyStoreOptions, InstalledPackage, InstallRequest } from './types.js';
 
@@ -116,7 +116,7 @@ export function installPackage(request: InstallRequest, options?: AssemblyStoreO
   }
   let cached: { dir: string; fromCache: boolean } | undefined;
   try {
-    cached = cachedExtraction(tarball, stat, readBytes, options);
+    cached = cachedExtraction(tarball, readBytes, options);
   } catch (e) {
     if (e instanceof UnsafeTarballError) {
       throw refused(e);
@@ -220,34 +220,6 @@ function linkModeOf(options: AssemblyStoreOptions | undefined): 'symlink' | 'har
 }
 
 /**
- * The sha256 of a tarball, remembered in the cache (`tarball-hashes/`) by its real path
- * with its size, modification time, inode and device: a tarball loaded again, unchanged,
- * is not read or hashed again (a 40 MB tarball costs a few hundred milliseconds).
- */
-function tarballHash(tarball: string, stat: fs.Stats, readBytes: () => Buffer, cacheDir: string): string {
-  const identity = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, dev: stat.dev };
-  let memo: string | undefined;
-  try {
-    memo = path.join(cacheDir, HASHES_SUBDIR, crypto.createHash('sha256').update(fs.realpathSync(tarball)).digest('hex'));
-    const known = JSON.parse(fs.readFileSync(memo, 'utf8')) as typeof identity & { sha256?: unknown };
-    if (known.size === identity.size && known.mtimeMs === identity.mtimeMs && known.ino === identity.ino && known.dev === identity.dev && typeof known.sha256 === 'string') {
-      return known.sha256;
-    }
-  } catch {
-    // not remembered (or unreadable): hash it
-  }
-  const sha256 = crypto.createHash('sha256').update(readBytes()).digest('hex');
-  if (memo !== undefined) {
-    try {
-      writeFileAtomic(memo, Buffer.from(JSON.stringify({ ...identity, sha256 })));
-    } catch {
-      // the memo is an optimisation
-    }
-  }
-  return sha256;
-}
-
-/**
  * Returns the cache entry holding the tarball's extracted contents, extracting it first
  * when absent. Content-addressed by the tarball's sha256: two processes extracting the
  * same tarball at once both succeed and one rename wins. Throws `UnsafeTarballError` for
@@ -256,17 +228,24 @@ function tarballHash(tarball: string, stat: fs.Stats, readBytes: () => Buffer, c
  */
 function cachedExtraction(
   tarball: string,
-  stat: fs.Stats,
   readBytes: () => Buffer,
   options: AssemblyStoreOptions | undefined,
 ): { dir: string; fromCache: boolean } {
   const cacheDir = resolveCacheDir(options);
-  const hash = tarballHash(tarball, stat, readBytes, cacheDir);
-  const dir = path.join(cacheDir, PACKAGES_SUBDIR, hash);
-  if (fs.existsSync(dir)) {
-    return { dir, fromCache: true };
+  // Remembered by the tarball's stat identity: a tarball loaded again, unchanged, is not
+  // read or hashed again (a 40 MB tarball costs a few hundred milliseconds).
+  let remembered: string;
+  try {
+    remembered = sha256FileRemembered(tarball, path.join(cacheDir, HASHES_SUBDIR));
+  } catch (e) {
+    throw passThroughError(e); // the file system's error, as the reference reports it
+  }
+  if (fs.existsSync(path.join(cacheDir, PACKAGES_SUBDIR, remembered))) {
+    return { dir: path.join(cacheDir, PACKAGES_SUBDIR, remembered), fromCache: true };
   }
   const bytes = readBytes();
+  // The entry is named by the bytes extracted (the file may have changed since it was hashed).
+  const dir = path.join(cacheDir, PACKAGES_SUBDIR, crypto.createHash('sha256').update(bytes).digest('hex'));
   let temp: string;
   try {
     fs.mkdirSync(path.dirname(dir), { recursive: true });

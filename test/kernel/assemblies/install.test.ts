@@ -342,30 +342,39 @@ test('linkMode symlink puts a cached package in place with one symlink; hardlink
   t.is(fs.readFileSync(path.join(copied.packageDir, 'lib', 'index.js'), 'utf8'), 'exports.l = 1;\n');
 });
 
-test('a tarball loaded again unchanged (same path, size, modification time, inode) is not read again; a changed one is', (t) => {
+test('a tarball loaded again unchanged is not read again (its hash is remembered by stat identity); a rewritten one is', (t) => {
   const { root } = setup(t);
   const cacheDir = path.join(root, 'cache');
   // Plain tar (the installer takes it too): the same size for contents of the same size.
   const tarball = path.join(root, 'm.tar');
   fs.writeFileSync(tarball, tar([manifest('lib-m', '1.0.0'), { path: 'package/v.txt', data: 'one' }]));
-  fs.utimesSync(tarball, 1_700_000_000, 1_700_000_000); // whole seconds: exactly restorable
   const first = installPackage({ name: 'lib-m', version: '1.0.0', tarball }, { cacheDir, installDir: path.join(root, 'a') });
   t.is(fs.readFileSync(path.join(first.packageDir, 'v.txt'), 'utf8'), 'one');
-  t.is(fs.readdirSync(path.join(cacheDir, HASHES_SUBDIR)).length, 1, 'its hash is remembered');
+  const memoDir = path.join(cacheDir, HASHES_SUBDIR);
+  const memos = fs.readdirSync(memoDir);
+  t.is(memos.length, 1, 'its hash is remembered');
+  const memo = path.join(memoDir, memos[0]!);
+  const [identity, hash] = fs.readFileSync(memo, 'utf8').split('\n');
+  t.is(hash, crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex'));
 
-  // Rewritten in place to other bytes of the same size, with its modification time put back:
-  // by every sign the memo checks it is the same file, so the remembered entry is used.
-  const stat = fs.statSync(tarball);
-  const same = tar([manifest('lib-m', '1.0.0'), { path: 'package/v.txt', data: 'two' }]);
-  t.is(same.length, stat.size);
-  fs.writeFileSync(tarball, same);
-  fs.utimesSync(tarball, 1_700_000_000, 1_700_000_000);
-  t.is(fs.statSync(tarball).ino, stat.ino);
+  // The memo is what is used: pointed at another cache entry, the unchanged tarball installs
+  // that entry (its bytes were not read to find it).
+  const decoy = 'd'.repeat(64);
+  fs.mkdirSync(path.join(cacheDir, PACKAGES_SUBDIR, decoy), { recursive: true });
+  fs.writeFileSync(path.join(cacheDir, PACKAGES_SUBDIR, decoy, 'package.json'), JSON.stringify({ name: 'lib-m', version: '1.0.0' }));
+  fs.writeFileSync(path.join(cacheDir, PACKAGES_SUBDIR, decoy, 'v.txt'), 'decoy');
+  fs.writeFileSync(memo, `${identity}\n${decoy}\n`);
   const again = installPackage({ name: 'lib-m', version: '1.0.0', tarball }, { cacheDir, installDir: path.join(root, 'b') });
-  t.is(fs.readFileSync(path.join(again.packageDir, 'v.txt'), 'utf8'), 'one', 'not read again');
+  t.true(again.fromCache);
+  t.is(fs.readFileSync(path.join(again.packageDir, 'v.txt'), 'utf8'), 'decoy', 'found by the memo, not by reading the tarball');
 
-  // A new modification time: read, hashed and extracted again.
-  fs.utimesSync(tarball, 1_700_000_000, 1_700_000_005);
+  // Rewritten in place to other bytes of the same size with the modification time put
+  // back: the change time moved, so it is read, hashed and extracted again.
+  const stat = fs.statSync(tarball);
+  const other = tar([manifest('lib-m', '1.0.0'), { path: 'package/v.txt', data: 'two' }]);
+  t.is(other.length, stat.size);
+  fs.writeFileSync(tarball, other);
+  fs.utimesSync(tarball, stat.atime, stat.mtime);
   const changed = installPackage({ name: 'lib-m', version: '1.0.0', tarball }, { cacheDir, installDir: path.join(root, 'c') });
   t.is(fs.readFileSync(path.join(changed.packageDir, 'v.txt'), 'utf8'), 'two');
   t.false(changed.fromCache);

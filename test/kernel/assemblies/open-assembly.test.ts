@@ -9,6 +9,7 @@ import {
   ParsedAssemblySource,
   SUPPORTED_FEATURES,
 } from '../../../lib/kernel/assemblies/index.js';
+import { HASHES_SUBDIR } from '../../../lib/kernel/assemblies/cache-dir.js';
 import { repoRoot } from '../../helpers/repo-root.js';
 import { fullParse, plain, seededRandom, syntheticAssembly, writePackage } from './helpers/assemblies.js';
 import { tempDir } from './helpers/temp.js';
@@ -242,7 +243,7 @@ test('the assembly file hash is remembered by stat identity; a rewritten file is
   const first = indexed(openAssembly(dir, { cacheDir }));
   t.is(first.origin, 'built');
   first.close();
-  const memoDir = path.join(cacheDir, 'assembly-hashes');
+  const memoDir = path.join(cacheDir, HASHES_SUBDIR);
   const memos = fs.readdirSync(memoDir);
   t.is(memos.length, 1);
   const file = path.join(dir, '.jsii');

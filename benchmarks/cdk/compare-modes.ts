@@ -23,8 +23,8 @@ import type { BenchContext, SuiteReport } from '../research/context.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../research/environment.js';
 import { Progress, interleave, interleaveSteps, retryNote, round, roundSummary, summarize } from '../research/harness.js';
 import type { Summary } from '../research/harness.js';
-import { breakdown } from '../research/metrics.js';
-import type { PhaseMetrics } from '../research/metrics.js';
+import { breakdown, measuredBreakdown } from '../research/metrics.js';
+import type { BuildTimeline, PhaseMetrics, TimeBreakdown } from '../research/metrics.js';
 import { fmt, mergeJson, table, writeChart, writeJson } from '../research/output.js';
 import { stackedBarChart } from '../research/svg.js';
 
@@ -64,11 +64,26 @@ export interface ModeFigures {
   readonly synthCallbacks: number;
   /** Heap after a full GC once the app is done, MB (medians): this thread's, the kernel worker's (ring modes). */
   readonly heap: { readonly hostMb: number | null; readonly kernelMb: number | null };
+  /**
+   * Where the build phase's time went, as shares of its wall time, measured in a run that
+   * recorded the per-request timeline of both threads (ring modes; `measuredBreakdown`).
+   */
+  readonly split?: TimeBreakdown;
 }
 
-type Run = AppRunResult & { readonly processMs: number; readonly identical: boolean; readonly differences: readonly string[] };
+/** A measured run of a mode: its figures, the child's process time, and the comparison with native. */
+export type ModeRun = AppRunResult & { readonly processMs: number; readonly identical: boolean; readonly differences: readonly string[] };
+type Run = ModeRun;
 
-function condense(runs: readonly Run[]): ModeFigures {
+/** The shares of a phase's wall time, from a run that recorded the timeline. */
+export function splitShares(build: PhaseMetrics, timeline: BuildTimeline): TimeBreakdown {
+  const parts = measuredBreakdown(build, timeline);
+  const wall = Math.max(build.wallMs, 1e-9);
+  return { hostOnly: round(parts.hostOnly / wall, 4), both: round(parts.both / wall, 4), kernelOnly: round(parts.kernelOnly / wall, 4), waiting: round(parts.waiting / wall, 4) };
+}
+
+/** Condenses the measured runs of one mode. */
+export function condense(runs: readonly Run[]): ModeFigures {
   const med = (f: (r: Run) => number): number => round(summarize(runs.map(f)).median);
   const build = (f: (p: PhaseMetrics) => number): number => summarize(runs.map((r) => f(r.phases.build))).median;
   const kernelVisible = runs.every((r) => r.phases.build.kernelBusyMs !== null);
@@ -108,7 +123,7 @@ export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
   const retries: string[] = [];
   const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1, retries };
   const variants = validations.flatMap((validation) => APP_MODES.map((mode) => ({ mode, validation, key: `${mode}:${validation ? 'on' : 'off'}` })));
-  const progress = new Progress('cdk', 3 + interleaveSteps(variants.length, options), ctx.silent);
+  const progress = new Progress('cdk', 3 + interleaveSteps(variants.length, options) + TIMELINE_MODES.length, ctx.silent);
 
   const child = async (o: AppRunOptions): Promise<{ result: AppRunResult; processMs: number }> =>
     runChild<AppRunResult>(APP_CHILD, o, childEnv);
@@ -131,10 +146,21 @@ export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
       return { ...result, processMs, identical: comparison.identical, differences: comparison.differences.slice(0, 5) };
     },
   })), { ...options, progress });
+  // The split of the build phase: one more run per ring mode that records the per-request
+  // timeline of both threads (not in the medians: recording costs a little).
+  const splits = new Map<AppMode, TimeBreakdown>();
+  for (const mode of TIMELINE_MODES) {
+    progress.step(`${mode}: a run recording the timeline (the split of the build phase; not in the medians)`);
+    const { result } = await child({ mode, outdir: path.join(base, `timeline-${mode}`), scale: ctx.scale, validation: false, timeline: true });
+    if (result.buildTimeline !== undefined) splits.set(mode, splitShares(result.phases.build, result.buildTimeline));
+  }
   env = finishEnvironment(env);
   fs.rmSync(base, { recursive: true, force: true });
 
-  const figures = new Map<string, ModeFigures>(variants.map((v) => [v.key, condense(runs.get(v.key) ?? [])]));
+  const figures = new Map<string, ModeFigures>(variants.map((v) => {
+    const split = v.validation ? undefined : splits.get(v.mode);
+    return [v.key, { ...condense(runs.get(v.key) ?? []), ...(split !== undefined ? { split } : {}) }];
+  }));
   const all = [...runs.values()].flat();
   const identical = all.every((r) => r.identical);
   const differences = [...new Set(all.flatMap((r) => r.differences))].slice(0, 10);
@@ -186,6 +212,7 @@ export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
     writeJson(ctx.resultsDir, 'cdk.json', {
       environment: env,
       question: 'the example app in each mode: build phase and whole run, templates compared with native byte for byte',
+      subject: `example app, scale ${ctx.scale}`,
       ...cdk,
       modes: Object.fromEntries(figures),
       differences,
@@ -193,39 +220,70 @@ export async function cdkSuite(ctx: BenchContext): Promise<SuiteReport> {
     }),
     mergeJson(ctx.resultsDir, 'protocol.json', { cdk }),
   ];
-  files.push(writeChart(ctx.chartsDir, 'time-by-mode.svg', timeByModeChart(figures, ctx.scale)));
+  files.push(writeChart(ctx.chartsDir, 'time-by-mode.svg', timeByModeChart(figures, { subject: `example app, scale ${ctx.scale}` })));
   return { id: 'cdk', markdown: markdownOf(ctx, env, figures, cdk, differences, first.result, retries), files };
 }
 
+/** The ring modes whose build phase is split by a timeline run. */
+export const TIMELINE_MODES: readonly AppMode[] = ['ringSync', 'ringPipelined'];
+
 /**
  * The stacked bars of where the build phase's time goes in each mode (validation off):
- * `figures` keyed `<mode>:off`, as {@link cdkSuite} condenses them.
+ * `figures` keyed `<mode>:off`, as {@link cdkSuite} condenses them. A mode with a measured
+ * split (ring modes) is cut by it; the others by their totals (the kernel is unseen over
+ * stdio, in the same thread in-thread, absent natively, so nothing overlaps there). The
+ * "host and kernel busy" part is drawn only when some mode measured it: without a timeline
+ * it cannot be told from totals (their lower bound is 0 whenever the host waits longer
+ * than the kernel works).
  */
-export function timeByModeChart(figures: ReadonlyMap<string, ModeFigures>, scale: number): string {
+export function timeByModeChart(figures: ReadonlyMap<string, ModeFigures>, { subject, modes = APP_MODES }: { subject: string; modes?: readonly AppMode[] }): string {
+  const parts = modes.map((mode) => {
+    const m = figures.get(`${mode}:off`);
+    if (m === undefined) return undefined;
+    if (m.split !== undefined) {
+      const wall = m.buildMs.median;
+      return { hostOnly: m.split.hostOnly * wall, both: m.split.both * wall, kernelOnly: m.split.kernelOnly * wall, waiting: m.split.waiting * wall };
+    }
+    return breakdown({ wallMs: m.buildMs.median, hostBusyMs: m.build.hostBusyMs, kernelBusyMs: m.build.kernelBusyMs, overlapMs: 0 });
+  });
+  const measured = modes.some((mode) => figures.get(`${mode}:off`)?.split !== undefined);
+  const shown = (['hostOnly', 'both', 'kernelOnly', 'waiting'] as const).filter((part) => part !== 'both' || measured);
   return stackedBarChart({
     id: 'time-by-mode',
-    title: `Where the build phase's time goes (scale ${scale}, validation off)`,
-    categories: [...APP_MODES],
-    series: (['hostOnly', 'both', 'kernelOnly', 'waiting'] as const).map((part) => ({
+    title: `Where the build phase's time goes (${subject}, validation off)`,
+    subtitle: measured
+      ? 'median build time per mode; ring modes split by a run recording both threads\' timeline'
+      : 'median build time per mode (no timeline run: the overlap of host and kernel is not shown)',
+    categories: [...modes],
+    series: shown.map((part) => ({
       name: PART_LABELS[part],
-      values: APP_MODES.map((mode) => {
-        const m = figures.get(`${mode}:off`);
-        if (m === undefined) return null;
-        return round(breakdown({ wallMs: m.buildMs.median, hostBusyMs: m.build.hostBusyMs, kernelBusyMs: m.build.kernelBusyMs, overlapMs: m.build.overlapMs })[part]);
-      }),
+      colour: PART_COLOURS[part],
+      values: parts.map((p) => (p === undefined ? null : round(p[part]))),
     })),
     xLabel: 'mode',
     yLabel: 'build phase, ms (median)',
   });
 }
 
+/** Each part's colour, the same whether or not the overlap part is drawn. */
+const PART_COLOURS = { hostOnly: '#0072B2', both: '#E69F00', kernelOnly: '#009E73', waiting: '#D55E00' } as const;
+
 /** The parts of a bar, as the legend names them. */
 export const PART_LABELS = {
   hostOnly: 'host busy, kernel idle',
   both: 'host and kernel busy',
   kernelOnly: 'kernel busy, host waits',
-  waiting: 'host waits, kernel idle or unseen',
+  waiting: 'host waits, kernel idle/unseen',
 } as const;
+
+/** The measured splits of the ring modes, in words. */
+function splitLine(figures: ReadonlyMap<string, ModeFigures>): string {
+  const parts = TIMELINE_MODES.map((mode) => {
+    const split = figures.get(`${mode}:off`)?.split;
+    return split === undefined ? undefined : `${MODE_LABELS[mode]}: host and kernel busy at once ${fmt(split.both * 100, 1)} % of the build, kernel busy while the host waits ${fmt(split.kernelOnly * 100, 1)} %, host busy alone ${fmt(split.hostOnly * 100, 1)} %, host waiting on an idle kernel ${fmt(split.waiting * 100, 1)} %`;
+  }).filter((x): x is string => x !== undefined);
+  return parts.length === 0 ? '' : `Timeline runs (validation off): ${parts.join('; ')}.`;
+}
 
 /** What the heaps held once the app was done (validation off). */
 function heapLine(figures: ReadonlyMap<string, ModeFigures>): string {
@@ -282,7 +340,9 @@ function markdownOf(
     '',
     '![where the build phase time goes](charts/time-by-mode.svg)',
     '',
-    'The bars split the build phase: host busy while the kernel is idle, both busy (a lower bound of the overlap), kernel busy while the host waits, and the host waiting with the kernel idle (wake-ups and transport). Over stdio the kernel\'s time is not visible, so it is part of the host\'s wait.',
+    'The bars split the build phase: host busy while the kernel is idle, both busy, kernel busy while the host waits, and the host waiting with the kernel idle (wake-ups and transport). The ring modes are split by one more run of each that records when every request was issued, picked up, served and answered on both threads (`KernelClientOptions.timeline`; not in the medians): the kernel\'s busy time outside the host\'s waits is the overlap. Over stdio the kernel\'s time is not visible, so it is part of the host\'s wait; in-thread and native, nothing runs beside the host.',
+    '',
+    splitLine(figures),
     '',
     heapLine(figures),
     '',

@@ -20,8 +20,9 @@ import { KernelClient } from '../../lib/host/kernel-client.js';
 import type { KernelClientOptions } from '../../lib/host/options.js';
 import type { CodecName } from '../../lib/protocol/codec.js';
 import { busySpin, hostWorkHook } from './host-work.js';
-import { phaseBetween, snapshot } from './metrics.js';
-import type { PhaseMetrics, Snapshot } from './metrics.js';
+import { timelineNow } from '../../lib/transports/timeline.js';
+import { buildTimelineOf, phaseBetween, snapshot } from './metrics.js';
+import type { BuildTimeline, PhaseMetrics, Snapshot } from './metrics.js';
 import { RequestTrace } from './schedule.js';
 import type { TracePoint, TraceWindow } from './schedule.js';
 
@@ -72,6 +73,11 @@ export interface AppRunOptions {
    * per-request ideal of schedule.ts). @default false
    */
   readonly trace?: boolean;
+  /**
+   * Record the per-request timeline of both threads (ring modes) and report the build
+   * phase's part of it (`buildTimeline`). @default false
+   */
+  readonly timeline?: boolean;
 }
 
 /** Figures of one run. */
@@ -88,6 +94,8 @@ export interface AppRunResult {
   readonly outdir: string;
   /** The build phase's trace, when asked for. */
   readonly buildTrace?: TraceWindow;
+  /** The build phase by the timeline of both threads, when asked for. */
+  readonly buildTimeline?: BuildTimeline;
   /**
    * Heap in use after a full GC once the app is done (before close), MB: this thread's,
    * and the kernel worker's own isolate (ring modes; null otherwise). Absent when the
@@ -148,7 +156,8 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
   const trace = options.trace === true && kernelVisible ? new RequestTrace() : undefined;
   try {
     const s0 = snapshot(undefined, kernelVisible);
-    let clientOptions = native || options.mode === 'inThread' ? {} : clientOptionsFor(options);
+    let clientOptions: KernelClientOptions = native || options.mode === 'inThread' ? {} : clientOptionsFor(options);
+    if (options.timeline === true && kernelVisible) clientOptions = { ...clientOptions, timeline: true };
     if (trace !== undefined) {
       // The trace point is taken before the host work, so the work counts as host time after the request.
       const work = options.hostWorkUs ?? 0;
@@ -170,10 +179,12 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
       constructs: load('constructs', loadOptions) as AppLibraries['constructs'],
     };
     const s1 = snapshot(client, kernelVisible);
+    const timelineFrom = timelineNow();
     const traceFrom = trace?.length ?? 0;
     const handle = buildApp(libs, { outdir: options.outdir, scale: options.scale });
     if (connection !== undefined) flush(connection);
     const s2 = snapshot(client, kernelVisible);
+    const timelineTo = timelineNow();
     const buildTrace = trace?.window(tracePoint(s1), tracePoint(s2), traceFrom, trace.length);
     let s3 = s2;
     if (options.buildOnly !== true) {
@@ -190,8 +201,10 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
     const closing = performance.now();
     await client?.close();
     await inThread?.close();
-    client = undefined;
     const closeMs = performance.now() - closing;
+    const recorded = client?.timeline;
+    const buildTimeline = recorded === undefined ? undefined : buildTimelineOf(recorded, timelineFrom, timelineTo);
+    client = undefined;
     return {
       mode: options.mode,
       phases,
@@ -201,6 +214,7 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
       auditedResources: handle.aspect.resourceCount,
       outdir: options.outdir,
       ...(buildTrace !== undefined ? { buildTrace } : {}),
+      ...(buildTimeline !== undefined ? { buildTimeline } : {}),
       ...(heap !== undefined ? { heap } : {}),
     };
   } finally {

@@ -16,6 +16,8 @@ export interface BenchContext {
   readonly repeats: number;
   /** Calls per synthetic run. */
   readonly syntheticCalls: number;
+  /** Pending caps of the sweep (Infinity = unlimited). */
+  readonly caps: readonly number[];
   /** Host work settings (µs per call) of the pending-cap sweep. */
   readonly sweepHostWork: readonly number[];
   /** Host work settings (µs per call) of the overlap suite; 'equal' is added by the suite. */

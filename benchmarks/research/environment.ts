@@ -42,7 +42,9 @@ export function finishEnvironment(env: RunEnvironment): RunEnvironment {
 /** One line for Markdown: command, Node, CPU, load average, date. */
 export function describeEnvironment(env: RunEnvironment): string {
   const load = `1-min load average ${env.loadAverageBefore[0] ?? '?'} before / ${env.loadAverageAfter?.[0] ?? '?'} after`;
-  return `Command: \`${env.command}\` (after \`npx tsc -p tsconfig.json\`) · Node ${env.node} · ${env.cpu}, ${env.cores} vCPUs · ${load} · ${env.date.slice(0, 10)}${env.seconds !== undefined ? ` · took ${env.seconds} s` : ''}`;
+  // A run on the user's own program needs no build of this repository first.
+  const built = / --(app|script)[ =]/.test(env.command) ? '' : ' (after `npx tsc -p tsconfig.json`)';
+  return `Command: \`${env.command}\`${built} · Node ${env.node} · ${env.cpu}, ${env.cores} vCPUs · ${load} · ${env.date.slice(0, 10)}${env.seconds !== undefined ? ` · took ${env.seconds} s` : ''}`;
 }
 
 function round2(n: number): number {

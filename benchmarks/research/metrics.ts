@@ -16,6 +16,8 @@
  * callback handlers, so its overlap figure means little (the build phase makes none).
  */
 import type { KernelClient } from '../../lib/host/kernel-client.js';
+import { HOST_TIMELINE_FIELDS, KERNEL_TIMELINE_FIELDS } from '../../lib/transports/timeline.js';
+import type { Timeline } from '../../lib/transports/timeline.js';
 import { diffCounters, hostRingCounters, zeroCounters } from './ring-counters.js';
 import type { HostRingCounters } from './ring-counters.js';
 
@@ -139,5 +141,78 @@ export function breakdown(p: Pick<PhaseMetrics, 'wallMs' | 'hostBusyMs' | 'kerne
   const kernel = p.kernelBusyMs ?? 0;
   const hostOnly = Math.max(0, p.hostBusyMs - both);
   const kernelOnly = Math.max(0, kernel - both);
+  return { hostOnly, both, kernelOnly, waiting: Math.max(0, p.wallMs - hostOnly - both - kernelOnly) };
+}
+
+/** Where a build phase's time went by the per-request timeline of both threads (ms). */
+export interface BuildTimeline {
+  /** The kernel thread decoding and serving requests during the phase. */
+  readonly kernelBusyMs: number;
+  /** The host blocked on sync requests, and the part of that with the kernel idle. */
+  readonly hostSyncWaitMs: number;
+  readonly hostWaitKernelIdleMs: number;
+}
+
+/**
+ * The part of a recorded timeline between two moments (`timelineNow()` ms): the kernel's
+ * busy intervals (read to end of service, of every request: a load still running when the
+ * phase starts counts for the time it runs inside it) and the host's sync waits (issue to
+ * answer, the program's own flow), each clipped to the window.
+ */
+export function buildTimelineOf(recorded: Timeline, from: number, to: number): BuildTimeline {
+  const clip = (a: number, b: number): [number, number] | undefined => {
+    const lo = Math.max(a, from);
+    const hi = Math.min(b, to);
+    return hi > lo ? [lo, hi] : undefined;
+  };
+  const busy: [number, number][] = [];
+  for (let i = 0; i + KERNEL_TIMELINE_FIELDS.length <= recorded.kernel.length; i += KERNEL_TIMELINE_FIELDS.length) {
+    const read = recorded.kernel[i + 2] as number;
+    const end = recorded.kernel[i + 4] as number;
+    const c = clip(read, end);
+    if (c !== undefined) busy.push(c);
+  }
+  busy.sort((a, b) => a[0] - b[0]);
+  const waits: [number, number][] = [];
+  for (let i = 0; i + HOST_TIMELINE_FIELDS.length <= recorded.host.length; i += HOST_TIMELINE_FIELDS.length) {
+    const [, issued, answered, pipelined, depth] = recorded.host.slice(i, i + HOST_TIMELINE_FIELDS.length) as [number, number, number, number, number];
+    if (pipelined === 1 || depth !== 0 || answered <= 0) continue;
+    const c = clip(issued, answered);
+    if (c !== undefined) waits.push(c);
+  }
+  waits.sort((a, b) => a[0] - b[0]);
+  let kernelBusyMs = 0;
+  for (const [a, b] of busy) kernelBusyMs += b - a;
+  let hostSyncWaitMs = 0;
+  let hostWaitKernelIdleMs = 0;
+  let j = 0;
+  for (const [wa, wb] of waits) {
+    hostSyncWaitMs += wb - wa;
+    while (j < busy.length && (busy[j] as [number, number])[1] <= wa) j++;
+    let covered = 0;
+    for (let k = j; k < busy.length && (busy[k] as [number, number])[0] < wb; k++) {
+      const [a, b] = busy[k] as [number, number];
+      covered += Math.max(0, Math.min(b, wb) - Math.max(a, wa));
+    }
+    hostWaitKernelIdleMs += Math.max(0, wb - wa - covered);
+  }
+  return { kernelBusyMs, hostSyncWaitMs, hostWaitKernelIdleMs };
+}
+
+/**
+ * The four parts of {@link TimeBreakdown} measured, not bounded: from a phase that recorded
+ * the timeline. The host waits in two ways: on sync requests (the timeline has each one's
+ * window, from issue to answer, and the part of it with the kernel idle) and on flushes
+ * and room under the cap (the rest of `hostWaitMs`; the host waits there on a working
+ * kernel, so that time counts as kernel busy while the host waits). The kernel's busy time
+ * beyond what the host waited through ran while the host was busy too: the overlap.
+ */
+export function measuredBreakdown(p: Pick<PhaseMetrics, 'wallMs' | 'hostWaitMs'>, t: BuildTimeline): TimeBreakdown {
+  const otherWaits = Math.max(0, p.hostWaitMs - t.hostSyncWaitMs);
+  const hostWaiting = Math.min(p.wallMs, t.hostSyncWaitMs + otherWaits);
+  const hostBusy = p.wallMs - hostWaiting;
+  const kernelOnly = Math.min(t.kernelBusyMs, Math.max(0, t.hostSyncWaitMs - t.hostWaitKernelIdleMs) + otherWaits);
+  const both = Math.min(hostBusy, Math.max(0, t.kernelBusyMs - kernelOnly));
+  const hostOnly = hostBusy - both;
   return { hostOnly, both, kernelOnly, waiting: Math.max(0, p.wallMs - hostOnly - both - kernelOnly) };
 }

@@ -14,6 +14,7 @@ import { DEFAULT_PENDING_CAP } from '../../lib/host/options.js';
 import { runAppOnce } from './app-run.js';
 import type { AppRunResult } from './app-run.js';
 import type { BenchContext, SuiteReport } from './context.js';
+import type { RunEnvironment } from './environment.js';
 import { describeEnvironment, finishEnvironment, startEnvironment } from './environment.js';
 import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from './harness.js';
 import { idealSpeedup } from './metrics.js';
@@ -103,16 +104,53 @@ export function condenseSetting(hostWorkUs: number, syncRuns: readonly AppRunRes
 
 /** Runs the overlap (host work) suite. */
 export async function overlapSuite(ctx: BenchContext): Promise<SuiteReport> {
-  let env = startEnvironment(ctx.command);
   const outdir = path.join(os.tmpdir(), 'jsii-ring-bench-overlap');
-  const run = (mode: 'ringSync' | 'ringPipelined', hostWorkUs: number) => (): Promise<AppRunResult> =>
-    runAppOnce({ mode, hostWorkUs, outdir, scale: ctx.scale, validation: false, buildOnly: true, trace: true });
-  const settings = [...new Set([0, ...ctx.hostWork])];
+  return measureOverlap({
+    run: (mode, hostWorkUs) => runAppOnce({ mode, hostWorkUs, outdir, scale: ctx.scale, validation: false, buildOnly: true, trace: true }),
+    hostWork: ctx.hostWork, repeats: ctx.repeats, silent: ctx.silent, command: ctx.command, resultsDir: ctx.resultsDir,
+    subject: `the example app (scale ${ctx.scale})`,
+    extra: { scale: ctx.scale },
+  });
+}
+
+/** What {@link measureOverlap} needs. */
+export interface OverlapInput {
+  /** One measured run (build phase traced) in a mode at a host-work setting. */
+  readonly run: (mode: 'ringSync' | 'ringPipelined', hostWorkUs: number) => Promise<AppRunResult>;
+  readonly hostWork: readonly number[];
+  readonly repeats: number;
+  readonly silent: boolean;
+  readonly command: string;
+  readonly resultsDir: string;
+  /** The pending cap of the pipelined runs. @default DEFAULT_PENDING_CAP */
+  readonly pendingCap?: number;
+  /** What was measured, for the text: "the example app (scale 1)", "app.ts". */
+  readonly subject: string;
+  /** More top-level fields of overlap.json. */
+  readonly extra?: Record<string, unknown>;
+  /** Lines added to the Markdown before the environment line. */
+  readonly notes?: readonly string[];
+  /** Called with every run (the user's app suites compare its output with native). */
+  readonly check?: (result: AppRunResult) => void;
+}
+
+/**
+ * The overlap study on any subject: sync vs pipelined at every host-work setting, then the
+ * equal-work setting calibrated from the 0 µs sync runs; writes overlap.json.
+ */
+export async function measureOverlap(input: OverlapInput): Promise<SuiteReport> {
+  let env: RunEnvironment = startEnvironment(input.command);
+  const run = (mode: 'ringSync' | 'ringPipelined', hostWorkUs: number) => async (): Promise<AppRunResult> => {
+    const result = await input.run(mode, hostWorkUs);
+    input.check?.(result);
+    return result;
+  };
+  const settings = [...new Set([0, ...input.hostWork])];
   const retries: string[] = [];
-  const options = { repeats: ctx.repeats, warmups: 0, retries };
+  const options = { repeats: input.repeats, warmups: 0, retries };
   // Two passes: the fixed settings first, whose 0 µs sync runs calibrate the kernel's mean
   // time per call; then the equal-work setting at that figure.
-  const progress = new Progress('overlap', interleaveSteps(settings.length * 2 + 2, options), ctx.silent);
+  const progress = new Progress('overlap', interleaveSteps(settings.length * 2 + 2, options), input.silent);
   const fixed = await interleave(settings.flatMap((hw) => [
     { key: `ringSync:${hw}`, run: run('ringSync', hw) },
     { key: `ringPipelined:${hw}`, run: run('ringPipelined', hw) },
@@ -134,19 +172,19 @@ export async function overlapSuite(ctx: BenchContext): Promise<SuiteReport> {
   const target = 1.5;
   const result = {
     environment: env,
-    question: 'speed-up of ring pipelined over ring sync on the example app build phase (buildApp + flush, validation off) with simulated host work per call, vs the ideal for each setting',
+    question: `speed-up of ring pipelined over ring sync on the build phase of ${input.subject} (validation off) with simulated host work per call, vs the ideal for each setting`,
     idealModel: 'ideal = (H + K) / (max(H, K(1 - f)) + K f): H, K = host and kernel busy ms of the sync runs, f = share of requests that are sync points in the pipelined runs (an upper bound)',
     idealScheduleModel: 'idealSchedule = (sum h + sum k) / T: h, k = host busy after and kernel time of each request in the sync run, T = the two-resource schedule of the same stream with the pipelined run\'s sync points and no transport cost (schedule.ts; median over rounds)',
     overlapFigure: 'max(0, host busy + kernel busy - wall) / wall of the pipelined runs (a lower bound of (host busy ∩ kernel busy) / wall)',
-    scale: ctx.scale,
-    repeats: ctx.repeats,
+    ...input.extra,
+    repeats: input.repeats,
     retries,
-    pendingCap: DEFAULT_PENDING_CAP,
+    pendingCap: input.pendingCap ?? DEFAULT_PENDING_CAP,
     kernelUsPerCall: round(kernelUsPerCall, 1),
     settings: Object.fromEntries(rows.map((r) => [String(r.hostWorkUs), r])),
     equalWork: { ...equalWork, target: `pipelined >= ${target}x faster than sync`, met: equalWork.speedup >= target },
   };
-  const files = [writeJson(ctx.resultsDir, 'overlap.json', result)];
+  const files = [writeJson(input.resultsDir, 'overlap.json', result)];
 
   const line = (r: OverlapSetting, label: string): (string | number)[] => [
     label, fmt(r.syncMs), fmt(r.pipelinedMs), `${fmt(r.speedup, 2)}×`, `${fmt(r.ideal, 2)}×`, `${fmt(r.ofIdeal * 100)} %`,
@@ -156,7 +194,7 @@ export async function overlapSuite(ctx: BenchContext): Promise<SuiteReport> {
   const markdown = [
     '### Simulated host work and overlap',
     '',
-    `Build phase of the example app (scale ${ctx.scale}), ring transport, validation off, fresh kernel per run, ${ctx.repeats} interleaved rounds, medians. Host work is a busy spin after every request the client issues. ` +
+    `Build phase of ${input.subject}, ring transport, validation off, fresh kernel per run, ${input.repeats} interleaved rounds, medians. Host work is a busy spin after every request the client issues. ` +
       `Mean kernel time per call (sync, no host work): **${fmt(kernelUsPerCall, 1)} µs**, so the equal-work setting spends ${equalUs} µs per call on the host.`,
     '',
     table(
@@ -170,6 +208,7 @@ export async function overlapSuite(ctx: BenchContext): Promise<SuiteReport> {
     `Ideal (totals): ${result.idealModel}. Ideal (per request): ${result.idealScheduleModel}. Overlap: ${result.overlapFigure}. ` +
       `Target at equal work: pipelined ≥ ${target}× faster than sync — ${result.equalWork.met ? '**met**' : '**not met**'} (${fmt(equalWork.speedup, 2)}×; the ideal for this setting is ${fmt(equalWork.ideal, 2)}× from totals, ${equalWork.idealSchedule === null ? '–' : `${fmt(equalWork.idealSchedule, 2)}×`} per request).`,
     '',
+    ...(input.notes ?? []),
     ...retryNote(retries),
     describeEnvironment(env),
   ].join('\n');

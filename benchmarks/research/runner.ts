@@ -6,31 +6,67 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cdkSuite } from '../cdk/compare-modes.js';
-import { replaySuite } from '../replay/replay-suite.js';
 import { RESULTS_DIR } from '../results.js';
-import { codecSuite } from './codec.js';
 import type { BenchContext, Suite, SuiteReport } from './context.js';
-import { microSuite } from './micro.js';
+import { BenchmarkError } from './errors.js';
 import { CHARTS_DIR, RESULTS_MD, updateMarkdownSection } from './output.js';
-import { jitSuite } from './jit.js';
-import { overlapSuite } from './overlap.js';
-import { sweepSuite } from './sweep.js';
-import { spinSuite } from './spin.js';
-import { syntheticSuite } from './synthetic.js';
+import { SWEEP_CAPS } from './sweep.js';
+
+/** A suite of the example app: what it answers, what it needs installed, and its code (loaded when it runs). */
+export interface SuiteEntry {
+  readonly summary: string;
+  /** Packages the suite needs beyond jsii-ring's own dependencies. */
+  readonly needs: readonly string[];
+  readonly load: () => Promise<Suite>;
+}
+
+/** The example app's libraries. */
+const APP_LIBRARIES = ['aws-cdk-lib', 'constructs'];
+/** The reference runtime (stdio modes compare with it). */
+const REFERENCE = '@jsii/runtime';
 
 /** The suites, in the order `all` runs them. */
-export const SUITES: Readonly<Record<string, { readonly summary: string; readonly run: Suite }>> = {
-  micro: { summary: 'ring, codec and per-api round trips per transport (benchmark.js)', run: microSuite },
-  synthetic: { summary: 'synthetic request mixes (creates, chains, a sync read every k calls) in every mode', run: syntheticSuite },
-  codec: { summary: 'msgpack vs JSON on the example app build phase', run: codecSuite },
-  overlap: { summary: 'simulated host work per call: pipelined vs sync speed-up vs the ideal', run: overlapSuite },
-  sweep: { summary: 'pending cap 0..unlimited on the example app build phase', run: sweepSuite },
-  spin: { summary: 'spin budget of the client rings (wait policy) on the whole example app vs native', run: spinSuite },
-  jit: { summary: 'V8 interrupt budget (JIT policy) on the whole example app vs native', run: jitSuite },
-  cdk: { summary: 'the example app in every mode, fresh processes, validation off and on', run: cdkSuite },
-  replay: { summary: 'the example app request stream replayed into the kernel vs native', run: replaySuite },
+export const SUITES: Readonly<Record<string, SuiteEntry>> = {
+  micro: { summary: 'ring, codec and per-api round trips per transport', needs: ['benchmark', 'constructs', REFERENCE], load: async () => (await import('./micro.js')).microSuite },
+  synthetic: { summary: 'synthetic request mixes (creates, chains, a sync read every k calls) in every mode', needs: ['constructs', REFERENCE], load: async () => (await import('./synthetic.js')).syntheticSuite },
+  codec: { summary: 'msgpack vs JSON on the example app build phase', needs: APP_LIBRARIES, load: async () => (await import('./codec.js')).codecSuite },
+  overlap: { summary: 'simulated host work per call: pipelined vs sync speed-up vs the ideal', needs: APP_LIBRARIES, load: async () => (await import('./overlap.js')).overlapSuite },
+  sweep: { summary: 'pending cap 0..unlimited on the example app build phase', needs: APP_LIBRARIES, load: async () => (await import('./sweep.js')).sweepSuite },
+  spin: { summary: 'spin budget of the client rings (wait policy) on the whole example app vs native', needs: APP_LIBRARIES, load: async () => (await import('./spin.js')).spinSuite },
+  jit: { summary: 'V8 interrupt budget (JIT policy) on the whole example app vs native', needs: APP_LIBRARIES, load: async () => (await import('./jit.js')).jitSuite },
+  cdk: { summary: 'the example app in every mode, fresh processes, validation off and on', needs: [...APP_LIBRARIES, REFERENCE], load: async () => (await import('../cdk/compare-modes.js')).cdkSuite },
+  replay: { summary: 'the example app request stream replayed into the kernel vs native', needs: APP_LIBRARIES, load: async () => (await import('../replay/replay-suite.js')).replaySuite },
 };
+
+/** Which of `names` cannot be found from jsii-ring's own folder or the current directory. */
+export function missingPackages(names: readonly string[]): string[] {
+  return names.filter((name) => {
+    try {
+      require.resolve(`${name}/package.json`, { paths: [__dirname, process.cwd()] });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * Throws, before anything runs, if a suite needs a package that is not installed (an
+ * installed jsii-ring has none of its development dependencies): naming the suites, the
+ * packages and the install command.
+ */
+export function checkSuiteNeeds(suites: readonly string[], table: Readonly<Record<string, Pick<SuiteEntry, 'needs'>>> = SUITES): void {
+  const lines: string[] = [];
+  const all = new Set<string>();
+  for (const name of suites) {
+    const missing = missingPackages(table[name]?.needs ?? []);
+    if (missing.length === 0) continue;
+    missing.forEach((m) => all.add(m));
+    lines.push(`${name} needs ${missing.join(', ')}`);
+  }
+  if (lines.length === 0) return;
+  throw new BenchmarkError(`${lines.join('; ')}: not installed (npm install --save-dev ${[...all].join(' ')}; or run sweep, overlap or cdk on your own app with --app FILE)`);
+}
 
 /** Other names accepted on the command line. */
 export const SUITE_ALIASES: Readonly<Record<string, string>> = { modes: 'cdk', hostwork: 'overlap', 'host-work': 'overlap' };
@@ -46,6 +82,7 @@ export interface BenchOptions {
   readonly syntheticCalls?: number;
   readonly hostWork?: readonly number[];
   readonly sweepHostWork?: readonly number[];
+  readonly caps?: readonly number[];
   readonly microSeconds?: number;
   readonly silent?: boolean;
   readonly command: string;
@@ -68,6 +105,7 @@ export function benchContext(options: BenchOptions): BenchContext {
     syntheticCalls: options.syntheticCalls ?? (quick ? 1000 : 10_000),
     hostWork: options.hostWork ?? [0, 20, 50, 100],
     sweepHostWork: options.sweepHostWork ?? [0, 50],
+    caps: options.caps ?? SWEEP_CAPS,
     microSeconds: options.microSeconds ?? (quick ? 0.05 : 0.5),
     silent: options.silent ?? false,
     command: options.command,
@@ -86,17 +124,20 @@ const INTRO = [
   '',
   'Produced by `jsii-ring bench` (`lib/cli/bench.ts`, code in `benchmarks/research/`, `benchmarks/cdk/`, `benchmarks/replay/`). ' +
     'Modes: native in-process (no protocol, the floor), the reference `@jsii/runtime` over stdio (what Python/Java/.NET hosts use today), our kernel over stdio, our kernel over the ring sync (pending cap 0) and pipelined. ' +
-    'Macro figures come from interleaved rounds (order alternating), medians with min–max; each section records its command, Node version, CPU and the load average, as the machine is shared. `--quick` (CI smoke) figures are never quoted here.',
+    'Macro figures come from interleaved rounds (order alternating), medians with min–max; each section records its command, Node version, CPU and the load average, as the machine is shared. `--quick` (CI smoke) figures are never quoted here. ' +
+    'The charts are drawn from the results files (`jsii-ring bench charts` redraws them; `test/bench/charts-render.test.ts` renders each to PNG and reads its values back). The sweep, overlap and mode suites also run on any app: `jsii-ring bench sweep --app app.ts` (see benchmarks/research/README.md).',
 ].join('\n');
 
 /** Runs the suites; returns their reports (Markdown sections and files written). */
 export async function runBench(options: BenchOptions): Promise<{ readonly context: BenchContext; readonly reports: SuiteReport[] }> {
   const context = benchContext(options);
   const reports: SuiteReport[] = [];
-  for (const name of resolveSuites(options.suites)) {
+  const names = resolveSuites(options.suites);
+  checkSuiteNeeds(names);
+  for (const name of names) {
     const suite = SUITES[name];
     if (suite === undefined) continue;
-    const report = await suite.run(context);
+    const report = await (await suite.load())(context);
     reports.push(report);
     if (context.resultsMd !== undefined) {
       updateMarkdownSection(context.resultsMd, 'research', INTRO);

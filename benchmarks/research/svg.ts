@@ -9,6 +9,20 @@
 export interface Series {
   readonly name: string;
   readonly values: readonly (number | null)[];
+  /**
+   * The spread of each value (e.g. min–max over repeats), drawn as an error bar: a
+   * `<line class="spread">` carrying `data-x`, `data-min` and `data-max`. Line charts only.
+   */
+  readonly spread?: readonly (readonly [number, number] | null)[];
+  /** Its colour (#rrggbb). @default the palette's next */
+  readonly colour?: string;
+}
+
+/** A category marked on the chart (a dashed vertical line and a label), e.g. a default setting. */
+export interface CategoryMarker {
+  /** The category it marks (one of `categories`). */
+  readonly category: string;
+  readonly label: string;
 }
 
 /** What every chart needs. */
@@ -23,6 +37,10 @@ export interface ChartSpec {
   readonly yLabel: string;
   /** Logarithmic value axis (values must be > 0). @default false */
   readonly logScale?: boolean;
+  /** Categories to mark, each as a `<g class="marker" data-x="…">`. */
+  readonly markers?: readonly CategoryMarker[];
+  /** A line under the title (what the marks are: medians, spread, …). */
+  readonly subtitle?: string;
 }
 
 const WIDTH = 800;
@@ -76,7 +94,8 @@ function frame(spec: ChartSpec, axis: Axis, body: string[], legend: readonly { n
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" data-chart="${escapeXml(spec.id)}" font-family="sans-serif" font-size="12">`);
   out.push(`<title>${escapeXml(spec.title)}</title>`);
   out.push(`<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
-  out.push(`<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(spec.title)}</text>`);
+  out.push(`<text x="${WIDTH / 2}" y="${spec.subtitle === undefined ? 24 : 20}" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(spec.title)}</text>`);
+  if (spec.subtitle !== undefined) out.push(`<text x="${WIDTH / 2}" y="37" text-anchor="middle" font-size="11" fill="#444444">${escapeXml(spec.subtitle)}</text>`);
   out.push('<g class="axis">');
   for (const tick of axis.ticks) {
     const y = axis.y(tick).toFixed(1);
@@ -91,6 +110,15 @@ function frame(spec: ChartSpec, axis: Axis, body: string[], legend: readonly { n
   out.push(`<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 16}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`);
   out.push(`<text x="18" y="${MARGIN.top + PLOT_H / 2}" text-anchor="middle" transform="rotate(-90 18 ${MARGIN.top + PLOT_H / 2})">${escapeXml(spec.yLabel)}</text>`);
   out.push('</g>');
+  for (const marker of spec.markers ?? []) {
+    const index = spec.categories.indexOf(marker.category);
+    if (index < 0) throw new RangeError(`marker for '${marker.category}', which is not a category of chart ${spec.id}`);
+    const x = categoryX(spec, index).toFixed(1);
+    out.push(`<g class="marker" data-x="${escapeXml(marker.category)}">`);
+    out.push(`<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + PLOT_H}" stroke="#555555" stroke-dasharray="5,4"/>`);
+    out.push(`<text x="${(Number(x) + 4).toFixed(1)}" y="${MARGIN.top + 12}" text-anchor="start" font-size="11" fill="#333333">${escapeXml(marker.label)}</text>`);
+    out.push('</g>');
+  }
   out.push(...body);
   out.push('<g class="legend">');
   legend.forEach((entry, i) => {
@@ -117,7 +145,7 @@ function axisFor(spec: ChartSpec, values: readonly number[]): Axis {
 }
 
 function legendOf(spec: ChartSpec): { name: string; colour: string }[] {
-  return spec.series.map((s, i) => ({ name: s.name, colour: COLOURS[i % COLOURS.length] as string }));
+  return spec.series.map((s, i) => ({ name: s.name, colour: s.colour ?? (COLOURS[i % COLOURS.length] as string) }));
 }
 
 function dataAttrs(spec: ChartSpec, index: number, value: number): string {
@@ -126,7 +154,10 @@ function dataAttrs(spec: ChartSpec, index: number, value: number): string {
 
 /** One line (with point marks) per series over the categories. */
 export function lineChart(spec: ChartSpec): string {
-  const all = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const all = spec.series.flatMap((s) => [
+    ...s.values.filter((v): v is number => v !== null),
+    ...(s.spread ?? []).flatMap((r) => (r === null ? [] : [...r])),
+  ]);
   const axis = axisFor(spec, all);
   const legend = legendOf(spec);
   const body: string[] = [];
@@ -139,6 +170,16 @@ export function lineChart(spec: ChartSpec): string {
       .filter((s) => s !== '')
       .join(' ');
     if (d !== '') body.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2"/>`);
+    series.spread?.forEach((range, i) => {
+      if (range === null || series.values[i] === null || series.values[i] === undefined) return;
+      // Bars of a series are offset a little sideways, so two series' bars do not overlap.
+      const x = categoryX(spec, i) + (si - (spec.series.length - 1) / 2) * 6;
+      const [lo, hi] = range;
+      const y0 = axis.y(lo).toFixed(1);
+      const y1 = axis.y(hi).toFixed(1);
+      body.push(`<line class="spread" x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${y0}" y2="${y1}" stroke="${colour}" stroke-width="1.5" data-x="${escapeXml(spec.categories[i] ?? '')}" data-min="${Number(lo.toPrecision(6))}" data-max="${Number(hi.toPrecision(6))}"/>`);
+      for (const y of [y0, y1]) body.push(`<line x1="${(x - 4).toFixed(1)}" x2="${(x + 4).toFixed(1)}" y1="${y}" y2="${y}" stroke="${colour}" stroke-width="1.5"/>`);
+    });
     series.values.forEach((v, i) => {
       const p = points[i];
       if (v === null || p === null || p === undefined) return;
@@ -174,7 +215,10 @@ export function stackedBarChart(spec: ChartSpec): string {
 
 /** Bars side by side: one group per category, one bar per series. */
 export function groupedBarChart(spec: ChartSpec): string {
-  const all = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const all = spec.series.flatMap((s) => [
+    ...s.values.filter((v): v is number => v !== null),
+    ...(s.spread ?? []).flatMap((r) => (r === null ? [] : [...r])),
+  ]);
   const axis = axisFor(spec, all);
   const legend = legendOf(spec);
   const groupW = (PLOT_W / Math.max(1, spec.categories.length)) * 0.8;
@@ -188,6 +232,14 @@ export function groupedBarChart(spec: ChartSpec): string {
       const x = categoryX(spec, i) - groupW / 2 + si * barW;
       const y = Math.min(floor, axis.y(v));
       body.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(barW * 0.9).toFixed(1)}" height="${(floor - y).toFixed(1)}" fill="${legend[si]?.colour ?? '#000000'}" ${dataAttrs(spec, i, v)}><title>${escapeXml(`${series.name}, ${spec.categories[i] ?? ''}: ${formatTick(v)}`)}</title></rect>`);
+      const range = series.spread?.[i];
+      if (range !== null && range !== undefined) {
+        const cx = x + (barW * 0.9) / 2;
+        const [lo, hi] = range;
+        const y0 = Math.min(floor, axis.y(lo)).toFixed(1);
+        const y1 = Math.min(floor, axis.y(hi)).toFixed(1);
+        body.push(`<line class="spread" x1="${cx.toFixed(1)}" x2="${cx.toFixed(1)}" y1="${y0}" y2="${y1}" stroke="#222222" stroke-width="1.2" data-x="${escapeXml(spec.categories[i] ?? '')}" data-min="${Number(lo.toPrecision(6))}" data-max="${Number(hi.toPrecision(6))}"/>`);
+      }
     });
     body.push('</g>');
   });

@@ -17,7 +17,7 @@ import { JsiiFault, JsiiRuntimeError } from '../errors.js';
 import { SETTLE_AFTER } from '../kernel/async-requests.js';
 import { Kernel } from '../kernel/kernel.js';
 import type { Callback, HelloResponse, KernelRequest } from '../protocol/api.js';
-import { EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, KERNEL_APIS, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
+import { EXT_ALIAS_NOTICES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, KERNEL_APIS, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
 import { frameConsole } from './stdio-console.js';
 import { SyncLineReader, SyncWriter } from './stdio-io.js';
 import { type ResolvedStdioServerOptions, type StdioServerOptions, resolveStdioOptions } from './stdio-options.js';
@@ -26,7 +26,7 @@ export { REFERENCE_RUNTIME_VERSION, stdioOptionsFromEnv, type StdioServerOptions
 export { SyncLineReader, SyncWriter } from './stdio-io.js';
 
 /** Extensions a host may negotiate over stdio. */
-export const STDIO_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_LOAD_PATH, EXT_PIPELINE];
+export const STDIO_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_LOAD_PATH, EXT_PIPELINE, EXT_ALIAS_NOTICES];
 
 /**
  * Pipelining flow control: the most request bytes a host may have written since it last
@@ -68,6 +68,8 @@ class StdioSession {
   readonly #kernel: Kernel;
   /** Extension `pipeline`: on once negotiated. */
   #pipeline = false;
+  /** Extension `alias-notices`: on once negotiated. */
+  #aliasNotices = false;
   /**
    * Pipelined requests the host wrote before it saw a callback, read while waiting for that
    * callback's completion: served, in order, once the request that made the callback is done.
@@ -137,6 +139,7 @@ class StdioSession {
     }
     this.#kernel.enableExtensions((wanted as string[]).filter((name) => name !== EXT_PIPELINE));
     this.#pipeline = wanted.includes(EXT_PIPELINE);
+    this.#aliasNotices = wanted.includes(EXT_ALIAS_NOTICES);
     this.#write({ ok: this.#pipeline ? { extensions: wanted, window: PIPELINE_WINDOW } : { extensions: wanted } });
   }
 
@@ -196,6 +199,10 @@ class StdioSession {
    */
   #callback(callback: Callback): unknown {
     this.#write({ callback });
+    // Extension `pipeline`: the first failure of the handler's own no-reply requests since
+    // its last request with a reply (whose answer showed the host every earlier failure).
+    // The completion then fails with it: the handler's call would have raised it first.
+    let nestedFailure: unknown;
     for (;;) {
       const line = this.#reader.readLine();
       if (line === null) {
@@ -211,6 +218,11 @@ class StdioSession {
       }
       const completion = message.complete as { cbid?: unknown; err?: unknown; name?: unknown; result?: unknown } | undefined;
       if (typeof completion === 'object' && completion !== null && completion.cbid === callback.cbid) {
+        if (nestedFailure !== undefined) {
+          // What a host's synchronous call would have raised in the handler, and the handler
+          // then sent as `err`: the error's message, a RuntimeError to the library.
+          throw new JsiiRuntimeError(errorAnswer(nestedFailure, true).error);
+        }
         if (completion.err) {
           const text = String(completion.err);
           throw completion.name === FAULT_NAME ? new JsiiFault(text) : new JsiiRuntimeError(text);
@@ -236,14 +248,19 @@ class StdioSession {
       let tag: Tag = NO_TAG;
       try {
         tag = this.#tagOf(message);
-        this.#writeOk(this.#kernel.dispatch(message as unknown as KernelRequest), tag);
+        const result = this.#kernel.dispatch(message as unknown as KernelRequest);
+        if (!tag.noReply) nestedFailure = undefined;
+        this.#writeOk(result, tag);
       } catch (error) {
+        if (!tag.noReply) nestedFailure = undefined;
+        else if (nestedFailure === undefined) nestedFailure = error;
         this.#writeError(error, tag);
       }
     }
   }
 
   #writeOk(result: unknown, tag: Tag = NO_TAG): void {
+    this.#writeAliasNotices();
     if (tag.noReply) {
       return;
     }
@@ -251,8 +268,23 @@ class StdioSession {
   }
 
   #writeError(error: unknown, tag: Tag = NO_TAG): void {
+    this.#writeAliasNotices();
     const answer = errorAnswer(error, this.#options.noStack);
     this.#write(tag.seq === undefined ? answer : { ...answer, seq: tag.seq });
+  }
+
+  /**
+   * Extension `alias-notices`: the host ids the request just served made aliases of objects
+   * that already had an id, as `{"aliases":[{"objid":"h7","target":"<fqn>@10003"}]}`,
+   * written before the request's answer or failure (also for a no-reply request).
+   */
+  #writeAliasNotices(): void {
+    if (this.#aliasNotices) {
+      const notices = this.#kernel.takeAliasNotices();
+      if (notices.length > 0) {
+        this.#write({ aliases: notices });
+      }
+    }
   }
 
   /** `JSII_DEBUG`: each request as the reference logs it. */

@@ -59,13 +59,20 @@ test('time-by-mode chart: one stacked bar per mode, parts summing to its build t
     ['ringSync:off', figures(200, 60, 120, 0)],
     ['ringPipelined:off', figures(150, 70, 110, 30)],
   ]);
-  const series = seriesOf(timeByModeChart(map, 1));
+  map.set('ringPipelined:off', { ...(map.get('ringPipelined:off') as ModeFigures), split: { hostOnly: 0.2, both: 0.2, kernelOnly: 0.5, waiting: 0.1 } });
+  const series = seriesOf(timeByModeChart(map, { subject: 'test' }));
   t.deepEqual([...series.keys()], Object.values(PART_LABELS));
   for (const [i, mode] of APP_MODES.entries()) {
     const total = [...series.values()].reduce((sum, points) => sum + (points.find((p) => p.x === mode)?.value ?? 0), 0);
     t.is(Math.round(total), (map.get(`${mode}:off`) as ModeFigures).buildMs.median, `${mode} (#${i})`);
   }
   const both = series.get(PART_LABELS.both) ?? [];
+  // The measured split (20 % of 150 ms), not the totals' lower bound.
   t.is(both.find((p) => p.x === 'ringPipelined')?.value, 30);
+  t.is(both.find((p) => p.x === 'ringSync')?.value, 0);
+  // Without any measured split the part is not drawn at all (it would be 0 in every bar).
+  map.delete('ringPipelined:off');
+  map.set('ringPipelined:off', figures(150, 70, 110, 30));
+  t.false(seriesOf(timeByModeChart(map, { subject: 'test' })).has(PART_LABELS.both));
   t.is(series.get(PART_LABELS.hostOnly)?.find((p) => p.x === 'native')?.value, 100);
 });

@@ -77,6 +77,12 @@ test('micro suite: round trips of every api through every transport, and their c
     for (const api of ROUND_TRIP_APIS) t.true(isPositive(roundTrip[transport]?.[api]), `${transport} ${api}`);
   }
   t.true(isPositive(roundTrip['ring']?.['pipelined create']), 'the ring pipelines');
+  // Each round trip is the median of timed rounds (3 when quick), with its spread.
+  const cases = micro['roundTrip'] as Record<string, { usPerOp: number; minUs: number; maxUs: number; rounds: number }[]>;
+  for (const c of Object.values(cases).flat()) {
+    t.is(c.rounds, 3);
+    t.true(c.minUs <= c.usPerOp && c.usPerOp <= c.maxUs, JSON.stringify(c));
+  }
   t.is(roundTrip['stdioReference']?.['pipelined create'], undefined, 'stdio does not pipeline');
   const series = seriesOf(fs.readFileSync(path.join(out, 'charts', 'round-trip.svg'), 'utf8'));
   t.deepEqual([...series.keys()], Object.keys(TRANSPORTS));

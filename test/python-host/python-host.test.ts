@@ -4,52 +4,26 @@
  * user would) and through the reference runtime: every check holds, and both runs write
  * the same results.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import test from 'ava';
 import { repoRoot } from '../helpers/repo-root.js';
-import { type Runtime, runtimeScript } from '../transports/stdio-process.js';
+import type { Runtime } from '../transports/stdio-process.js';
 import { ensurePythonHost } from './python-env.js';
+import { runScript, type ScriptRun } from './run-script.js';
 
 const SCRIPT = path.join(repoRoot(), 'test', 'python-host', 'host_script.py');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly results: Record<string, unknown>;
-  readonly raw: string;
-}
-
-async function runScript(python: string, runtime: Runtime, dir: string): Promise<Run> {
-  const out = path.join(dir, `${runtime}.jsonl`);
-  const child = spawn(python, [SCRIPT, out], {
-    env: { ...process.env, JSII_RUNTIME: runtimeScript(runtime), JSII_HOST_STACK_TRACES: '1', JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearTimeout(timer);
-  const raw = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
-  const results: Record<string, unknown> = {};
-  for (const line of raw.split('\n').filter((l) => l !== '')) {
-    const { check, value } = JSON.parse(line) as { check: string; value: unknown };
-    results[check] = value;
-  }
-  return { code, stdout, stderr, results, raw };
+function runHostScript(python: string, runtime: Runtime, dir: string, key: string, env: Record<string, string> = {}): Promise<ScriptRun> {
+  return runScript({ python, script: 'host_script.py', runtime, out: path.join(dir, `${key}.jsonl`), env });
 }
 
 test('the official Python client runs the fixture through JSII_RUNTIME=bin/jsii-runtime.js, as on the reference', async (t) => {
   const host = ensurePythonHost(); // throws (fails the test) with the reason when wheels or Python are missing
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-python-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const [ours, reference] = await Promise.all([runScript(host.python, 'ours', dir), runScript(host.python, 'reference', dir)]);
+  const [ours, reference] = await Promise.all([runHostScript(host.python, 'ours', dir, 'ours'), runHostScript(host.python, 'reference', dir, 'reference')]);
   t.is(ours.code, 0, ours.stderr);
   t.is(reference.code, 0, reference.stderr);
 
@@ -96,4 +70,33 @@ test('the official Python client runs the fixture through JSII_RUNTIME=bin/jsii-
   t.is(ours.stderr, 'warned by the library\n');
   t.is(reference.stdout, ours.stdout);
   t.true(reference.stderr.endsWith(ours.stderr));
+});
+
+test('with the jsii_ring package on, the script pipelines on ours and writes the same results; on the reference it falls back', async (t) => {
+  const host = ensurePythonHost();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-python-pipelined-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const on = { JSII_RING_PIPELINE: '1' };
+  const [sync, pipelined, unlimited, fallback] = await Promise.all([
+    runHostScript(host.python, 'ours', dir, 'sync'),
+    runHostScript(host.python, 'ours', dir, 'pipelined', { ...on, HOST_SCRIPT_STATS: path.join(dir, 'pipelined.stats.json') }),
+    runHostScript(host.python, 'ours', dir, 'unlimited', { ...on, JSII_RING_PENDING_CAP: 'unlimited' }),
+    runHostScript(host.python, 'reference', dir, 'fallback', { ...on, HOST_SCRIPT_STATS: path.join(dir, 'fallback.stats.json') }),
+  ]);
+  for (const run of [sync, pipelined, unlimited, fallback]) t.is(run.code, 0, run.stderr);
+  t.is(sync.results.done, true);
+  t.is(pipelined.raw, sync.raw, 'pipelined: every check as in a synchronous run, byte for byte');
+  t.is(unlimited.raw, sync.raw, 'unlimited cap: the same');
+  t.is(fallback.raw, sync.raw, 'the reference with the package on: the same');
+  t.is(pipelined.stdout, sync.stdout);
+  t.is(pipelined.stderr, sync.stderr);
+
+  const stats = JSON.parse(fs.readFileSync(path.join(dir, 'pipelined.stats.json'), 'utf8')) as { pipelining: boolean; pipelined: number; by_api: Record<string, { pipelined: number }>; callbacks: number };
+  t.true(stats.pipelining);
+  t.true(stats.pipelined > 10, `requests went without waiting: ${JSON.stringify(stats)}`);
+  t.true((stats.by_api.create?.pipelined ?? 0) > 0);
+  t.true(stats.callbacks > 0);
+  const fallbackStats = JSON.parse(fs.readFileSync(path.join(dir, 'fallback.stats.json'), 'utf8')) as { pipelining: boolean; pipelined: number };
+  t.false(fallbackStats.pipelining, 'the reference offers no extensions: plain jsii');
+  t.is(fallbackStats.pipelined, 0);
 });

@@ -66,6 +66,64 @@ test('requests written before the host saw a callback are served after the reque
   await p.end();
 });
 
+test('a callback whose own no-reply request failed after its last answered request fails with that failure', async (t) => {
+  const p = await pipelining();
+  p.send({ api: 'create', fqn: `${CALC}.Calculator`, args: [], objid: 'h1', overrides: [{ method: 'bonus' }], '$jsii.seq': 1, '$jsii.noreply': true });
+  const total = async (handler: (cbid: string) => Promise<void>, seq: number): Promise<Record<string, unknown>> => {
+    p.send({ api: 'invoke', objref: H1, method: 'total', args: [], '$jsii.seq': seq });
+    const { cbid } = (await p.next()).callback as { cbid: string };
+    await handler(cbid);
+    p.send({ complete: { cbid, err: null, result: 10 } });
+    return p.next();
+  };
+  const failing = (cbid: string, seq: number): void =>
+    p.send({ api: 'sinvoke', fqn: `${CALC}.Thrower`, method: 'throwDeep', args: [1], '$jsii.seq': seq, '$jsii.noreply': true, '$jsii.callback': cbid });
+  // Not seen by the host before it completed: the callback fails with it.
+  let failureLine: Record<string, unknown> = {};
+  const failed = await total(async (cbid) => {
+    failing(cbid, 11);
+    failureLine = await p.next();
+  }, 10);
+  t.like(failureLine, { seq: 11, error: 'Error: deep failure in levelThree' });
+  t.like(failed, { seq: 10, name: '@jsii/kernel.RuntimeError' });
+  t.regex(String(failed.error), /deep failure in levelThree/);
+  // Seen before an answer the handler read afterwards: the host handled it; the completion stands.
+  const handled = await total(async (cbid) => {
+    failing(cbid, 21);
+    p.send({ api: 'stats', '$jsii.seq': 22, '$jsii.callback': cbid });
+    t.like(await p.next(), { seq: 21, error: 'Error: deep failure in levelThree' });
+    t.like(await p.next(), { seq: 22, ok: { objectCount: 1 } });
+  }, 20);
+  t.deepEqual(handled, { ok: { result: 10 }, seq: 20 });
+  await p.end();
+});
+
+test('alias notices: a host id that names an object which already had one is reported before the answer, also for a no-reply request', async (t) => {
+  const pkg = ensureFixtures().calc;
+  const p = new StdioProcess('ours');
+  await p.next();
+  const extensions = ['objid', 'pipeline', 'alias-notices'];
+  t_ok(await p.request({ negotiate: { extensions } }), { extensions, window: PIPELINE_WINDOW });
+  t_ok(await p.request({ api: 'load', name: pkg.name, version: pkg.version, tarball: pkg.tarball }), { assembly: CALC, types: 27 });
+  const singleton = { api: 'sinvoke', fqn: `${CALC}.Statics`, method: 'singleton', args: [] };
+  t.deepEqual(await p.request({ ...singleton, objid: 'h1', '$jsii.seq': 1 }), { ok: { result: { '$jsii.byref': `${CALC}.Statics@h1` } }, seq: 1 }, 'the first call: the object takes the id');
+  p.send({ ...singleton, objid: 'h2', '$jsii.seq': 2, '$jsii.noreply': true });
+  t.deepEqual(await p.next(), { aliases: [{ objid: 'h2', target: `${CALC}.Statics@h1` }] });
+  t.deepEqual(await p.request({ ...singleton, objid: 'h3', '$jsii.seq': 3 }), { aliases: [{ objid: 'h3', target: `${CALC}.Statics@h1` }] });
+  t.deepEqual(await p.next(), { ok: { result: { '$jsii.byref': `${CALC}.Statics@h1` } }, seq: 3 });
+  // A fresh object takes its id: no notice.
+  t.deepEqual(await p.request({ api: 'sinvoke', fqn: `${CALC}.Token`, method: 'of', args: [1], objid: 'h4', '$jsii.seq': 4 }), { ok: { result: { '$jsii.byref': `${CALC}.Token@h4` } }, seq: 4 });
+  await p.end();
+});
+
+test('without alias-notices negotiated, no notice is written', async (t) => {
+  const p = await pipelining();
+  const singleton = { api: 'sinvoke', fqn: `${CALC}.Statics`, method: 'singleton', args: [] };
+  await p.request({ ...singleton, objid: 'h1', '$jsii.seq': 1 });
+  t.deepEqual(await p.request({ ...singleton, objid: 'h2', '$jsii.seq': 2 }), { ok: { result: { '$jsii.byref': `${CALC}.Statics@h1` } }, seq: 2 });
+  await p.end();
+});
+
 test('a blocking synchronous host that keeps to the window never deadlocks, whatever the server writes back', (t) => {
   const pkg = ensureFixtures().calc;
   const host = path.join(repoRoot(), 'test', 'transports', 'pipeline-host.py');

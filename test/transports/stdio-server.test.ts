@@ -3,8 +3,10 @@
  * runtime: the same lines in, the same answers out (stacks aside: they name each runtime's
  * own files), for every field a real host sends.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import test from 'ava';
 import { ensureFixtures } from '../helpers/fixture.js';
 import { repoRoot } from '../helpers/repo-root.js';
@@ -41,7 +43,7 @@ test('the hello names @jsii/runtime@1.140.0, what every official host accepts; o
   const hello = await p.next();
   t.is(hello.hello, '@jsii/runtime@1.140.0');
   const { version } = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
-  t.deepEqual(hello.capabilities, { protocol: 1, codecs: ['json'], extensions: ['objid', 'load-path', 'pipeline'], server: `jsii-ring@${version}` });
+  t.deepEqual(hello.capabilities, { protocol: 1, codecs: ['json'], extensions: ['objid', 'load-path', 'pipeline', 'alias-notices'], server: `jsii-ring@${version}` });
   t.deepEqual(await p.end(), { code: 0, signal: null });
   const reference = new StdioProcess('reference');
   t.deepEqual(await reference.next(), { hello: '@jsii/runtime@1.140.0' });
@@ -143,6 +145,30 @@ test('error answers: the reference names, and a stack on every one', async (t) =
   t.like(answers.ours[0], { name: 'Error', error: "ENOENT: no such file or directory, open '/nonexistent/missing-1.0.0.tgz'", stackIsString: true });
 });
 
+test('a file that is no tar archive fails under the reference\'s error name (the host\'s exception class follows it)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'jsii-ring-bad-tarballs-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const calc = readFileSync(ensureFixtures().calc.tarball);
+  const files: Record<string, Buffer> = {
+    text: Buffer.from('this is not a tarball at all'),
+    empty: Buffer.alloc(0),
+    truncatedGzip: calc.subarray(0, 3000),
+    gzippedText: gzipSync(Buffer.from('hello\n')),
+  };
+  const answers = await both(async (p) => {
+    const out: unknown[] = [];
+    for (const [what, bytes] of Object.entries(files)) {
+      const tarball = join(dir, `${what}.tgz`);
+      writeFileSync(tarball, bytes);
+      const answer = await p.request({ api: 'load', name: CALC, version: '1.0.0', tarball });
+      out.push({ what, name: answer.name, stack: typeof answer.stack === 'string' });
+    }
+    return out;
+  });
+  t.deepEqual(answers.ours, answers.reference);
+  t.deepEqual(answers.ours.map((a) => (a as { name: string }).name), ['Error', 'Error', 'ZlibError', 'Error']);
+});
+
 test('JSII_NOSTACK leaves the stack out, as the reference', async (t) => {
   const answers = await both(async (p) => [await p.request({ api: 'create', fqn: 'nope.Nope' })], { JSII_NOSTACK: '1' });
   t.deepEqual(answers.ours, answers.reference);
@@ -199,7 +225,7 @@ test('{"exit": code} ends the server with that code; the end of input with 0', a
 test('malformed lines are answered with a Fault and the server keeps serving', async (t) => {
   const p = new StdioProcess('ours');
   await p.next();
-  const bad = ['{"negotiate":null}', '{"negotiate":{"extensions":"objid"}}', '{"negotiate":{"extensions":["alias-notices"]}}', 'not json', '[1]', '7', '{"api":5}'];
+  const bad = ['{"negotiate":null}', '{"negotiate":{"extensions":"objid"}}', '{"negotiate":{"extensions":["js-values"]}}', 'not json', '[1]', '7', '{"api":5}'];
   const messages: string[] = [];
   for (const line of bad) {
     const answer = await p.request(line);
@@ -210,7 +236,7 @@ test('malformed lines are answered with a Fault and the server keeps serving', a
   t.deepEqual(messages.slice(0, 3), [
     'Malformed negotiate: expected {"negotiate": {"extensions": ["<name>", ...]}}',
     'Malformed negotiate: expected {"negotiate": {"extensions": ["<name>", ...]}}',
-    "Unknown extension 'alias-notices' (this server offers: objid, load-path, pipeline)",
+    "Unknown extension 'js-values' (this server offers: objid, load-path, pipeline, alias-notices)",
   ]);
   // A blank line is skipped (the reference takes it for the end of input and exits).
   p.send('');

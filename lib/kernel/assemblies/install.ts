@@ -20,10 +20,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JsiiFault } from '../../errors.js';
-import { passThroughError } from '../kernel-errors.js';
+import { PassThroughError, passThroughError } from '../kernel-errors.js';
 import { PACKAGES_SUBDIR, resolveCacheDir } from './cache-dir.js';
 import { linkTree, publishDirectory, tempSibling } from './fs-util.js';
-import { extractTarball, UnsafeTarballError } from './tar-extract.js';
+import { extractTarball, MalformedTarballError, UnsafeTarballError } from './tar-extract.js';
 import type { AssemblyStoreOptions, InstalledPackage, InstallRequest } from './types.js';
 
 // npm's own rule for package names (scoped or not); it also keeps the name a safe path.
@@ -36,13 +36,21 @@ let defaultInstallDir: string | undefined;
  * Installs a `load` request's package: from `path` (extension: already installed, no
  * extraction) or from an npm `tarball` (extracted safely into the install dir, via an
  * on-disk cache keyed by the tarball's hash). Throws `JsiiFault` for a bad request, an
- * unsafe or malformed tarball, or a version conflict; a tarball that cannot be read
- * throws the file system's error (named `Error`, as the reference lets it through).
+ * unsafe tarball, or a version conflict; a file that is not a (gzipped) tar archive throws
+ * a runtime error named as the reference's (`Error`, `ZlibError` for a broken gzip stream);
+ * a tarball that cannot be read throws the file system's error (named `Error`, as the
+ * reference lets it through).
  */
 export function installPackage(request: InstallRequest, options?: AssemblyStoreOptions): InstalledPackage {
   const { name, version } = request;
   const fault = (message: string, cause?: unknown): JsiiFault =>
     new JsiiFault(`Cannot load ${name}@${version}: ${message}`, cause === undefined ? undefined : { cause });
+  // An unsafe archive is a Fault; one that is no archive at all carries the reference's error
+  // name (`Error`, `ZlibError`), so hosts raise the same exception class as on the reference.
+  const refused = (e: UnsafeTarballError): Error =>
+    e instanceof MalformedTarballError
+      ? new PassThroughError(e.wireName, `Cannot load ${name}@${version}: ${e.message}`, { cause: e })
+      : fault(e.message, e);
   if (typeof name !== 'string' || !PACKAGE_NAME.test(name)) {
     throw new JsiiFault(`Cannot load package: invalid package name ${JSON.stringify(name)}`);
   }
@@ -89,12 +97,16 @@ export function installPackage(request: InstallRequest, options?: AssemblyStoreO
     // The reference lets the file system's error through: name `Error`, its own message.
     throw passThroughError(e);
   }
+  if (bytes.length === 0) {
+    // Checked before the cache, which could hold an (empty) entry for the empty file.
+    throw refused(new MalformedTarballError('malformed tar archive: the file is empty', 'Error'));
+  }
   let cached: { dir: string; fromCache: boolean } | undefined;
   try {
     cached = cachedExtraction(bytes, options);
   } catch (e) {
     if (e instanceof UnsafeTarballError) {
-      throw fault(e.message, e);
+      throw refused(e);
     }
     // The cache is an optimisation: unwritable or full, extract straight into the install dir.
     cached = undefined;
@@ -112,7 +124,7 @@ export function installPackage(request: InstallRequest, options?: AssemblyStoreO
     fs.renameSync(temp, packageDir);
   } catch (e) {
     fs.rmSync(temp, { recursive: true, force: true });
-    throw fault(e instanceof UnsafeTarballError ? e.message : `cannot install into ${packageDir}: ${(e as Error).message}`, e);
+    throw e instanceof UnsafeTarballError ? refused(e) : fault(`cannot install into ${packageDir}: ${(e as Error).message}`, e);
   }
   return { packageDir, name, version, alreadyInstalled: false, fromCache: cached?.fromCache ?? false };
 }

@@ -33,6 +33,22 @@ export class UnsafeTarballError extends Error {
   }
 }
 
+/**
+ * An archive that is not a (gzipped) tar archive at all: refused like an unsafe one, but
+ * the installer answers it under the name the reference's error has (`Error`, or
+ * `ZlibError` for a broken gzip stream), not as a Fault, so hosts raise the same exception.
+ */
+export class MalformedTarballError extends UnsafeTarballError {
+  /** The error name the reference answers for this archive. */
+  public readonly wireName: 'Error' | 'ZlibError';
+
+  public constructor(message: string, wireName: 'Error' | 'ZlibError') {
+    super(message);
+    this.name = 'MalformedTarballError';
+    this.wireName = wireName;
+  }
+}
+
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
@@ -41,18 +57,21 @@ const GZIP_MAGIC_1 = 0x8b;
  * empty. Throws `UnsafeTarballError` for an unsafe or malformed archive.
  */
 export function extractTarball(archive: Buffer, destDir: string): void {
+  if (archive.length === 0) {
+    throw new MalformedTarballError('malformed tar archive: the file is empty', 'Error');
+  }
   let tar: Buffer;
   try {
     tar = archive[0] === GZIP_MAGIC_0 && archive[1] === GZIP_MAGIC_1 ? zlib.gunzipSync(archive) : archive;
   } catch (e) {
-    throw new UnsafeTarballError(`not a valid gzip stream (${(e as Error).message})`);
+    throw new MalformedTarballError(`not a valid gzip stream (${(e as Error).message})`, 'ZlibError');
   }
   let entries;
   try {
     entries = readTarEntries(tar);
   } catch (e) {
     if (e instanceof TarFormatError) {
-      throw new UnsafeTarballError(`malformed tar archive: ${e.message}`);
+      throw new MalformedTarballError(`malformed tar archive: ${e.message}`, 'Error');
     }
     throw e;
   }

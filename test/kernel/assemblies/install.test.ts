@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
-import { JsiiFault } from '../../../lib/errors.js';
+import { JsiiFault, JsiiRuntimeError } from '../../../lib/errors.js';
 import { installPackage, type AssemblyStoreOptions } from '../../../lib/kernel/assemblies/index.js';
 import { PACKAGES_SUBDIR } from '../../../lib/kernel/assemblies/cache-dir.js';
 import { listTree, tempDir } from './helpers/temp.js';
@@ -236,21 +236,34 @@ for (const [title, evil, message] of EVIL) {
   });
 }
 
-test('a truncated or non-gzip tarball is a fault naming the problem', (t) => {
+test('a file that is not a (gzipped) tar archive fails under the reference\'s error name, not as a Fault', (t) => {
   const { root, options } = setup(t);
   const full = tgz([manifest('lib-a', '1.0.0'), { path: 'package/big', data: crypto.randomBytes(4000) }]);
   const truncated = path.join(root, 'truncated.tgz');
   fs.writeFileSync(truncated, full.subarray(0, full.length - 40));
-  t.throws(() => installPackage({ name: 'lib-a', version: '1.0.0', tarball: truncated }, options), {
-    instanceOf: JsiiFault,
+  // The reference: ZlibError "zlib: unexpected end of file".
+  const zlibError = t.throws(() => installPackage({ name: 'lib-a', version: '1.0.0', tarball: truncated }, options), {
+    instanceOf: JsiiRuntimeError,
     message: /^Cannot load lib-a@1\.0\.0: not a valid gzip stream/,
   });
+  t.is(zlibError?.name, 'ZlibError');
+  t.false(zlibError instanceof JsiiFault);
+  // The reference: Error "TAR_BAD_ARCHIVE: Unrecognized archive format".
   const garbage = path.join(root, 'garbage.tgz');
   fs.writeFileSync(garbage, Buffer.from('this is not a tarball at all, just some text'.repeat(20)));
-  t.throws(() => installPackage({ name: 'lib-a', version: '1.0.0', tarball: garbage }, options), {
-    instanceOf: JsiiFault,
+  const badArchive = t.throws(() => installPackage({ name: 'lib-a', version: '1.0.0', tarball: garbage }, options), {
+    instanceOf: JsiiRuntimeError,
     message: /^Cannot load lib-a@1\.0\.0: malformed tar archive: bad/,
   });
+  t.is(badArchive?.name, 'Error');
+  const empty = path.join(root, 'empty.tgz');
+  fs.writeFileSync(empty, '');
+  const emptyError = t.throws(() => installPackage({ name: 'lib-a', version: '1.0.0', tarball: empty }, options), {
+    instanceOf: JsiiRuntimeError,
+    message: 'Cannot load lib-a@1.0.0: malformed tar archive: the file is empty',
+  });
+  t.is(emptyError?.name, 'Error');
+  t.deepEqual(fs.readdirSync(path.join(root, 'cache', PACKAGES_SUBDIR)), [], 'no cache entry left behind');
 });
 
 test('a later entry replaces an earlier one of the same path (tar semantics), without writing through it', (t) => {

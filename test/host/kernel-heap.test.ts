@@ -15,14 +15,15 @@ test('the kernel heap grows with the objects the kernel holds', async (t) => {
   const client = KernelClient.start();
   t.teardown(() => client.close());
   client.request({ api: 'stats' });
-  const before = await client.kernelHeap();
+  // A generous deadline: on a loaded machine the idle kernel can take seconds to get a core.
+  const before = await client.kernelHeap({ timeoutMs: 120_000 });
   t.false(before.gcRan, 'this process has no exposed gc');
   t.true(before.usedHeapSize > 1024 * 1024 && before.usedHeapSize < before.heapSizeLimit, JSON.stringify(before));
   t.true(before.totalHeapSize >= before.usedHeapSize);
   // 50,000 kernel objects held in its object table: several MB in the kernel's isolate only.
   for (let i = 0; i < 50_000; i++) client.send({ api: 'create', fqn: 'Object', objid: client.allocateId() });
   t.is(client.request({ api: 'stats' }).objectCount, 50_000);
-  const after = await client.kernelHeap();
+  const after = await client.kernelHeap({ timeoutMs: 120_000 });
   t.true(after.usedHeapSize - before.usedHeapSize > 2 * 1024 * 1024, `grew ${after.usedHeapSize - before.usedHeapSize} bytes`);
 });
 
@@ -35,10 +36,10 @@ test('with gc exposed, a full GC runs first: garbage the kernel dropped is gone'
       const ids = [];
       for (let i = 0; i < 50000; i++) { const id = client.allocateId(); ids.push(id); client.send({ api: 'create', fqn: 'Object', objid: id }); }
       client.flush();
-      const held = await client.kernelHeap({ gc: true });
+      const held = await client.kernelHeap({ gc: true, timeoutMs: 120000 });
       for (const id of ids) client.send({ api: 'del', objref: { '$jsii.byref': 'Object@' + id } });
       client.flush();
-      const freed = await client.kernelHeap({ gc: true });
+      const freed = await client.kernelHeap({ gc: true, timeoutMs: 120000 });
       console.log(JSON.stringify({ held, freed }));
       await client.close();
     })();

@@ -208,6 +208,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (positionals.length > 1) throw new UsageError(`'charts' redraws the charts and runs no suite (got ${positionals.join(', ')})`, HELP);
     const { redrawCharts } = await import('../../benchmarks/research/charts.js');
     const written = redrawCharts(typeof values.out === 'string' ? { out: values.out } : {});
+    if (written.length === 0) {
+      const { RESULTS_DIR } = await import('../../benchmarks/results.js');
+      throw new UsageError(`no results files to draw charts from in ${typeof values.out === 'string' ? path.resolve(values.out) : RESULTS_DIR}`, HELP);
+    }
     process.stderr.write(`Redrew ${written.map((f) => path.relative(process.cwd(), f) || f).join(', ')}.\n`);
     return 0;
   }

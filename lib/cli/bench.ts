@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, integerFlag, parseCommandLine } from './args.js';
+import { ErrorCode, JsiiRingError } from '../errors.js';
 import { hasDependency, missingDependency } from './dependencies.js';
 
 /**
@@ -171,7 +172,13 @@ const QUICK_CAPS = [0, 4, 64, Infinity];
 /** Runs `jsii-ring bench`; resolves to the exit code. */
 export async function benchCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'python') {
-    return (await import('../../benchmarks/python/cli.js')).pythonBenchCommand(argv.slice(1));
+    // A repository tool: it generates Python bindings with jsii-pacmak and installs the
+    // repository's python/ package, neither of which an installed jsii-ring ships.
+    const suite = path.join(__dirname, '..', '..', 'benchmarks', 'python', 'cli.js');
+    if (!fs.existsSync(suite)) {
+      throw new JsiiRingError(ErrorCode.MISSING_DEPENDENCY, 'bench python runs from a clone of the jsii-ring repository (it builds Python bindings with jsii-pacmak and installs the repository\'s python/ package); the installed package does not include it');
+    }
+    return ((await import(suite)) as typeof import('../../benchmarks/python/cli.js')).pythonBenchCommand(argv.slice(1));
   }
   const { values, positionals } = parseCommandLine(argv, {
     quick: { type: 'boolean' },

@@ -211,12 +211,15 @@ test('jsii-ring bench from the installed package: a suite runs; those that need 
   const suites = list.stdout.split('\n').filter((l) => l !== '').map((l) => l.split(' ')[0]);
   t.true(suites.includes('micro') && suites.includes('sweep') && suites.includes('spin'), list.stdout);
   const devDependencies = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
-  const [micro, synthetic, cdk, spin] = await Promise.all([
+  const [micro, synthetic, cdk, spin, python] = await Promise.all([
     sh(project, 'npx jsii-ring bench micro --quick'),
     sh(project, 'npx jsii-ring bench synthetic --quick'),
     sh(project, 'npx jsii-ring bench cdk --quick'),
     sh(project, 'npx jsii-ring bench spin --quick --out bench-out'),
+    sh(project, 'npx jsii-ring bench python --quick'),
   ]);
+  t.is(python.status, 1);
+  t.regex(python.stderr, /^jsii-ring: bench python runs from a clone of the jsii-ring repository .* \[ERR_MISSING_DEPENDENCY\]\n$/);
   t.is(micro.status, 1);
   t.is(micro.stderr, `jsii-ring: bench micro needs the package benchmark, which is not installed: run 'npm install --save-dev benchmark@${devDependencies.benchmark}' [ERR_MISSING_DEPENDENCY]\n`);
   for (const [name, run] of [['synthetic', synthetic], ['cdk', cdk]] as const) {

@@ -94,7 +94,7 @@ export async function pythonBenchCommand(argv: string[]): Promise<number> {
     ...(out !== undefined ? { out } : {}),
     // A kernel cache of its own (other checkouts' kernels may share the default one) is part
     // of what reproduces the run.
-    command: [...(process.env.JSII_RING_CACHE_DIR !== undefined ? [`JSII_RING_CACHE_DIR=${process.env.JSII_RING_CACHE_DIR}`] : []), 'jsii-ring bench python', ...argv].join(' '),
+    command: [...(process.env.JSII_RING_CACHE_DIR !== undefined ? [`JSII_RING_CACHE_DIR=${shownPath(process.env.JSII_RING_CACHE_DIR)}`] : []), 'jsii-ring bench python', ...argv].join(' '),
   });
   process.stdout.write(`${result.markdown}\n`);
   process.stderr.write(`Results in ${result.file}.\n`);
@@ -103,4 +103,10 @@ export async function pythonBenchCommand(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** A path as the results show it: relative to the working directory when inside it. */
+function shownPath(dir: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(dir));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : dir;
 }

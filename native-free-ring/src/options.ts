@@ -19,6 +19,14 @@ export interface RingOptions {
    */
   readonly adaptive?: boolean;
   /**
+   * Spin with `Atomics.pause` (where the runtime has it: Node 24) between checks, with the
+   * iteration budget divided by its cost so the spin lasts as long. Ignored without it. Off by
+   * default: on a 2-vCPU AMD EPYC VM it changed neither the round trip nor the CDK example
+   * app's synth beyond noise (benchmarks/RESULTS.md, "Node 24: Atomics.pause").
+   * @default false
+   */
+  readonly pause?: boolean;
+  /**
    * Default timeout of blocking reads and writes, in milliseconds.
    * @default Infinity
    */
@@ -31,6 +39,8 @@ export interface ResolvedRingOptions {
   readonly spin: number;
   /** @see RingOptions.adaptive */
   readonly adaptive: boolean;
+  /** @see RingOptions.pause */
+  readonly pause: boolean;
   /** @see RingOptions.timeoutMs */
   readonly timeoutMs: number;
 }
@@ -39,6 +49,7 @@ export interface ResolvedRingOptions {
 export const DEFAULT_RING_OPTIONS: ResolvedRingOptions = Object.freeze({
   spin: 10_000,
   adaptive: true,
+  pause: false,
   timeoutMs: Infinity,
 });
 
@@ -56,6 +67,10 @@ export function resolveOptions(options: RingOptions | undefined): ResolvedRingOp
   if (typeof adaptive !== 'boolean') {
     throw new RingError(RingErrorCode.INVALID_OPTION, `options.adaptive must be a boolean, got ${String(adaptive)}`);
   }
+  const pause = options.pause ?? DEFAULT_RING_OPTIONS.pause;
+  if (typeof pause !== 'boolean') {
+    throw new RingError(RingErrorCode.INVALID_OPTION, `options.pause must be a boolean, got ${String(pause)}`);
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_RING_OPTIONS.timeoutMs;
   if (!isTimeout(timeoutMs)) {
     throw new RingError(
@@ -63,7 +78,7 @@ export function resolveOptions(options: RingOptions | undefined): ResolvedRingOp
       `options.timeoutMs must be a non-negative number of milliseconds or Infinity, got ${String(timeoutMs)}`,
     );
   }
-  return { spin, adaptive, timeoutMs };
+  return { spin, adaptive, pause, timeoutMs };
 }
 
 /** Whether `value` is an acceptable timeout: a number ≥ 0 (Infinity allowed, NaN not). */

@@ -43,7 +43,7 @@ import {
   snapshotStats,
   statsView,
 } from './stats.js';
-import { SpinPolicy, deadlineOf, now, waitAsync } from './wait-policy.js';
+import { PAUSE_ITERATION_WEIGHT, SpinPolicy, atomicsPause, deadlineOf, now, waitAsync } from './wait-policy.js';
 
 const EMPTY = new Uint8Array(0);
 /** How long the keep-alive timer of `readAsync` outlives the wait's own timeout. */
@@ -71,6 +71,8 @@ export class RingReader {
   readonly #fragmentPayload: number;
   readonly #timeoutMs: number;
   readonly #spin: SpinPolicy;
+  /** `Atomics.pause` when the `pause` option is on and the runtime has it. */
+  readonly #pause: (() => void) | undefined;
   /** Position of the next unread frame. Runs ahead of READ_POS by the frame the caller holds. */
   #r: number;
   /** Last value stored to READ_POS. */
@@ -103,6 +105,7 @@ export class RingReader {
     this.#fragmentPayload = frameLimits(capacity).fragmentPayload;
     this.#timeoutMs = resolved.timeoutMs;
     this.#spin = new SpinPolicy(resolved.spin, resolved.adaptive);
+    this.#pause = resolved.pause ? atomicsPause : undefined;
     this.#r = Atomics.load(this.#i32, READ_POS_SLOT);
     this.#published = this.#r;
     this.#writeCache = this.#r;
@@ -373,11 +376,19 @@ export class RingReader {
     const r = this.#r;
     const counters = this.#counters;
     counters[STAT_WAITS]! += 1;
-    const budget = this.#spin.budget();
+    const pause = this.#pause;
+    const budget = pause === undefined ? this.#spin.budget() : Math.ceil(this.#spin.budget() / PAUSE_ITERATION_WEIGHT);
     if (budget > 0) {
       let i = 0;
-      for (; i < budget; i++) {
-        if (Atomics.load(i32, WRITE_POS_SLOT) !== r || Atomics.load(i32, STATE_SLOT) !== 0) break;
+      if (pause === undefined) {
+        for (; i < budget; i++) {
+          if (Atomics.load(i32, WRITE_POS_SLOT) !== r || Atomics.load(i32, STATE_SLOT) !== 0) break;
+        }
+      } else {
+        for (; i < budget; i++) {
+          if (Atomics.load(i32, WRITE_POS_SLOT) !== r || Atomics.load(i32, STATE_SLOT) !== 0) break;
+          pause();
+        }
       }
       counters[STAT_SPIN_ITERATIONS]! += i;
       if (i < budget) {

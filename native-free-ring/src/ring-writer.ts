@@ -44,7 +44,7 @@ import {
   snapshotStats,
   statsView,
 } from './stats.js';
-import { SpinPolicy, deadlineOf, now } from './wait-policy.js';
+import { PAUSE_ITERATION_WEIGHT, SpinPolicy, atomicsPause, deadlineOf, now } from './wait-policy.js';
 
 /**
  * Writes variable-length messages into a ring.
@@ -66,6 +66,8 @@ export class RingWriter {
   readonly #fragmentPayload: number;
   readonly #timeoutMs: number;
   readonly #spin: SpinPolicy;
+  /** `Atomics.pause` when the `pause` option is on and the runtime has it. */
+  readonly #pause: (() => void) | undefined;
   /** Position after the last frame written; equals WRITE_POS after every publish. */
   #w: number;
   /** Last READ_POS loaded: may lag the real one, which only under-states free space. */
@@ -92,6 +94,7 @@ export class RingWriter {
     this.#fragmentPayload = limits.fragmentPayload;
     this.#timeoutMs = resolved.timeoutMs;
     this.#spin = new SpinPolicy(resolved.spin, resolved.adaptive);
+    this.#pause = resolved.pause ? atomicsPause : undefined;
     this.#w = Atomics.load(this.#i32, WRITE_POS_SLOT);
     this.#readCache = Atomics.load(this.#i32, READ_POS_SLOT);
   }
@@ -307,12 +310,14 @@ export class RingWriter {
       if (!waited) {
         waited = true;
         counters[STAT_WAITS]! += 1;
-        const budget = this.#spin.budget();
+        const pause = this.#pause;
+        const budget = pause === undefined ? this.#spin.budget() : Math.ceil(this.#spin.budget() / PAUSE_ITERATION_WEIGHT);
         if (budget > 0) {
           let i = 0;
           for (; i < budget; i++) {
             if (((Atomics.load(i32, READ_POS_SLOT) - target) | 0) >= 0) break;
             if (Atomics.load(i32, STATE_SLOT) !== 0) break;
+            if (pause !== undefined) pause();
           }
           counters[STAT_SPIN_ITERATIONS]! += i;
           if (i < budget) {

@@ -95,6 +95,13 @@ test.serial('the same big-ring stream the other way, with a fixed spin', async (
   );
 });
 
+test.serial('spinning with Atomics.pause (where the runtime has it), both directions through a tiny ring', async (t) => {
+  const capacity = 512;
+  const mix = { seed: 5, small: 48, medium: capacity, maxSize: 4 * capacity, mediumShare: 0.05, largeShare: 0.02 };
+  await workerToMain(t, capacity, 50_000, mix, { pause: true });
+  await mainToWorker(t, capacity, 50_000, { ...mix, seed: 6 }, { pause: true, adaptive: false, spin: 2_000 });
+});
+
 test.serial('every boundary size, 0 B to 4× capacity, makes a round trip intact', async (t) => {
   for (const capacity of [256, 4096]) {
     const { maxWholeFrame, fragmentPayload } = frameLimits(capacity);

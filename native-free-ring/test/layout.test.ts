@@ -102,6 +102,7 @@ test('bad options are ERR_INVALID_OPTION naming the option', (t) => {
     [{ spin: '100' }, /options\.spin/],
     [{ spin: Infinity }, /options\.spin/],
     [{ adaptive: 'yes' }, /options\.adaptive/],
+    [{ pause: 1 }, /options\.pause/],
     [{ timeoutMs: -5 }, /options\.timeoutMs/],
     [{ timeoutMs: NaN }, /options\.timeoutMs/],
     [{ timeoutMs: '10' }, /options\.timeoutMs/],
@@ -115,7 +116,7 @@ test('bad options are ERR_INVALID_OPTION naming the option', (t) => {
     t.is(codeOf(() => new RingReader(createRingBuffer(256), options as never)), 'ERR_INVALID_OPTION');
   }
   // Valid edge values are accepted.
-  new RingWriter(createRingBuffer(256), { spin: 0, adaptive: false, timeoutMs: 0 });
+  new RingWriter(createRingBuffer(256), { spin: 0, adaptive: false, pause: true, timeoutMs: 0 });
   new RingReader(createRingBuffer(256), { spin: 1_000_000, timeoutMs: Infinity });
   t.pass();
 });

@@ -163,11 +163,17 @@ test.serial('overlap --app: sync and pipelined at each host-work setting and at 
   t.deepEqual(Object.keys(result.settings), ['0', '40']);
   for (const s of Object.values(result.settings)) {
     t.true(s.syncMs > 0 && s.pipelinedMs > 0 && s.requests > 0);
-    // The speed-up is taken from the unrounded medians, the ms figures are rounded to 0.1.
-    t.true(Math.abs(s.speedup - s.syncMs / s.pipelinedMs) < 0.005, JSON.stringify(s));
+    // The speed-up is taken from the unrounded medians, the ms figures are rounded to 0.1:
+    // it lies within what the rounded figures allow (and is itself rounded to 0.01).
+    const low = (s.syncMs - 0.05) / (s.pipelinedMs + 0.05);
+    const high = (s.syncMs + 0.05) / Math.max(1e-9, s.pipelinedMs - 0.05);
+    t.true(s.speedup >= low - 0.005 && s.speedup <= high + 0.005, JSON.stringify(s));
   }
   t.true(result.kernelUsPerCall > 0);
-  t.is(result.equalWork.hostWorkUs, Math.max(1, Math.round(result.kernelUsPerCall)));
+  // Equal work: the kernel's mean time per call, rounded to a whole µs (from the unrounded
+  // mean; the file keeps it to 0.1 µs).
+  t.true(Number.isInteger(result.equalWork.hostWorkUs) && result.equalWork.hostWorkUs >= 1);
+  t.true(Math.abs(result.equalWork.hostWorkUs - Math.max(1, result.kernelUsPerCall)) <= 0.55, JSON.stringify(result.equalWork));
   t.regex(run.stderr, /\[overlap\] mean kernel time per call/);
 });
 

@@ -23,6 +23,7 @@ export interface RingOptions {
    * iteration budget divided by its cost so the spin lasts as long. Ignored without it. Off by
    * default: on a 2-vCPU AMD EPYC VM it changed neither the round trip nor the CDK example
    * app's synth beyond noise (benchmarks/RESULTS.md, "Node 24: Atomics.pause").
+   * `ATOMICS_RING_PAUSE=1` in the environment turns it on for every ring of the process.
    * @default false
    */
   readonly pause?: boolean;
@@ -49,7 +50,7 @@ export interface ResolvedRingOptions {
 export const DEFAULT_RING_OPTIONS: ResolvedRingOptions = Object.freeze({
   spin: 10_000,
   adaptive: true,
-  pause: false,
+  pause: typeof process !== 'undefined' && process.env?.ATOMICS_RING_PAUSE === '1',
   timeoutMs: Infinity,
 });
 

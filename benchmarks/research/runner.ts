@@ -6,6 +6,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { hasDependency } from '../../lib/cli/dependencies.js';
 import { RESULTS_DIR } from '../results.js';
 import type { BenchContext, Suite, SuiteReport } from './context.js';
 import { BenchmarkError } from './errors.js';
@@ -24,6 +25,12 @@ export interface SuiteEntry {
 const APP_LIBRARIES = ['aws-cdk-lib', 'constructs'];
 /** The reference runtime (stdio modes compare with it). */
 const REFERENCE = '@jsii/runtime';
+/**
+ * Of the packages suites need, those only jsii-ring's development install brings (an app
+ * project has the app libraries itself): `jsii-ring bench` names each missing one with its
+ * install command before anything runs.
+ */
+export const DEVELOPMENT_ONLY: readonly string[] = ['benchmark', REFERENCE];
 
 /** The suites, in the order `all` runs them. */
 export const SUITES: Readonly<Record<string, SuiteEntry>> = {
@@ -40,14 +47,7 @@ export const SUITES: Readonly<Record<string, SuiteEntry>> = {
 
 /** Which of `names` cannot be found from jsii-ring's own folder or the current directory. */
 export function missingPackages(names: readonly string[]): string[] {
-  return names.filter((name) => {
-    try {
-      require.resolve(`${name}/package.json`, { paths: [__dirname, process.cwd()] });
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  return names.filter((name) => !hasDependency(name));
 }
 
 /**

@@ -12,20 +12,13 @@ import { ErrorCode, JsiiRingError } from '../errors.js';
 import { hasDependency, missingDependency } from './dependencies.js';
 
 /**
- * Development dependencies of jsii-ring that some suites need (an installed jsii-ring does
- * not bring them): benchmark.js for the micro suite, the reference runtime for the modes
- * that run it. Checked before any suite runs.
+ * Fails, naming the package and its install command, when a chosen suite lacks one of its
+ * development-only packages (`needs` of the suite table, those in `developmentOnly`): an
+ * installed jsii-ring does not bring benchmark.js or the reference runtime.
  */
-const SUITE_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
-  micro: ['benchmark', '@jsii/runtime'],
-  synthetic: ['@jsii/runtime'],
-  cdk: ['@jsii/runtime'],
-};
-
-/** Fails, naming the package and its install command, when a chosen suite lacks a dependency. */
-function checkSuiteDependencies(suites: readonly string[]): void {
+function checkSuiteDependencies(suites: readonly string[], table: Readonly<Record<string, { readonly needs: readonly string[] }>>, developmentOnly: readonly string[]): void {
   for (const suite of suites) {
-    for (const name of SUITE_DEPENDENCIES[suite] ?? []) {
+    for (const name of (table[suite]?.needs ?? []).filter((n) => developmentOnly.includes(n))) {
       if (!hasDependency(name)) {
         throw missingDependency(name, `bench ${suite}`, devDependencyVersion(name));
       }
@@ -223,7 +216,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   // Loaded only now: `--help` must not pay for the benchmarks' imports.
-  const { SUITES, SUITE_ALIASES, resolveSuites, runBench } = await import('../../benchmarks/research/runner.js');
+  const { DEVELOPMENT_ONLY, SUITES, SUITE_ALIASES, resolveSuites, runBench } = await import('../../benchmarks/research/runner.js');
   if (values.list === true) {
     process.stdout.write(`${Object.entries(SUITES).map(([name, s]) => `${name.padEnd(10)} ${s.summary}`).join('\n')}\n`);
     return 0;
@@ -233,7 +226,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       throw new UsageError(`unknown suite '${name}' (suites: ${Object.keys(SUITES).join(', ')}, all)`, HELP);
     }
   }
-  checkSuiteDependencies(resolveSuites(positionals));
+  checkSuiteDependencies(resolveSuites(positionals), SUITES, DEVELOPMENT_ONLY);
   const { reports, context } = await runBench({
     suites: positionals,
     quick: values.quick === true,
@@ -284,9 +277,8 @@ async function userBench(argv: string[], values: Record<string, string | boolean
   applyCdkJsonContext();
   if (values.verbose === true) process.env['JSII_RING_BENCH_VERBOSE'] = '1';
 
-  const { missingPackages } = await import('../../benchmarks/research/runner.js');
   let chosenModes = modes ?? ALL_MODES;
-  if (missingPackages(['@jsii/runtime']).length > 0 && chosenModes.includes('reference') && (suites.length === 0 || suites.includes('cdk'))) {
+  if (!hasDependency('@jsii/runtime') && chosenModes.includes('reference') && (suites.length === 0 || suites.includes('cdk'))) {
     if (modes !== undefined) throw new UsageError("the reference mode needs @jsii/runtime, which is not installed (npm install --save-dev @jsii/runtime), or leave 'reference' out of --modes", HELP);
     chosenModes = chosenModes.filter((m) => m !== 'reference');
     process.stderr.write('bench: @jsii/runtime is not installed, so cdk runs without the reference mode (npm install --save-dev @jsii/runtime to add it)\n');

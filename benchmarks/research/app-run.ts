@@ -120,6 +120,23 @@ async function heapAfterGc(client: KernelClient | undefined, kernelVisible: bool
 
 const MB = 1024 * 1024;
 
+/**
+ * `clientOptions` with the request hook of a traced run: a trace point per request, taken
+ * before the host work so the work counts as host time after the request, then
+ * `hostWorkUs` of host work. `client` gives the running client when the hook runs.
+ */
+export function withTrace(clientOptions: KernelClientOptions, trace: RequestTrace | undefined, hostWorkUs: number, client: () => KernelClient | undefined): KernelClientOptions {
+  if (trace === undefined) return clientOptions;
+  return {
+    ...clientOptions,
+    onRequest: (event) => {
+      const c = client() as KernelClient;
+      trace.record(performance.now(), c.stats.hostWaitMs, c.kernelBusy.ms, event.pipelined);
+      busySpin(hostWorkUs);
+    },
+  };
+}
+
 /** The client options of a kernel mode. */
 export function clientOptionsFor(options: AppRunOptions): KernelClientOptions {
   const common: KernelClientOptions = {
@@ -158,18 +175,7 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
     const s0 = snapshot(undefined, kernelVisible);
     let clientOptions: KernelClientOptions = native || options.mode === 'inThread' ? {} : clientOptionsFor(options);
     if (options.timeline === true && kernelVisible) clientOptions = { ...clientOptions, timeline: true };
-    if (trace !== undefined) {
-      // The trace point is taken before the host work, so the work counts as host time after the request.
-      const work = options.hostWorkUs ?? 0;
-      clientOptions = {
-        ...clientOptions,
-        onRequest: (event) => {
-          const c = client as KernelClient;
-          trace.record(performance.now(), c.stats.hostWaitMs, c.kernelBusy.ms, event.pipelined);
-          busySpin(work);
-        },
-      };
-    }
+    clientOptions = withTrace(clientOptions, trace, options.hostWorkUs ?? 0, () => client);
     const inThread = options.mode === 'inThread' ? new DirectConnection() : undefined;
     client = native || inThread !== undefined ? undefined : KernelClient.start(clientOptions);
     const connection = inThread ?? client;

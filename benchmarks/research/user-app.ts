@@ -29,9 +29,8 @@ import { installRedirection } from '../../lib/redirect/cjs-hook.js';
 import type { Redirection } from '../../lib/redirect/cjs-hook.js';
 import { checkKernelReached } from '../../lib/redirect/kernel-reached.js';
 import { installTypeScriptLoader } from '../../lib/redirect/typescript.js';
-import { clientOptionsFor } from './app-run.js';
+import { clientOptionsFor, withTrace } from './app-run.js';
 import type { AppMode, AppRunResult } from './app-run.js';
-import { busySpin } from './host-work.js';
 import { timelineNow } from '../../lib/transports/timeline.js';
 import { buildTimelineOf, phaseBetween, snapshot } from './metrics.js';
 import type { BuildTimeline, Snapshot } from './metrics.js';
@@ -107,18 +106,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
       // callback unless the run asks for host work or a trace.
       let clientOptions = clientOptionsFor({ mode: options.mode, outdir: options.outdir, scale: 1, validation: options.validation, hostWorkUs: options.hostWorkUs ?? 0, ...(options.pendingCap !== undefined ? { pendingCap: options.pendingCap } : {}) });
       if (options.timeline === true && kernelVisible) clientOptions = { ...clientOptions, timeline: true };
-      if (trace !== undefined) {
-        const work = options.hostWorkUs ?? 0;
-        clientOptions = {
-          ...clientOptions,
-          onRequest: (event) => {
-            const c = client as KernelClient;
-            // Taken before the host work, so the work counts as host time after the request.
-            trace.record(performance.now(), c.stats.hostWaitMs, c.kernelBusy.ms, event.pipelined);
-            busySpin(work);
-          },
-        };
-      }
+      clientOptions = withTrace(clientOptions, trace, options.hostWorkUs ?? 0, () => client);
       client = KernelClient.start(clientOptions);
       setDefaultConnection(client);
       redirection = installRedirection({ connection: client });

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatTemplate, globToRegExp, listStacks, selectStacks } from '../../lib/cli/stack-selection.js';
 import { ErrorCode, JsiiRingError } from '../../lib/errors.js';
+import { childOutput, type ChildRun } from '../helpers/child-output.js';
 import { repoRoot } from '../helpers/repo-root.js';
 
 const ROOT = repoRoot();
@@ -44,11 +45,7 @@ new Queues(prod, 'Api');
 console.log('the app printed this');
 `;
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ChildRun;
 
 /** A project with the app, where `npx jsii-ring` and `npx cdk` find this repository's. */
 function project(): string {
@@ -68,18 +65,10 @@ function project(): string {
 
 /** Runs a program of the project's node_modules/.bin, without blocking the other tests. */
 function run(dir: string, bin: string, args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // Without CI the CDK CLI keeps its messages on stderr, as on a terminal.
-    const env: NodeJS.ProcessEnv = { ...process.env, CDK_VALIDATION: 'false', CDK_DISABLE_CLI_TELEMETRY: 'true' };
-    delete env.CI;
-    const child = spawn(path.join(dir, 'node_modules', '.bin', bin), args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  // Without CI the CDK CLI keeps its messages on stderr, as on a terminal.
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK_VALIDATION: 'false', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+  delete env.CI;
+  return childOutput(spawn(path.join(dir, 'node_modules', '.bin', bin), args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** What the CDK CLI prints for `cdk synth <args>` from the assembly in `asm`. */

@@ -10,6 +10,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { childOutput, type ChildRun } from '../helpers/child-output.js';
 import { repoRoot } from '../helpers/repo-root.js';
 import { packedProject } from './packed-project.js';
 import type { PackedProject } from './packed-project.js';
@@ -17,23 +18,11 @@ import type { PackedProject } from './packed-project.js';
 const ROOT = repoRoot();
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = ChildRun;
 
 /** Runs `command` with `sh -c` in the project (a README line as written), without blocking other tests. */
 function sh(project: PackedProject, command: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd: project.dir, env: { ...project.env, CDK_VALIDATION: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return childOutput(spawn('sh', ['-c', command], { cwd: project.dir, env: { ...project.env, CDK_VALIDATION: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** The README's fenced code blocks of one language, in order. */

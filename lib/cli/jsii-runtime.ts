@@ -19,14 +19,10 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { keepsSymlinks } from '../preserve-symlinks.js';
 
 /** The program hosts name in JSII_RUNTIME. */
 export const RUNTIME_SCRIPT = path.resolve(__dirname, '..', '..', '..', 'bin', 'jsii-runtime.js');
-
-/** True when this process keeps symlinked module paths (`--preserve-symlinks`). */
-export function keepsSymlinks(): boolean {
-  return process.execArgv.includes('--preserve-symlinks') || process.env.NODE_PRESERVE_SYMLINKS === '1';
-}
 
 /** Runs the stdio server until the host is done; never returns. */
 export async function runStdioServer(): Promise<never> {

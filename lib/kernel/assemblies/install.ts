@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JsiiFault } from '../../errors.js';
+import { keepsSymlinks } from '../../preserve-symlinks.js';
 import { PassThroughError, passThroughError } from '../kernel-errors.js';
 import { HASHES_SUBDIR, PACKAGES_SUBDIR, resolveCacheDir } from './cache-dir.js';
 import { linkTree, publishDirectory, sha256FileRemembered, tempSibling } from './fs-util.js';
@@ -216,7 +217,7 @@ function linkModeOf(options: AssemblyStoreOptions | undefined): 'symlink' | 'har
   if (options?.linkMode !== undefined) {
     return options.linkMode;
   }
-  return process.execArgv.includes('--preserve-symlinks') || process.env.NODE_PRESERVE_SYMLINKS === '1' ? 'symlink' : 'hardlink';
+  return keepsSymlinks() ? 'symlink' : 'hardlink';
 }
 
 /**

@@ -50,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined) {
     throw new UsageError(`unknown command '${name}'`);
   }
+  if (name === 'synth') {
+    // Before the command's modules load: the kernel worker boots meanwhile (prelaunch.ts).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('./prelaunch.js') as typeof import('./prelaunch.js')).prelaunchForSynth(rest);
+  }
   return command.run(rest);
 }
 

@@ -20,6 +20,7 @@ import { HOST_TIMELINE_FIELDS, KERNEL_TIMELINE_FIELDS, summarizeTimeline } from 
 import type { TimelineSummary } from '../transports/timeline.js';
 import type { CodecName } from '../protocol/codec.js';
 import { UsageError, integerFlag, parseCommandLine } from './args.js';
+import { budgetFlag, SYNTH_OPTIONS } from './synth-args.js';
 import { Progress } from './progress.js';
 import { installTypeScriptLoader } from '../redirect/typescript.js';
 import { installRedirection } from '../redirect/cjs-hook.js';
@@ -107,6 +108,8 @@ export interface SynthReport {
     /** Waits for a kernel answer that ended while the host spun, and those that slept in `Atomics.wait`. */
     readonly hostSpinHits: number;
     readonly hostSleeps: number;
+    /** The kernel worker was started before the command's modules loaded (prelaunch.ts). */
+    readonly prelaunched: boolean;
   };
   /** With --timeline: the file, and where the time went in the build phase and the whole run. */
   readonly timeline?: { readonly file: string; readonly build: TimelineSummary; readonly run: TimelineSummary };
@@ -114,24 +117,7 @@ export interface SynthReport {
 }
 
 export async function synthCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, {
-    mode: { type: 'string' },
-    'pending-cap': { type: 'string' },
-    transport: { type: 'string' },
-    codec: { type: 'string' },
-    spin: { type: 'string' },
-    'interrupt-budget': { type: 'string' },
-    outdir: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    context: { type: 'string', short: 'c', multiple: true },
-    app: { type: 'string' },
-    trace: { type: 'string' },
-    timeline: { type: 'string' },
-    compare: { type: 'string' },
-    json: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    exclusively: { type: 'boolean', short: 'e' },
-  }, SYNTH_HELP);
+  const { values, positionals } = parseCommandLine(argv, SYNTH_OPTIONS, SYNTH_HELP);
   if (values.help === true) {
     process.stdout.write(`${SYNTH_HELP}\n`);
     return 0;
@@ -168,7 +154,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   }
   const cap = integerFlag(values['pending-cap'], 'pending-cap', SYNTH_HELP);
   const spin = integerFlag(values.spin, 'spin', SYNTH_HELP, { unlimited: false });
-  const interruptBudget = budgetFlag(values['interrupt-budget']);
+  const interruptBudget = budgetFlag(values['interrupt-budget'], SYNTH_HELP);
   const appFile = path.resolve(appArg);
   if (!fs.existsSync(appFile)) {
     throw new UsageError(`app file not found: ${appArg}`, SYNTH_HELP);
@@ -249,16 +235,6 @@ function applyContext(pairs: readonly string[] | undefined): void {
 }
 
 /** `--interrupt-budget`: a positive integer, or 'v8' for V8's own. */
-function budgetFlag(value: string | boolean | undefined): number {
-  if (value === undefined) return KERNEL_INTERRUPT_BUDGET;
-  if (value === 'v8') return V8_DEFAULT_INTERRUPT_BUDGET;
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`--interrupt-budget must be a positive integer or 'v8' (got ${JSON.stringify(value)})`, SYNTH_HELP);
-  }
-  return n;
-}
-
 interface RunOptions {
   readonly appFile: string;
   readonly mode: Mode;
@@ -392,7 +368,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     resources: summary.resources,
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
-    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps },
+    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, prelaunched: client.prelaunched },
     timeline,
   };
 }
@@ -444,8 +420,9 @@ export function formatReport(report: SynthReport): string {
     lines.push(`  by kind   ${byKind.join(' · ')}`);
   }
   if (report.threads !== undefined) {
-    const { kernelBusyMs, hostWaitMs, hostSpinHits, hostSleeps } = report.threads;
-    lines.push(`  threads   kernel busy ${ms(kernelBusyMs)} · host waited for the kernel ${ms(hostWaitMs)} of ${ms(report.timings.totalMs - report.timings.startMs)} (${hostSpinHits.toLocaleString('en-US')} waits spun, ${hostSleeps.toLocaleString('en-US')} slept)`);
+    const { kernelBusyMs, hostWaitMs, hostSpinHits, hostSleeps, prelaunched } = report.threads;
+    lines.push(`  threads   kernel busy ${ms(kernelBusyMs)} · host waited for the kernel ${ms(hostWaitMs)} of ${ms(report.timings.totalMs - report.timings.startMs)} (${hostSpinHits.toLocaleString('en-US')} waits spun, ${hostSleeps.toLocaleString('en-US')} slept)` +
+      `${prelaunched ? ' · worker started before the CLI loaded' : ''}`);
   }
   if (report.timeline !== undefined) {
     const line = (label: string, t: TimelineSummary): string =>

@@ -284,6 +284,11 @@ export class KernelClient implements KernelConnection {
     await this.#link.worker.terminate();
   }
 
+  /** Whether this client took over a worker started before it (`prelaunchKernel`, launch.ts). */
+  public get prelaunched(): boolean {
+    return this.#link.prelaunched;
+  }
+
   /** The worker thread (for tests and diagnostics). */
   public get worker(): Worker {
     return this.#link.worker;

@@ -4,9 +4,8 @@
  * when the other end is gone. It moves frames; `KernelClient` gives them meaning (requests,
  * lanes, pipelining, callbacks).
  */
-import { activeCompileCacheDir } from './compile-cache.js';
 import * as path from 'node:path';
-import { Worker, SHARE_ENV } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { RingReader, RingWriter, markDead } from 'atomics-ring-buffer';
 import type { RingStats } from 'atomics-ring-buffer';
 import { createCodec } from '../protocol/codec.js';
@@ -16,18 +15,17 @@ import type { Frame } from '../protocol/frames.js';
 import { ErrorCode, JsiiRingError } from '../errors.js';
 import { BUSY_MS_STAT, CLOSING_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, createChannelBuffers, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
-import type { KernelWorkerData } from '../worker/kernel-worker.js';
 import type { ResolvedClientOptions } from './options.js';
 import { KernelLostError } from './kernel-lost.js';
 import type { Loss } from './kernel-lost.js';
-import { watchChannel } from './watchdog.js';
+import { launchKernelWorker, startWatchedWorker, takePrelaunched } from './launch.js';
+import type { LaunchedWorker, WorkerLaunchOptions } from './launch.js';
 import type { Watch } from './watchdog.js';
 
 /** First slice of a blocked write before the host serves the response ring (ms); see `write`. */
 const WRITE_SLICE_MS = 2;
 const WRITE_SLICE_MAX_MS = 1000;
 
-const WORKER_ENTRY = path.join(__dirname, '..', 'worker', 'kernel-worker.js');
 const RELAY_ENTRY = path.join(__dirname, '..', 'transports', 'stdio-relay-worker.js');
 const CLI_ENTRY = path.join(__dirname, '..', 'cli', 'main.js');
 
@@ -60,6 +58,8 @@ export class KernelLink {
   /** The shared counters (completed seqs, host wait, kernel state). */
   readonly state: Int32Array;
   readonly worker: Worker;
+  /** Whether the worker is one started before this link, by `prelaunchKernel` (launch.ts). */
+  readonly prelaunched: boolean;
   /** Resolves with the worker's exit code. */
   readonly exited: Promise<number>;
   readonly requestWriter: RingWriter;
@@ -77,40 +77,47 @@ export class KernelLink {
   public constructor(options: ResolvedClientOptions, owner: LinkOwner) {
     this.#owner = owner;
     this.#requestTimeoutMs = options.requestTimeoutMs;
-    this.buffers = createChannelBuffers({
-      requestCapacity: options.requestRingBytes,
-      callbackCapacity: options.callbackRingBytes,
-      responseCapacity: options.responseRingBytes,
-    });
-    this.state = stateSlots(this.buffers.state);
-    this.#responses = new RingReader(this.buffers.response, { spin: options.spin });
-    this.requestWriter = new RingWriter(this.buffers.request);
-    this.callbackWriter = new RingWriter(this.buffers.callback);
-    // Before the worker starts: a thread that dies while starting is heard too.
-    this.#watch = watchChannel(this.buffers, options.callTimeoutMs);
-    const lifeline = this.#watch.lifeline;
-    this.worker = options.transport === 'ring'
-      // SHARE_ENV: the library sees the environment the program has when it calls it (an app
-      // sets CDK_DEFAULT_REGION before `new App()`), as it would natively.
-      ? new Worker(WORKER_ENTRY, { env: SHARE_ENV, workerData: { buffers: this.buffers, cacheDir: options.cacheDir, spin: options.spin, lifeline, compileCacheDir: activeCompileCacheDir() } satisfies KernelWorkerData, transferList: [lifeline] })
-      : new Worker(RELAY_ENTRY, {
+    let launched: LaunchedWorker;
+    let prelaunched: LaunchedWorker | undefined;
+    if (options.transport === 'ring') {
+      const launch: WorkerLaunchOptions = options;
+      prelaunched = takePrelaunched(launch);
+      launched = prelaunched ?? launchKernelWorker(launch);
+    } else {
+      const buffers = createChannelBuffers({
+        requestCapacity: options.requestRingBytes,
+        callbackCapacity: options.callbackRingBytes,
+        responseCapacity: options.responseRingBytes,
+      });
+      launched = startWatchedWorker(buffers, options.callTimeoutMs, (lifeline) => new Worker(RELAY_ENTRY, {
         transferList: [lifeline],
         workerData: {
-          buffers: this.buffers,
+          buffers,
           lifeline,
           command: stdioCommand(options.stdioKernel),
           // The reference runtime warns about this Node version on every start.
           env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] ?? '', ...(options.cacheDir !== undefined ? { JSII_RING_CACHE_DIR: options.cacheDir } : {}) },
         },
-      });
-    this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
+      }));
+    }
+    this.prelaunched = prelaunched !== undefined;
+    this.buffers = launched.buffers;
+    this.state = stateSlots(this.buffers.state);
+    this.#responses = new RingReader(this.buffers.response, { spin: options.spin });
+    this.requestWriter = new RingWriter(this.buffers.request);
+    this.callbackWriter = new RingWriter(this.buffers.callback);
+    this.#watch = launched.watch;
+    this.worker = launched.worker;
+    this.exited = launched.exited;
+    // A prelaunched worker may have failed before this link took it over.
+    this.#workerError = launched.error;
     this.worker.on('error', (error) => {
       this.#workerError = error;
     });
     // A worker ended from outside (terminate(), a resource limit) runs none of its own exit
     // handlers. While the host blocks, the watchdog hears of it (watchdog.ts); this covers a
     // host that hears first, and records how the thread ended for the loss report.
-    this.worker.once('exit', (code) => {
+    const onExit = (code: number): void => {
       this.#exitCode = code;
       this.#watch.forget();
       if (this.#gone instanceof KernelLostError) {
@@ -121,9 +128,9 @@ export class KernelLink {
         writeDeathNote(this.buffers.state, reason);
         markDead([this.buffers.request, this.buffers.callback, this.buffers.response], reason);
       }
-    });
-    // An idle client must not keep the process alive.
-    this.worker.unref();
+    };
+    if (launched.exitCode !== undefined) onExit(launched.exitCode);
+    else this.worker.once('exit', onExit);
   }
 
   /**

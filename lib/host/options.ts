@@ -3,6 +3,7 @@
  * validates and merges (`resolveClientOptions`).
  */
 import { CODEC_NAMES } from '../protocol/codec.js';
+import { DEFAULT_WORKER_LAUNCH } from './launch.js';
 import type { CodecName } from '../protocol/codec.js';
 import { EXT_ALIAS_NOTICES, EXT_BEFORE_EXIT, EXT_JS_VALUES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE } from '../protocol/api.js';
 
@@ -122,28 +123,10 @@ export interface RequestEvent {
  */
 export const DEFAULT_PENDING_CAP = 64;
 
-/**
- * Default spin budget of the client's rings, about 3 ms. The host waits on the kernel for
- * anything from a microsecond (a property read) to milliseconds (a sync read behind 64
- * pipelined constructs), and on a 2-vCPU VM every sleep costs the waker ~25-35 µs inside
- * `Atomics.notify` plus the sleeper's own wake-up: a budget that covers the long waits
- * too took the example app's whole run from 2.03× to 1.70× native (`jsii-ring bench spin`,
- * benchmarks/RESULTS.md, "Wait policy").
- * The ring package's own default (10,000) suits short exchanges; the adaptive fall-back to
- * sleeping still applies when spins run out (a loaded machine).
- */
-export const DEFAULT_SPIN = 300_000;
-
-/**
- * Default call deadline: far beyond any real call (a whole synth of the 2,200-resource
- * example app is one `synth()` call of about 10 s), short enough that a stuck library ends.
- */
-export const DEFAULT_CALL_TIMEOUT_MS = 10 * 60_000;
+export { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_SPIN } from './launch.js';
 
 /** Every extension a client asks for by default. */
 export const ALL_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES, EXT_JS_VALUES, EXT_BEFORE_EXIT];
-
-const MIB = 1024 * 1024;
 
 /** Resolved options: every field present. */
 export type ResolvedClientOptions = Required<Omit<KernelClientOptions, 'cacheDir' | 'onRequest' | 'onProgress'>> & Pick<KernelClientOptions, 'cacheDir' | 'onRequest' | 'onProgress'>;
@@ -153,15 +136,15 @@ const DEFAULTS: Omit<ResolvedClientOptions, 'cacheDir' | 'onRequest' | 'onProgre
   pendingCap: DEFAULT_PENDING_CAP,
   captureCallSites: false,
   extensions: ALL_EXTENSIONS,
-  requestRingBytes: MIB,
-  callbackRingBytes: MIB / 4,
-  responseRingBytes: MIB,
+  requestRingBytes: DEFAULT_WORKER_LAUNCH.requestRingBytes,
+  callbackRingBytes: DEFAULT_WORKER_LAUNCH.callbackRingBytes,
+  responseRingBytes: DEFAULT_WORKER_LAUNCH.responseRingBytes,
   startTimeoutMs: 30_000,
   requestTimeoutMs: Infinity,
-  callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS,
+  callTimeoutMs: DEFAULT_WORKER_LAUNCH.callTimeoutMs,
   transport: 'ring',
   stdioKernel: 'ours',
-  spin: DEFAULT_SPIN,
+  spin: DEFAULT_WORKER_LAUNCH.spin,
   timeline: false,
 };
 

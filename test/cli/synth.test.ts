@@ -82,13 +82,15 @@ test('synth honours CDK_OUTDIR and --json reports what it did', async (t) => {
 
 test('--spin 0 makes the host sleep on every wait; the default budget is reported', async (t) => {
   const dir = project({ 'app.ts': APP_TS });
-  type Report = { spin: number; threads: { hostSpinHits: number; hostSleeps: number } };
+  type Report = { spin: number; threads: { hostSpinHits: number; hostSleeps: number; prelaunched: boolean } };
   const sleeping = npx(dir, ['synth', 'app.ts', '--json', '--spin', '0', '--outdir', 'a']);
   t.is(sleeping.status, 0, sleeping.stderr);
   const slept = JSON.parse(sleeping.stdout) as Report;
   t.is(slept.spin, 0);
   t.is(slept.threads.hostSpinHits, 0);
   t.true(slept.threads.hostSleeps > 0);
+  // The worker started before the CLI loaded had the same spin budget: it was the one used.
+  t.true(slept.threads.prelaunched);
   // Whether the default's waits end spinning depends on the machine's load (the policy is
   // adaptive: it sleeps at once while spins keep running out), so only its accounting is checked.
   const spinning = npx(dir, ['synth', 'app.ts', '--json', '--outdir', 'b']);
@@ -96,6 +98,12 @@ test('--spin 0 makes the host sleep on every wait; the default budget is reporte
   const spun = JSON.parse(spinning.stdout) as Report;
   t.is(spun.spin, 300_000);
   t.true(spun.threads.hostSpinHits + spun.threads.hostSleeps > 0);
+  t.true(spun.threads.prelaunched);
+  // Without the early start the same run starts its worker when the synth command does.
+  const late = npx(dir, ['synth', 'app.ts', '--json', '--outdir', 'c'], { JSII_RING_PRELAUNCH: '0' });
+  t.is(late.status, 0, late.stderr);
+  t.false((JSON.parse(late.stdout) as Report).threads.prelaunched);
+  t.is(fs.readFileSync(path.join(dir, 'c', 'StorageStack.template.json'), 'utf8'), fs.readFileSync(path.join(dir, 'b', 'StorageStack.template.json'), 'utf8'));
   const bad = npx(dir, ['synth', 'app.ts', '--spin', 'lots']);
   t.is(bad.status, 2);
   t.regex(bad.stderr, /--spin must be a non-negative integer \(got "lots"\)/);

@@ -4,7 +4,10 @@
  * worker (pipelined and sync); every cloud assembly compared file by file with the plain
  * run; times as medians over interleaved rounds (each run a fresh process).
  *
- *   node dist/benchmarks/corpus/run.js [--rounds N] [--apps a,b] [--out results/corpus.json]
+ *   node dist/benchmarks/corpus/run.js [--rounds N] [--apps a,b] [--prelaunch-study] [--out results/corpus.json]
+ *
+ * --prelaunch-study adds a timed variant: the worker pipelined with the early start of the
+ * kernel worker turned off (JSII_RING_PRELAUNCH=0), reported with process wall times.
  *
  * Writes benchmarks/results/corpus.json and prints the markdown section for RESULTS.md.
  */
@@ -16,7 +19,7 @@ import { compareCloudAssemblies } from '../../lib/cloud-assembly.js';
 import { loadCorpus, REPO_ROOT, runOurs, runPlain } from './corpus.js';
 import type { AppRun, CorpusApp } from './corpus.js';
 
-type Variant = 'plain' | 'native' | 'inThread' | 'pipelined' | 'sync';
+type Variant = 'plain' | 'native' | 'inThread' | 'pipelined' | 'sync' | 'late';
 const TIMED: readonly Variant[] = ['native', 'inThread', 'pipelined'];
 
 interface AppFigures {
@@ -29,6 +32,8 @@ interface AppFigures {
   /** Medians per timed variant, ms. */
   readonly totalMs: Record<string, number>;
   readonly buildMs: Record<string, number>;
+  /** Medians of the process wall time (spawn to exit), ms. */
+  readonly processMs: Record<string, number>;
   readonly plainWallMs: number;
 }
 
@@ -46,6 +51,7 @@ function runVariant(app: CorpusApp, variant: Variant, outdir: string): AppRun {
     case 'pipelined': return runOurs(app, 'pipelined', outdir, env);
     case 'sync': return runOurs(app, 'sync', outdir, env);
     case 'inThread': return runOursInThread(app, outdir, env);
+    case 'late': return runOurs(app, 'pipelined', outdir, { ...env, JSII_RING_PRELAUNCH: '0' });
   }
 }
 
@@ -54,7 +60,8 @@ function runOursInThread(app: CorpusApp, outdir: string, env: Record<string, str
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, apps: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, apps: { type: 'string' }, out: { type: 'string' }, 'prelaunch-study': { type: 'boolean' } } });
+  const timed: readonly Variant[] = values['prelaunch-study'] === true ? [...TIMED, 'late'] : TIMED;
   const rounds = values.rounds !== undefined ? Number(values.rounds) : 3;
   if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError('--rounds must be a positive integer');
   const only = values.apps?.split(',');
@@ -79,10 +86,10 @@ function main(): void {
       };
       const sync = runVariant(app, 'sync', path.join(base, `${app.name}-sync`));
       check('sync', sync, path.join(base, `${app.name}-sync`));
-      const samples = new Map<Variant, AppRun[]>(TIMED.map((v) => [v, []]));
+      const samples = new Map<Variant, AppRun[]>(timed.map((v) => [v, []]));
       for (let r = 0; r < rounds; r++) {
         // Alternate the order round by round so no variant always runs first.
-        const order = r % 2 === 0 ? TIMED : [...TIMED].reverse();
+        const order = r % 2 === 0 ? timed : [...timed].reverse();
         for (const variant of order) {
           const out = path.join(base, `${app.name}-${variant}`);
           const run = runVariant(app, variant, out);
@@ -99,8 +106,9 @@ function main(): void {
         callbacks: pipelined.calls?.callbacks ?? 0,
         identical,
         differences: differences.slice(0, 5),
-        totalMs: Object.fromEntries(TIMED.map((v) => [v, med(v, (run) => run.report!.timings.totalMs)])),
-        buildMs: Object.fromEntries(TIMED.map((v) => [v, med(v, (run) => run.report!.timings.buildMs)])),
+        totalMs: Object.fromEntries(timed.map((v) => [v, med(v, (run) => run.report!.timings.totalMs)])),
+        buildMs: Object.fromEntries(timed.map((v) => [v, med(v, (run) => run.report!.timings.buildMs)])),
+        processMs: Object.fromEntries(timed.map((v) => [v, med(v, (run) => run.wallMs)])),
         plainWallMs: plain.wallMs,
       });
     }
@@ -108,7 +116,7 @@ function main(): void {
     fs.rmSync(base, { recursive: true, force: true });
   }
   const result = {
-    command: `node dist/benchmarks/corpus/run.js --rounds ${rounds}`,
+    command: `node dist/benchmarks/corpus/run.js --rounds ${rounds}${values.apps !== undefined ? ` --apps ${values.apps}` : ''}${values['prelaunch-study'] === true ? ' --prelaunch-study' : ''}`,
     node: process.version,
     cpu: `${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} vCPUs`,
     loadAverage: [loadBefore, os.loadavg()[0] ?? NaN],
@@ -144,8 +152,29 @@ function markdown(result: { command: string; node: string; cpu: string; loadAver
     '',
     `Every file of every cloud assembly byte-identical to the plain run, in every mode: **${allSame ? 'yes' : 'no'}** (stack traces aside: they name the frames of whatever ran the app). ` +
       `Medians over the apps: total / native ${medRatio((a) => a.totalMs['pipelined']! / a.totalMs['native']!)}×, total / in-thread ${medRatio((a) => a.totalMs['pipelined']! / a.totalMs['inThread']!)}×, build / native ${medRatio((a) => a.buildMs['pipelined']! / a.buildMs['native']!)}×. Raw figures: [\`results/corpus.json\`](results/corpus.json).`,
+    `Process wall time (spawn to exit, what a \`cdk synth\` waits for), medians over the apps: native ${ms(median(result.apps.map((a) => a.processMs['native']!)))} ms, in-thread kernel ${ms(median(result.apps.map((a) => a.processMs['inThread']!)))} ms, worker pipelined ${ms(median(result.apps.map((a) => a.processMs['pipelined']!)))} ms.`,
     '',
+    ...prelaunchSection(result.apps, f, ms),
   ].join('\n');
+}
+
+/** With --prelaunch-study: the worker started before the CLI loads vs when the synth command starts it. */
+function prelaunchSection(apps: readonly AppFigures[], f: (n: number, digits?: number) => string, ms: (n: number) => string): string[] {
+  if (!apps.every((a) => a.processMs['late'] !== undefined)) return [];
+  const rows = apps.map((a) => `| ${a.name} | ${ms(a.processMs['native']!)} | ${ms(a.processMs['late']!)} | ${ms(a.processMs['pipelined']!)} | ${f(a.processMs['pipelined']! / a.processMs['late']!)}× | ${ms(a.totalMs['late']!)} | ${ms(a.totalMs['pipelined']!)} |`);
+  const med = (g: (a: AppFigures) => number): number => median(apps.map(g));
+  return [
+    '### Starting the kernel worker before the CLI loads',
+    '',
+    '`jsii-ring synth` starts the kernel worker before loading its own modules (lib/cli/prelaunch.ts); `JSII_RING_PRELAUNCH=0` starts it where the synth command used to, after them. Same apps, same rounds, interleaved with the runs above; process wall time (spawn to exit) and the synth command\'s own total, medians, ms:',
+    '',
+    '| app | native, process | worker started by the synth command, process | worker started first (default), process | first / by the command | synth total, started by the command | synth total, started first |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `Medians over the apps: process ${ms(med((a) => a.processMs['late']!))} → ${ms(med((a) => a.processMs['pipelined']!))} ms (${f(med((a) => a.processMs['pipelined']! / a.processMs['late']!))}×; native ${ms(med((a) => a.processMs['native']!))} ms); the synth command's total ${ms(med((a) => a.totalMs['late']!))} → ${ms(med((a) => a.totalMs['pipelined']!))} ms.`,
+    '',
+  ];
 }
 
 main();

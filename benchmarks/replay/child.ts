@@ -12,12 +12,19 @@ import { buildApp } from '../../examples/cdk-app/app.js';
 import type { AppLibraries } from '../../examples/cdk-app/libraries.js';
 import { flush, load } from '../../lib/bindings/index.js';
 import { DirectConnection } from '../../lib/host/direct-connection.js';
+import { KernelClient } from '../../lib/host/kernel-client.js';
+import { summarizeTimeline } from '../../lib/transports/timeline.js';
+import type { TimelineSummary } from '../../lib/transports/timeline.js';
+import * as path from 'node:path';
+import { ConnectionReplayer } from './connection-replayer.js';
+import type { ConnectionReplayTimings } from './connection-replayer.js';
 import { applyJitPolicy, KERNEL_INTERRUPT_BUDGET } from '../../lib/host/jit-policy.js';
 import { childMain } from '../research/child.js';
 import { RecordingConnection } from './recording-connection.js';
 import { Replayer } from './replayer.js';
 import type { ReplayTimings } from './replayer.js';
 import { loadTranscript, saveTranscript } from './transcript.js';
+import { REPLAY_SEED, seedRandom } from './seed.js';
 
 /** What the parent asks of a child. */
 export type ReplayChildConfig =
@@ -31,7 +38,24 @@ export type ReplayChildConfig =
     readonly busySibling?: boolean;
     /** V8's interrupt budget for the process. @default KERNEL_INTERRUPT_BUDGET */
     readonly interruptBudget?: number;
+    /**
+     * Replay through a connection instead of straight into a kernel: `direct` (a kernel in
+     * this thread), `ring` (the worker, pipelined as recorded), `ring-sync` (the worker, every
+     * request waited for). Ring replays need the seed preloaded in the worker too
+     * (`--require seed-preload.js`).
+     */
+    readonly connection?: ReplayConnection;
   };
+
+/** Connections a transcript can be replayed through. */
+export type ReplayConnection = 'direct' | 'ring' | 'ring-sync';
+
+/** A replay through a connection: the timings, and for the ring the build phase's timeline. */
+export interface ConnectionReplayResult extends ConnectionReplayTimings {
+  readonly buildTimeline?: TimelineSummary;
+  /** The kernel thread's serving time over the whole replay (ring). */
+  readonly kernelBusyMs?: number;
+}
 
 /** What a record run reports. */
 export interface RecordResult {
@@ -82,24 +106,35 @@ export async function replay(outdir: string, file: string, verify: boolean, busy
   }
 }
 
-/**
- * Makes `Math.random` a seeded generator (mulberry32). The library draws the first number
- * of its token counter at random (`${Token[TOKEN.n]}`), and the host passes token strings it
- * read back into later requests, so a replay must draw the same numbers as the recording.
- */
-export function seedRandom(seed: number): void {
-  let state = seed >>> 0;
-  Math.random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** Replays a saved transcript through a connection (see ConnectionReplayer). */
+export async function replayThrough(outdir: string, file: string, connection: ReplayConnection): Promise<ConnectionReplayResult> {
+  const transcript = loadTranscript(file);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  if (connection === 'direct') {
+    const direct = new DirectConnection();
+    try {
+      return await new ConnectionReplayer(transcript, direct).run();
+    } finally {
+      await direct.close();
+    }
+  }
+  const client = KernelClient.start({ timeline: true, ...(connection === 'ring-sync' ? { pendingCap: 0 } : {}) });
+  let timings: ConnectionReplayTimings;
+  try {
+    timings = await new ConnectionReplayer(transcript, client).run();
+  } finally {
+    await client.close();
+  }
+  const timeline = client.timeline;
+  return {
+    ...timings,
+    kernelBusyMs: client.kernelBusy.ms,
+    ...(timeline !== undefined ? { buildTimeline: summarizeTimeline(timeline, timings.firstRequest.build, timings.firstRequest.synth) } : {}),
   };
 }
 
-/** The seed of record and replay runs. */
-export const REPLAY_SEED = 20_261_127;
+/** The preload that seeds `Math.random` in every thread of a replay child. */
+export const SEED_PRELOAD = path.join(__dirname, 'seed-preload.js');
 
 if (require.main === module) {
   childMain<ReplayChildConfig, unknown>(async (config) => {
@@ -108,6 +143,8 @@ if (require.main === module) {
     applyJitPolicy((config.task === 'replay' ? config.interruptBudget : undefined) ?? KERNEL_INTERRUPT_BUDGET);
     // The recording ran with validation off; the replay must run the same way.
     process.env['CDK_VALIDATION'] = 'false';
-    return config.task === 'record' ? record(config.outdir, config.scale, config.transcript) : replay(config.outdir, config.transcript, config.verify, config.busySibling);
+    if (config.task === 'record') return record(config.outdir, config.scale, config.transcript);
+    if (config.connection !== undefined) return replayThrough(config.outdir, config.transcript, config.connection);
+    return replay(config.outdir, config.transcript, config.verify, config.busySibling);
   });
 }

@@ -20,7 +20,9 @@ import { describeEnvironment, finishEnvironment, startEnvironment } from '../res
 import { BenchmarkError } from '../research/errors.js';
 import { Progress, interleave, interleaveSteps, retryNote, round, summarize } from '../research/harness.js';
 import { fmt, table, writeJson } from '../research/output.js';
-import type { RecordResult, ReplayChildConfig } from './child.js';
+import type { ConnectionReplayResult, RecordResult, ReplayChildConfig, ReplayConnection } from './child.js';
+import { SEED_PRELOAD } from './child.js';
+import type { TimelineSummary } from '../../lib/transports/timeline.js';
 import type { ReplayTimings } from './replayer.js';
 
 const REPLAY_CHILD = path.join(__dirname, 'child.js');
@@ -41,11 +43,23 @@ const CONTENTION_VARIANTS = [
   { key: 'replay-v8-busy', label: 'beside a busy thread', busySibling: true, interruptBudget: V8_DEFAULT_INTERRUPT_BUDGET },
 ] as const;
 
+/**
+ * The same stream replayed through each connection (no bindings, no app code between
+ * requests): what the connection itself costs per request, against the kernel replay above.
+ */
+const CONNECTION_VARIANTS = [
+  { key: 'through-direct', connection: 'direct', label: 'through `DirectConnection` (our kernel in this thread)' },
+  { key: 'through-ring', connection: 'ring', label: 'through the ring to the worker, pipelined as recorded' },
+  { key: 'through-ring-sync', connection: 'ring-sync', label: 'through the ring to the worker, every request waited for' },
+] as const satisfies readonly { key: string; connection: ReplayConnection; label: string }[];
+
 interface PhaseTimes {
   readonly loadMs: number;
   readonly buildMs: number;
   readonly synthMs: number;
   readonly totalMs: number;
+  /** Ring replays: where the build phase went (the timeline of both threads). */
+  readonly buildTimeline?: TimelineSummary;
 }
 
 /** Runs the replay suite. */
@@ -56,7 +70,7 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
   const recorded = path.join(base, 'recorded');
   const retries: string[] = [];
   const options = { repeats: ctx.repeats, warmups: ctx.quick ? 0 : 1, retries };
-  const progress = new Progress('replay', 2 + interleaveSteps(1 + CONTENTION_VARIANTS.length, options), ctx.silent);
+  const progress = new Progress('replay', 2 + interleaveSteps(1 + CONTENTION_VARIANTS.length + CONNECTION_VARIANTS.length, options), ctx.silent);
 
   progress.step('record the example app (bindings on a DirectConnection)');
   const record = (await runChild<RecordResult>(REPLAY_CHILD, { task: 'record', outdir: recorded, scale: ctx.scale, transcript } satisfies ReplayChildConfig)).result;
@@ -84,6 +98,15 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
         const config: ReplayChildConfig = { task: 'replay', outdir: recorded, transcript, verify: false, busySibling: v.busySibling, interruptBudget: v.interruptBudget };
         const r = (await runChild<ReplayTimings>(REPLAY_CHILD, config)).result;
         return { loadMs: r.kernelMs + r.phases.load, buildMs: r.phases.build, synthMs: r.phases.synth, totalMs: r.totalMs };
+      },
+    })),
+    ...CONNECTION_VARIANTS.map((v) => ({
+      key: v.key,
+      run: async (): Promise<PhaseTimes> => {
+        const config: ReplayChildConfig = { task: 'replay', outdir: recorded, transcript, verify: false, connection: v.connection };
+        // Worker threads run the process's preloads: the kernel's thread is seeded too.
+        const r = (await runChild<ConnectionReplayResult>(REPLAY_CHILD, config, {}, ['--require', SEED_PRELOAD])).result;
+        return { loadMs: r.phases.load, buildMs: r.phases.build, synthMs: r.phases.synth, totalMs: r.totalMs, ...(r.buildTimeline !== undefined ? { buildTimeline: r.buildTimeline } : {}) };
       },
     })),
   ], { ...options, progress });
@@ -123,6 +146,13 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
     contention: Object.fromEntries(CONTENTION_VARIANTS.map((v) => [v.key, {
       busySibling: v.busySibling, interruptBudget: v.interruptBudget, buildMs: summary(v.key, (t) => t.buildMs), synthMs: summary(v.key, (t) => t.synthMs),
     }])),
+    connections: Object.fromEntries(CONNECTION_VARIANTS.map((v) => [v.key, {
+      connection: v.connection,
+      buildMs: summary(v.key, (t) => t.buildMs),
+      synthMs: summary(v.key, (t) => t.synthMs),
+      totalMs: summary(v.key, (t) => t.totalMs),
+      buildTimeline: medianTimeline(runs.get(v.key) ?? []),
+    }])),
   };
   const files = [writeJson(ctx.resultsDir, 'replay.json', result)];
   const row = (label: string, p: (typeof phases)[number]): string[] => [
@@ -157,10 +187,50 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
       return [fmt(v.interruptBudget), v.label, `${fmt(build.median)} (${fmt(build.min)}–${fmt(build.max)})`, fmt(summary(v.key, (t) => t.synthMs).median), `${fmt(round(build.median / alone.median, 3), 2)}×`];
     }), ['r', 'l', 'r', 'r', 'r']),
     '',
+    ...connectionSection(runs, replay['buildMs']?.median ?? NaN, record.requestsByPhase['build'] ?? 0, summary),
     ...retryNote(retries),
     describeEnvironment(env),
   ].join('\n');
   return { id: 'replay', markdown, files };
+}
+
+type Summary = (key: string, f: (t: PhaseTimes) => number) => { median: number; min: number; max: number };
+
+/** Median of each field of the ring runs' build-phase timelines. */
+function medianTimeline(runs: readonly PhaseTimes[]): Record<string, number> | null {
+  const timelines = runs.map((r) => r.buildTimeline).filter((t): t is TimelineSummary => t !== undefined);
+  if (timelines.length === 0) return null;
+  const keys = Object.keys(timelines[0]!) as (keyof TimelineSummary)[];
+  return Object.fromEntries(keys.map((k) => [k, round(summarize(timelines.map((t) => t[k])).median, 1)]));
+}
+
+/** The table of the same stream through each connection, and the ring's per-request budget. */
+function connectionSection(runs: ReadonlyMap<string, readonly PhaseTimes[]>, kernelBuildMs: number, buildRequests: number, summary: Summary): string[] {
+  const cell = (key: string, f: (t: PhaseTimes) => number): string => {
+    const s = summary(key, f);
+    return `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
+  };
+  const rows = CONNECTION_VARIANTS.map((v) => [
+    v.label, cell(v.key, (t) => t.buildMs), `${fmt(round(summary(v.key, (t) => t.buildMs).median / kernelBuildMs, 3), 2)}×`, cell(v.key, (t) => t.synthMs), cell(v.key, (t) => t.totalMs),
+  ]);
+  const perRequest = (ms: number | undefined): string => (ms === undefined ? '–' : fmt(round((ms * 1000) / Math.max(1, buildRequests), 1), 1));
+  const budget = CONNECTION_VARIANTS.filter((v) => v.connection !== 'direct').map((v) => {
+    const t = medianTimeline(runs.get(v.key) ?? []);
+    const build = summary(v.key, (r) => r.buildMs).median;
+    return [
+      v.label, perRequest(build), perRequest(t?.['kernelServeMs']), perRequest(kernelBuildMs), perRequest(t?.['kernelDecodeMs']), perRequest(t?.['kernelWaitedForHostMs']), perRequest(t?.['handoverMs']),
+    ];
+  });
+  return [
+    '',
+    'The same stream replayed through each connection, with no bindings and no app code between requests (a recorded pipelined request is pipelined again, a callback answered with the recorded answer after the requests the host made in it), so the difference to the kernel replay is what the connection costs:',
+    '',
+    table(['replay', 'build ms', 'build vs kernel replay', 'synth ms', 'whole ms'], rows, ['l', 'r', 'r', 'r', 'r']),
+    '',
+    `Where a build request's time goes through the ring, µs per request (${fmt(buildRequests)} build requests; medians of the timeline both threads record, \`KernelClientOptions.timeline\`): the kernel thread serving it (dispatch and writing the answer; the kernel replay's whole per-request time alongside), decoding it, idle because the host had not issued the next request yet, and requests issued but not yet picked up (the hand-over):`,
+    '',
+    table(['replay', 'build wall', 'kernel serves', '(kernel replay, one thread)', 'kernel decodes', 'kernel waits for the host', 'hand-over'], budget, ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
+  ];
 }
 
 /** The ring sync run's kernel busy ms in the build phase (validation off) from cdk.json, if there is one. */

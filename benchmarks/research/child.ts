@@ -20,16 +20,16 @@ export interface ChildResult<T> {
 let counter = 0;
 
 /**
- * Runs `node <entry> <config JSON> <result file>` and returns the parsed result file.
+ * Runs `node [nodeArgs] <entry> <config JSON> <result file>` and returns the parsed result file.
  * A non-zero exit or a missing result is an error carrying the child's exit status.
  */
-export async function runChild<T>(entry: string, config: unknown, env: Record<string, string> = {}): Promise<ChildResult<T>> {
+export async function runChild<T>(entry: string, config: unknown, env: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<ChildResult<T>> {
   const resultFile = path.join(os.tmpdir(), `jsii-ring-bench-${process.pid}-${++counter}.json`);
   fs.rmSync(resultFile, { force: true });
   const started = performance.now();
   let tail = '';
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, JSON.stringify(config), resultFile], {
+    const child = spawn(process.execPath, [...nodeArgs, entry, JSON.stringify(config), resultFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
     });

@@ -77,6 +77,8 @@ On Node 22.1 and later, modules are compiled once and then read from Node's comp
 turns it off.
 JSII_RING_CALL_SITES=1 records where each pipelined call was issued, so a call that
 fails later names its line (costs ~2 µs per pipelined call).
+The kernel worker is started before the command's own modules load, so the two overlap;
+JSII_RING_PRELAUNCH=0 starts it later, when the synth command needs it.
 
 Exit codes: 0 success, 1 the app or the kernel failed, 2 usage error.`;
 

@@ -6,7 +6,8 @@ import test from 'ava';
 import { compareCloudAssemblies } from '../../examples/cdk-app/compare.js';
 import { runChild } from '../../benchmarks/research/child.js';
 import { BenchmarkError } from '../../benchmarks/research/errors.js';
-import type { RecordResult } from '../../benchmarks/replay/child.js';
+import type { ConnectionReplayResult, RecordResult } from '../../benchmarks/replay/child.js';
+import { SEED_PRELOAD } from '../../benchmarks/replay/child.js';
 import { Replayer } from '../../benchmarks/replay/replayer.js';
 import type { ReplayTimings } from '../../benchmarks/replay/replayer.js';
 import { transcriptOf } from '../../benchmarks/replay/transcript.js';
@@ -27,6 +28,36 @@ test('a recorded example app replays into a fresh kernel: every response and the
   t.is(replay.verified, record.requests);
   t.is(replay.callbacks, record.callbacks);
   t.deepEqual(compareCloudAssemblies(path.join(dir, 'recorded'), outdir).differences, []);
+});
+
+test('the recording replays through the ring (pipelined and sync) and through DirectConnection to the same templates', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-replay-test-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const transcript = path.join(dir, 'transcript.v8');
+  const recorded = path.join(dir, 'recorded');
+  const record = (await runChild<RecordResult>(CHILD, { task: 'record', outdir: recorded, scale: 0.02, transcript })).result;
+  // A replay writes where the recording did (the app's outdir is in its requests).
+  const reference = path.join(dir, 'reference');
+  fs.cpSync(recorded, reference, { recursive: true });
+  for (const connection of ['direct', 'ring', 'ring-sync'] as const) {
+    // The preload seeds Math.random in the kernel's worker thread as well.
+    const replay = (await runChild<ConnectionReplayResult>(CHILD, { task: 'replay', outdir: recorded, transcript, verify: false, connection }, {}, ['--require', SEED_PRELOAD])).result;
+    t.is(replay.requests, record.requests, connection);
+    t.is(replay.callbacks, record.callbacks, connection);
+    t.is(replay.firstRequest.synth - replay.firstRequest.build, record.requestsByPhase['build'] as number, connection);
+    t.deepEqual(compareCloudAssemblies(reference, recorded).differences, [], connection);
+    if (connection === 'direct') {
+      t.is(replay.buildTimeline, undefined);
+    } else {
+      // The build phase's timeline covers exactly its requests: all waited for in sync, the
+      // recorded pipelined ones pipelined again otherwise.
+      const build = record.requestsByPhase['build'] as number;
+      t.is(replay.buildTimeline?.requests, build, connection);
+      if (connection === 'ring-sync') t.is(replay.buildTimeline?.syncRequests, build);
+      else t.true((replay.buildTimeline?.syncRequests ?? build) < build);
+      t.true((replay.kernelBusyMs ?? 0) > 0, connection);
+    }
+  }
 });
 
 test('a verified replay stops at the first response that differs from the recording', async (t) => {

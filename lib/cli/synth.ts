@@ -341,7 +341,8 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     setDefaultConnection(undefined);
     kernelBusyMs = client?.kernelBusy.ms ?? 0;
     responseRing = client?.ringStats.response ?? responseRing;
-    await client?.close();
+    // The process ends after the report: the worker's teardown need not be waited for.
+    await client?.close({ awaitExit: false });
     await direct?.close();
     progress.done();
   }

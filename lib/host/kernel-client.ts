@@ -241,10 +241,16 @@ export class KernelClient implements KernelConnection {
    * does: a call that never returns is ended at `options.callTimeoutMs`, and a worker that
    * does not exit after BYE is terminated. After the kernel was lost it waits (as bounded)
    * for the worker's end, so the loss report gets the worker's exit code and error.
+   *
+   * With `awaitExit: false` it returns once the kernel has everything (drained, BYE written,
+   * the timeline received if asked for) and lets the worker end on its own meanwhile: for a
+   * program about to exit (the worker is unreferenced, so it keeps nothing alive), which then
+   * does not wait for the thread's teardown (~30 ms).
    */
-  public async close(): Promise<void> {
+  public async close(options: { readonly awaitExit?: boolean } = {}): Promise<void> {
+    const awaitExit = options.awaitExit ?? true;
     if (this.#closed) {
-      if (this.#link.gone !== undefined) {
+      if (this.#link.gone !== undefined && awaitExit) {
         await this.#awaitExit();
       }
       return;
@@ -270,7 +276,9 @@ export class KernelClient implements KernelConnection {
         // The worker is already gone; terminate below settles it.
       }
     }
-    await this.#awaitExit();
+    if (awaitExit || this.#link.gone !== undefined) {
+      await this.#awaitExit();
+    }
     if (failure !== undefined) {
       throw failure;
     }

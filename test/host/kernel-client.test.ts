@@ -144,6 +144,23 @@ test('close() reports a deferred failure and still ends the worker', async (t) =
   await t.notThrowsAsync(() => client.close());
 });
 
+test('close({ awaitExit: false }) drains and reports like close(), and the worker ends on its own', async (t) => {
+  const client = KernelClient.start();
+  let exited = false;
+  const exit = new Promise<number>((resolve) => client.worker.once('exit', (code) => {
+    exited = true;
+    resolve(code);
+  }));
+  client.send({ api: 'create', fqn: 'Object', objid: client.allocateId() });
+  client.send({ api: 'del', objref: ref('h999') });
+  await t.throwsAsync(() => client.close({ awaitExit: false }), { code: 'ERR_DEFERRED_FAILURE' });
+  // Returned before the thread's teardown: the worker exits afterwards, with code 0 (BYE).
+  t.false(exited);
+  t.is(await exit, 0);
+  t.throws(() => client.request({ api: 'stats' }), { code: 'ERR_CLOSED' });
+  await t.notThrowsAsync(() => client.close());
+});
+
 test('a client whose worker is gone fails every call with ERR_PEER_GONE and the reason', async (t) => {
   const client = KernelClient.start();
   await client.worker.terminate();

@@ -13,6 +13,7 @@ import type { Callback } from '../../lib/protocol/api.js';
 import type { KernelConnection } from '../../lib/host/connection.js';
 import { BenchmarkError } from '../research/errors.js';
 import type { PhaseName, Transcript, TranscriptEvent } from './transcript.js';
+import { TranscriptWalk } from './transcript-walk.js';
 import type { ReplayTimings } from './replayer.js';
 
 /** What a replay through a connection measured. */
@@ -24,15 +25,12 @@ export interface ConnectionReplayTimings extends ReplayTimings {
 type RequestEvent = Extract<TranscriptEvent, { kind: 'request' }>;
 
 /** Replays one transcript through one connection. */
-export class ConnectionReplayer {
-  readonly #events: readonly TranscriptEvent[];
+export class ConnectionReplayer extends TranscriptWalk {
   readonly #connection: KernelConnection;
-  #cursor = 0;
   #requests = 0;
-  #callbacks = 0;
 
   public constructor(transcript: Transcript, connection: KernelConnection) {
-    this.#events = transcript.events;
+    super(transcript);
     this.#connection = connection;
     connection.setCallbackHandler((callback) => this.#onCallback(callback));
   }
@@ -41,39 +39,25 @@ export class ConnectionReplayer {
   public async run(): Promise<ConnectionReplayTimings> {
     const connection = this.#connection;
     const started = performance.now();
-    const phases: Record<PhaseName, number> = { load: 0, build: 0, synth: 0 };
     const firstRequest: Record<PhaseName, number> = { load: 1, build: 1, synth: 1 };
-    let phase: PhaseName = 'load';
-    let phaseStart = started;
-    const events = this.#events;
-    for (;;) {
-      const event = events[this.#cursor++];
-      if (event === undefined) throw new BenchmarkError('The transcript has no end marker');
-      if (event.kind === 'end') break;
-      if (event.kind === 'phase') {
-        connection.flush();
-        const now = performance.now();
-        phases[phase] += now - phaseStart;
-        phase = event.name;
-        phaseStart = now;
-        firstRequest[phase] = this.#requests + 1;
-      } else if (event.kind === 'callback') {
-        this.#awaitCallback();
-      } else if (event.kind === 'request') {
-        if (event.how === 'async') {
+    const phases = await this.walk(
+      (event) => {
+        if (event.kind === 'callback') {
+          this.#awaitCallback();
+        } else if (event.kind === 'request' && event.how === 'async') {
           this.#requests++;
-          await this.#settle(() => connection.requestAsync(event.request as never), event);
-        } else {
+          return this.#settle(() => connection.requestAsync(event.request as never), event);
+        } else if (event.kind === 'request') {
           this.#issue(event);
+        } else {
+          throw this.stray(event, 'a request or phase marker');
         }
-      } else {
-        throw this.#stray(event, 'a request or phase marker');
-      }
-    }
-    connection.flush();
-    const ended = performance.now();
-    phases[phase] += ended - phaseStart;
-    return { kernelMs: 0, phases, totalMs: ended - started, requests: this.#requests, callbacks: this.#callbacks, verified: 0, firstRequest };
+        return undefined;
+      },
+      // A phase is timed until the kernel has caught up.
+      { phaseEnds: () => connection.flush(), phaseStarts: (phase) => void (firstRequest[phase] = this.#requests + 1) },
+    );
+    return { kernelMs: 0, phases, totalMs: performance.now() - started, requests: this.#requests, callbacks: this.callbacks, verified: 0, firstRequest };
   }
 
   /**
@@ -82,10 +66,10 @@ export class ConnectionReplayer {
    * it here (the callback handler takes the event again).
    */
   #awaitCallback(): void {
-    this.#cursor--;
-    const before = this.#callbacks;
+    this.cursor--;
+    const before = this.callbacks;
     this.#connection.flush();
-    if (this.#callbacks === before) throw this.#stray(this.#events[this.#cursor], 'the callback the recording has here (the kernel made none)');
+    if (this.callbacks === before) throw this.stray(this.events[this.cursor], 'the callback the recording has here (the kernel made none)');
   }
 
   #issue(event: RequestEvent): void {
@@ -113,33 +97,14 @@ export class ConnectionReplayer {
   }
 
   #onCallback(callback: Callback): unknown {
-    const events = this.#events;
-    const start = events[this.#cursor++];
-    if (start?.kind !== 'callback') throw this.#stray(start, `callback ${callback.cbid}`);
-    this.#callbacks++;
-    for (;;) {
-      const event = events[this.#cursor++];
-      if (event?.kind === 'request') {
-        this.#issue(event);
-      } else if (event?.kind === 'callback') {
-        this.#awaitCallback();
-      } else if (event?.kind === 'callbackResult') {
-        return event.result;
-      } else if (event?.kind === 'callbackError') {
-        const error = new Error(event.message);
-        error.name = event.name;
-        throw error;
-      } else {
-        throw this.#stray(event, 'a request or the answer of the open callback');
-      }
-    }
+    return this.answerCallback(callback.cbid, false, (event) => {
+      if (event.kind === 'request') this.#issue(event);
+      else if (event.kind === 'callback') this.#awaitCallback();
+      else throw this.stray(event, 'a request or the answer of the open callback');
+    });
   }
 
   #failed(event: RequestEvent, error: unknown): BenchmarkError {
     return new BenchmarkError(`Replay strayed at request #${this.#requests} (${event.request.api}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-
-  #stray(event: TranscriptEvent | undefined, wanted: string): BenchmarkError {
-    return new BenchmarkError(`Replay strayed at event #${this.#cursor - 1}: expected ${wanted}, the recording has ${event === undefined ? 'nothing more' : event.kind}`);
   }
 }

@@ -13,6 +13,7 @@ import type { Callback } from '../../lib/protocol/api.js';
 import { Kernel } from '../../lib/kernel/kernel.js';
 import { BenchmarkError } from '../research/errors.js';
 import type { PhaseName, Transcript, TranscriptEvent } from './transcript.js';
+import { TranscriptWalk } from './transcript-walk.js';
 
 /** What a replay measured. */
 export interface ReplayTimings {
@@ -28,17 +29,14 @@ export interface ReplayTimings {
 }
 
 /** Replays transcripts into fresh kernels. */
-export class Replayer {
-  readonly #events: readonly TranscriptEvent[];
+export class Replayer extends TranscriptWalk {
   readonly #verify: boolean;
   #kernel: Kernel | undefined;
-  #cursor = 0;
   #requests = 0;
-  #callbacks = 0;
   #verified = 0;
 
   public constructor(transcript: Transcript, options: { readonly verify?: boolean } = {}) {
-    this.#events = transcript.events;
+    super(transcript);
     this.#verify = options.verify ?? false;
   }
 
@@ -50,29 +48,11 @@ export class Replayer {
     kernel.enableExtensions([EXT_OBJID, EXT_LOAD_PATH, EXT_ALIAS_NOTICES]);
     this.#kernel = kernel;
     const kernelReady = performance.now();
-    const phases: Record<PhaseName, number> = { load: 0, build: 0, synth: 0 };
-    let phase: PhaseName = 'load';
-    let phaseStart = kernelReady;
-    const events = this.#events;
-    for (;;) {
-      const event = events[this.#cursor++];
-      if (event === undefined) throw new BenchmarkError('The transcript has no end marker');
-      if (event.kind === 'end') break;
-      if (event.kind === 'phase') {
-        const now = performance.now();
-        phases[phase] += now - phaseStart;
-        phase = event.name;
-        phaseStart = now;
-      } else if (event.kind === 'request') {
-        if (event.how === 'async') await this.#serveAsync(event);
-        else this.#serve(event);
-      } else {
-        throw this.#stray(event, 'a request or phase marker');
-      }
-    }
-    const ended = performance.now();
-    phases[phase] += ended - phaseStart;
-    return { kernelMs: kernelReady - started, phases, totalMs: ended - started, requests: this.#requests, callbacks: this.#callbacks, verified: this.#verified };
+    const phases = await this.walk((event) => {
+      if (event.kind !== 'request') throw this.stray(event, 'a request or phase marker');
+      return event.how === 'async' ? this.#serveAsync(event) : this.#serve(event);
+    });
+    return { kernelMs: kernelReady - started, phases, totalMs: performance.now() - started, requests: this.#requests, callbacks: this.callbacks, verified: this.#verified };
   }
 
   #serve(event: Extract<TranscriptEvent, { kind: 'request' }>): void {
@@ -104,27 +84,10 @@ export class Replayer {
   }
 
   #onCallback(callback: Callback): unknown {
-    const events = this.#events;
-    const start = events[this.#cursor++];
-    if (start?.kind !== 'callback') throw this.#stray(start, `callback ${callback.cbid}`);
-    if (this.#verify && start.cbid !== callback.cbid) {
-      throw new BenchmarkError(`Replay strayed: the kernel made callback ${callback.cbid}, the recording has ${start.cbid}`);
-    }
-    this.#callbacks++;
-    for (;;) {
-      const event = events[this.#cursor++];
-      if (event?.kind === 'request') {
-        this.#serve(event);
-      } else if (event?.kind === 'callbackResult') {
-        return event.result;
-      } else if (event?.kind === 'callbackError') {
-        const error = new Error(event.message);
-        error.name = event.name;
-        throw error;
-      } else {
-        throw this.#stray(event, 'a request or the answer of the open callback');
-      }
-    }
+    return this.answerCallback(callback.cbid, this.#verify, (event) => {
+      if (event.kind !== 'request') throw this.stray(event, 'a request or the answer of the open callback');
+      this.#serve(event);
+    });
   }
 
   #check(event: Extract<TranscriptEvent, { kind: 'request' }>, response: unknown): void {
@@ -144,10 +107,6 @@ export class Replayer {
       throw new BenchmarkError(`Replay strayed at request #${this.#requests} (${event.request.api}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     if (this.#verify) this.#verified++;
-  }
-
-  #stray(event: TranscriptEvent | undefined, wanted: string): BenchmarkError {
-    return new BenchmarkError(`Replay strayed at event #${this.#cursor - 1}: expected ${wanted}, the recording has ${event === undefined ? 'nothing more' : event.kind}`);
   }
 }
 

@@ -10,8 +10,10 @@
  *
  * Only a command line that the synth command would run through our kernel over the ring
  * prelaunches; anything else (help, native mode, another transport, a flag that does not
- * parse) leaves the synth command to start what it needs, or to report the mistake.
+ * parse, an app file that is not there) leaves the synth command to start what it needs, or
+ * to report the mistake.
  */
+import * as fs from 'node:fs';
 import { enableCompileCache } from '../host/compile-cache.js';
 import { applyJitPolicy } from '../host/jit-policy.js';
 import { DEFAULT_WORKER_LAUNCH, prelaunchKernel } from '../host/launch.js';
@@ -24,8 +26,11 @@ export function prelaunchForSynth(argv: readonly string[]): boolean {
   let spin: number | undefined;
   let budget: number;
   try {
-    const { values } = parseCommandLine([...argv], SYNTH_OPTIONS, '');
+    const { values, positionals } = parseCommandLine([...argv], SYNTH_OPTIONS, '');
     if (values.help === true || values.mode === 'native' || (values.transport ?? 'ring') !== 'ring') return false;
+    // A missing app file is the synth command's first usage error: no worker to start then.
+    const app = typeof values.app === 'string' ? values.app : positionals[0];
+    if (app === undefined || !fs.existsSync(app)) return false;
     spin = integerFlag(values.spin, 'spin', '', { unlimited: false });
     budget = budgetFlag(values['interrupt-budget'], '');
   } catch {

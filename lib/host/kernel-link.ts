@@ -13,7 +13,7 @@ import type { Codec, CodecName } from '../protocol/codec.js';
 import { isFrame } from '../protocol/frames.js';
 import type { Frame } from '../protocol/frames.js';
 import { ErrorCode, JsiiRingError } from '../errors.js';
-import { BUSY_MS_STAT, CLOSING_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, createChannelBuffers, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
+import { BUSY_MS_STAT, CLOSING_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import type { ResolvedClientOptions } from './options.js';
 import { KernelLostError } from './kernel-lost.js';
@@ -70,8 +70,7 @@ export class KernelLink {
   /** The handshake is always JSON; `useCodec` switches after it. */
   #codec: Codec = createCodec('json');
   #gone: JsiiRingError | undefined;
-  #workerError: unknown;
-  #exitCode: number | undefined;
+  readonly #launched: LaunchedWorker;
   readonly #watch: Watch;
 
   public constructor(options: ResolvedClientOptions, owner: LinkOwner) {
@@ -84,12 +83,7 @@ export class KernelLink {
       prelaunched = takePrelaunched(launch);
       launched = prelaunched ?? launchKernelWorker(launch);
     } else {
-      const buffers = createChannelBuffers({
-        requestCapacity: options.requestRingBytes,
-        callbackCapacity: options.callbackRingBytes,
-        responseCapacity: options.responseRingBytes,
-      });
-      launched = startWatchedWorker(buffers, options.callTimeoutMs, (lifeline) => new Worker(RELAY_ENTRY, {
+      launched = startWatchedWorker(options, (buffers, lifeline) => new Worker(RELAY_ENTRY, {
         transferList: [lifeline],
         workerData: {
           buffers,
@@ -101,6 +95,7 @@ export class KernelLink {
       }));
     }
     this.prelaunched = prelaunched !== undefined;
+    this.#launched = launched;
     this.buffers = launched.buffers;
     this.state = stateSlots(this.buffers.state);
     this.#responses = new RingReader(this.buffers.response, { spin: options.spin });
@@ -109,22 +104,19 @@ export class KernelLink {
     this.#watch = launched.watch;
     this.worker = launched.worker;
     this.exited = launched.exited;
-    // A prelaunched worker may have failed before this link took it over.
-    this.#workerError = launched.error;
-    this.worker.on('error', (error) => {
-      this.#workerError = error;
-    });
     // A worker ended from outside (terminate(), a resource limit) runs none of its own exit
     // handlers. While the host blocks, the watchdog hears of it (watchdog.ts); this covers a
-    // host that hears first, and records how the thread ended for the loss report.
+    // host that hears first, and records how the thread ended for the loss report. (The launch
+    // record holds the worker's error and exit code, heard since the thread started: a
+    // prelaunched worker may have failed before this link took it over.)
     const onExit = (code: number): void => {
-      this.#exitCode = code;
       this.#watch.forget();
       if (this.#gone instanceof KernelLostError) {
-        this.#gone.heardEnd({ exitCode: code, error: this.#workerError });
+        this.#gone.heardEnd({ exitCode: code, error: this.#launched.error });
       }
       if (readDeathNote(this.buffers.state) === undefined && !this.#owner.isClosed()) {
-        const reason = this.#workerError instanceof Error ? this.#workerError.message : `the kernel worker exited with code ${code}`;
+        const error = this.#launched.error;
+        const reason = error instanceof Error ? error.message : `the kernel worker exited with code ${code}`;
         writeDeathNote(this.buffers.state, reason);
         markDead([this.buffers.request, this.buffers.callback, this.buffers.response], reason);
       }
@@ -268,8 +260,9 @@ export class KernelLink {
       loss = { code: ErrorCode.TIMEOUT, reason: readDeathNote(this.buffers.state) ?? 'a call ran past its deadline', cause };
     } else {
       const note = readDeathNote(this.buffers.state);
-      const reason = note ?? (this.#workerError instanceof Error ? this.#workerError.message : 'the kernel worker stopped');
-      loss = { code: ErrorCode.PEER_GONE, reason, cause: cause ?? this.#workerError };
+      const error = this.#launched.error;
+      const reason = note ?? (error instanceof Error ? error.message : 'the kernel worker stopped');
+      loss = { code: ErrorCode.PEER_GONE, reason, cause: cause ?? error };
     }
     // Remembered before the owner looks at the rings again: a ring error met while it
     // collects what the kernel left returns this, not a second loss.
@@ -277,8 +270,8 @@ export class KernelLink {
     this.#gone = this.#owner.lost(loss);
     if (loss.code === ErrorCode.TIMEOUT) {
       void this.worker.terminate();
-    } else if (this.#exitCode !== undefined && this.#gone instanceof KernelLostError) {
-      this.#gone.heardEnd({ exitCode: this.#exitCode, error: this.#workerError });
+    } else if (this.#launched.exitCode !== undefined && this.#gone instanceof KernelLostError) {
+      this.#gone.heardEnd({ exitCode: this.#launched.exitCode, error: this.#launched.error });
     }
     return this.#gone;
   }

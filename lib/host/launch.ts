@@ -65,20 +65,28 @@ export interface LaunchedWorker {
   readonly worker: Worker;
   /** Resolves with the worker's exit code. */
   readonly exited: Promise<number>;
-  /** The worker's last 'error' event, heard from the start. */
+  /** The worker's last 'error' event, heard from the start (recorded before other listeners run). */
   readonly error: unknown;
-  /** The exit code, once the thread has ended. */
+  /** The exit code, once the thread has ended (recorded before other listeners run). */
   readonly exitCode: number | undefined;
 }
 
+/** The ring sizes and call deadline of a channel: what every worker thread on one is given. */
+export type ChannelLaunchOptions = Pick<WorkerLaunchOptions, 'requestRingBytes' | 'callbackRingBytes' | 'responseRingBytes' | 'callTimeoutMs'>;
+
 /**
- * Starts a thread on the given rings under watch: the watch is set up before the thread
- * starts, so a thread that dies while starting is heard too. Error and exit are recorded from
- * the start, so whoever takes the thread over later learns of them.
+ * Allocates a channel's rings and starts a thread on them under watch: the watch is set up
+ * before the thread starts, so a thread that dies while starting is heard too. Error and exit
+ * are recorded from the start, so whoever takes the thread over later learns of them.
  */
-export function startWatchedWorker(buffers: ChannelBuffers, callTimeoutMs: number, start: (lifeline: Watch['lifeline']) => Worker): LaunchedWorker {
-  const watch = watchChannel(buffers, callTimeoutMs);
-  const worker = start(watch.lifeline);
+export function startWatchedWorker(options: ChannelLaunchOptions, start: (buffers: ChannelBuffers, lifeline: Watch['lifeline']) => Worker): LaunchedWorker {
+  const buffers = createChannelBuffers({
+    requestCapacity: options.requestRingBytes,
+    callbackCapacity: options.callbackRingBytes,
+    responseCapacity: options.responseRingBytes,
+  });
+  const watch = watchChannel(buffers, options.callTimeoutMs);
+  const worker = start(buffers, watch.lifeline);
   const record = { buffers, watch, worker, exited: undefined as unknown as Promise<number>, error: undefined as unknown, exitCode: undefined as number | undefined };
   record.exited = new Promise((resolve) => worker.once('exit', resolve));
   worker.on('error', (error) => {
@@ -94,12 +102,7 @@ export function startWatchedWorker(buffers: ChannelBuffers, callTimeoutMs: numbe
 
 /** Starts our kernel in a worker thread. */
 export function launchKernelWorker(options: WorkerLaunchOptions): LaunchedWorker {
-  const buffers = createChannelBuffers({
-    requestCapacity: options.requestRingBytes,
-    callbackCapacity: options.callbackRingBytes,
-    responseCapacity: options.responseRingBytes,
-  });
-  return startWatchedWorker(buffers, options.callTimeoutMs, (lifeline) => new Worker(WORKER_ENTRY, {
+  return startWatchedWorker(options, (buffers, lifeline) => new Worker(WORKER_ENTRY, {
     // SHARE_ENV: the library sees the environment the program has when it calls it (an app
     // sets CDK_DEFAULT_REGION before `new App()`), as it would natively.
     env: SHARE_ENV,

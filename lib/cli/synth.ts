@@ -236,7 +236,6 @@ function applyContext(pairs: readonly string[] | undefined): void {
   process.env.CDK_CONTEXT_JSON = JSON.stringify(context);
 }
 
-/** `--interrupt-budget`: a positive integer, or 'v8' for V8's own. */
 interface RunOptions {
   readonly appFile: string;
   readonly mode: Mode;

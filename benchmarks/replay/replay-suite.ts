@@ -122,6 +122,7 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
   const replay = Object.fromEntries(phases.map((p) => [p, summary('replay', (t) => t[p])]));
   const ratio = (p: (typeof phases)[number]): number => round((replay[p]?.median ?? NaN) / (native[p]?.median ?? NaN), 3);
   const buildRatio = ratio('buildMs');
+  const timelines = new Map(CONNECTION_VARIANTS.map((v) => [v.key, medianTimeline(runs.get(v.key) ?? [])]));
   const reference = referenceRatio(ctx.resultsDir);
   const ringKernel = ringKernelBusy(ctx.resultsDir);
   const result = {
@@ -151,7 +152,7 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
       buildMs: summary(v.key, (t) => t.buildMs),
       synthMs: summary(v.key, (t) => t.synthMs),
       totalMs: summary(v.key, (t) => t.totalMs),
-      buildTimeline: medianTimeline(runs.get(v.key) ?? []),
+      buildTimeline: timelines.get(v.key) ?? null,
     }])),
   };
   const files = [writeJson(ctx.resultsDir, 'replay.json', result)];
@@ -187,7 +188,7 @@ export async function replaySuite(ctx: BenchContext): Promise<SuiteReport> {
       return [fmt(v.interruptBudget), v.label, `${fmt(build.median)} (${fmt(build.min)}–${fmt(build.max)})`, fmt(summary(v.key, (t) => t.synthMs).median), `${fmt(round(build.median / alone.median, 3), 2)}×`];
     }), ['r', 'l', 'r', 'r', 'r']),
     '',
-    ...connectionSection(runs, replay['buildMs']?.median ?? NaN, record.requestsByPhase['build'] ?? 0, summary),
+    ...connectionSection(timelines, replay['buildMs']?.median ?? NaN, record.requestsByPhase['build'] ?? 0, summary),
     ...retryNote(retries),
     describeEnvironment(env),
   ].join('\n');
@@ -205,7 +206,7 @@ function medianTimeline(runs: readonly PhaseTimes[]): Record<string, number> | n
 }
 
 /** The table of the same stream through each connection, and the ring's per-request budget. */
-function connectionSection(runs: ReadonlyMap<string, readonly PhaseTimes[]>, kernelBuildMs: number, buildRequests: number, summary: Summary): string[] {
+function connectionSection(timelines: ReadonlyMap<string, Record<string, number> | null>, kernelBuildMs: number, buildRequests: number, summary: Summary): string[] {
   const cell = (key: string, f: (t: PhaseTimes) => number): string => {
     const s = summary(key, f);
     return `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
@@ -215,7 +216,7 @@ function connectionSection(runs: ReadonlyMap<string, readonly PhaseTimes[]>, ker
   ]);
   const perRequest = (ms: number | undefined): string => (ms === undefined ? '–' : fmt(round((ms * 1000) / Math.max(1, buildRequests), 1), 1));
   const budget = CONNECTION_VARIANTS.filter((v) => v.connection !== 'direct').map((v) => {
-    const t = medianTimeline(runs.get(v.key) ?? []);
+    const t = timelines.get(v.key);
     const build = summary(v.key, (r) => r.buildMs).median;
     return [
       v.label, perRequest(build), perRequest(t?.['kernelServeMs']), perRequest(kernelBuildMs), perRequest(t?.['kernelDecodeMs']), perRequest(t?.['kernelWaitedForHostMs']), perRequest(t?.['handoverMs']),

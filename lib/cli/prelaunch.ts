@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import { enableCompileCache } from '../host/compile-cache.js';
 import { applyJitPolicy } from '../host/jit-policy.js';
 import { DEFAULT_WORKER_LAUNCH, prelaunchKernel } from '../host/launch.js';
+import { preloadEnabled, readPreloadList } from '../host/type-preload.js';
 import { integerFlag, parseCommandLine } from './args.js';
 import { budgetFlag, SYNTH_OPTIONS } from './synth-args.js';
 
@@ -25,12 +26,14 @@ export function prelaunchForSynth(argv: readonly string[]): boolean {
   if (process.env['JSII_RING_PRELAUNCH'] === '0') return false;
   let spin: number | undefined;
   let budget: number;
+  let app: string;
   try {
     const { values, positionals } = parseCommandLine([...argv], SYNTH_OPTIONS, '');
     if (values.help === true || values.mode === 'native' || (values.transport ?? 'ring') !== 'ring') return false;
     // A missing app file is the synth command's first usage error: no worker to start then.
-    const app = typeof values.app === 'string' ? values.app : positionals[0];
-    if (app === undefined || !fs.existsSync(app)) return false;
+    const appArg = typeof values.app === 'string' ? values.app : positionals[0];
+    if (appArg === undefined || !fs.existsSync(appArg)) return false;
+    app = appArg;
     spin = integerFlag(values.spin, 'spin', '', { unlimited: false });
     budget = budgetFlag(values['interrupt-budget'], '');
   } catch {
@@ -40,6 +43,8 @@ export function prelaunchForSynth(argv: readonly string[]): boolean {
   // are in force for the threads started after them.
   applyJitPolicy(budget);
   enableCompileCache();
-  prelaunchKernel({ ...DEFAULT_WORKER_LAUNCH, spin: spin ?? DEFAULT_WORKER_LAUNCH.spin });
+  // The classes the app's last run named: the worker loads their modules while this thread
+  // loads the CLI and the app (the synth command passes the same list, and so takes it over).
+  prelaunchKernel({ ...DEFAULT_WORKER_LAUNCH, spin: spin ?? DEFAULT_WORKER_LAUNCH.spin, preloadTypes: preloadEnabled() ? readPreloadList(app) : [] });
   return true;
 }

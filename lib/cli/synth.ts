@@ -14,6 +14,7 @@ import { applyJitPolicy, KERNEL_INTERRUPT_BUDGET, V8_DEFAULT_INTERRUPT_BUDGET } 
 import type { JitPolicy } from '../host/jit-policy.js';
 import { enableCompileCache, type CompileCacheState } from '../host/compile-cache.js';
 import { DEFAULT_PENDING_CAP, DEFAULT_SPIN } from '../host/options.js';
+import { preloadEnabled, readPreloadList, savePreloadList } from '../host/type-preload.js';
 import type { KernelClientOptions, RequestEvent } from '../host/options.js';
 import { CODEC_NAMES } from '../protocol/codec.js';
 import { HOST_TIMELINE_FIELDS, KERNEL_TIMELINE_FIELDS, summarizeTimeline } from '../transports/timeline.js';
@@ -113,6 +114,12 @@ export interface SynthReport {
     /** The kernel worker was started before the command's modules loaded (prelaunch.ts). */
     readonly prelaunched: boolean;
   };
+  /**
+   * Type preloading (ring transport; host/type-preload.ts): classes listed by the app's last
+   * run, how many the kernel loaded ahead of their first use and in how many ms, and whether
+   * this run's list was saved (`true`: written, `false`: unchanged, a string: why it could not be).
+   */
+  readonly preload?: { readonly listed: number; readonly preloaded: number; readonly ms: number; readonly saved: boolean | string };
   /** With --timeline: the file, and where the time went in the build phase and the whole run. */
   readonly timeline?: { readonly file: string; readonly build: TimelineSummary; readonly run: TimelineSummary };
   readonly compare?: { readonly nativeTotalMs: number; readonly nativeBuildMs: number; readonly identical: boolean; readonly differences: string[]; readonly traceOnly: string[] };
@@ -282,6 +289,12 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   let direct: DirectConnection | undefined;
   let kernelBusyMs = 0;
   let responseRing: { readonly spinHits: number; readonly sleeps: number } = { spinHits: 0, sleeps: 0 };
+  // The classes the app named in its last run, for the worker to load while idle (the list
+  // prelaunch.ts started the worker with, read the same way).
+  const preloading = options.mode !== 'native' && options.transport === 'ring' && preloadEnabled();
+  const preloadList = preloading ? readPreloadList(options.appFile) : [];
+  let typesNamed: readonly string[] | undefined;
+  let preloaded = { types: 0, ms: 0 };
   installTypeScriptLoader();
   let redirection: Redirection | undefined;
   const appDir = path.dirname(options.appFile);
@@ -295,7 +308,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     watchSynth(kernelCdk(appDir), onSynth);
   } else {
     const clientOptions: KernelClientOptions = {
-      transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, onProgress, timeline: options.timeline !== undefined,
+      transport: options.transport, codec: options.codec, pendingCap, spin: options.spin, onRequest, onProgress, timeline: options.timeline !== undefined, preloadTypes: preloadList,
     };
     // The worker boots while this thread opens the assemblies and loads the app; the
     // handshake completes when the first load needs it.
@@ -330,6 +343,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
         if (synthIssuedAt === undefined && assemblyWrittenSince(options.outdir, startedAt)) synthIssuedAt = issued;
       }
       checkKernelReached(client, redirection);
+      typesNamed = client.typesNamed;
     }
   } finally {
     restoreStdout?.();
@@ -340,6 +354,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     setDefaultConnection(undefined);
     kernelBusyMs = client?.kernelBusy.ms ?? 0;
     responseRing = client?.ringStats.response ?? responseRing;
+    preloaded = client?.kernelPreloaded ?? preloaded;
     // The process ends after the report: the worker's teardown need not be waited for.
     await client?.close({ awaitExit: false });
     await direct?.close();
@@ -358,6 +373,11 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     throw new Error(`the app finished but wrote no cloud assembly to ${options.outdir}${stale ? ' (the manifest.json there is from an earlier run)' : ''}: did it create an App, and call app.synth() or run with CDK_OUTDIR set?`);
   }
   const summary = summarizeCloudAssembly(options.outdir);
+  let preload: SynthReport['preload'];
+  if (preloading && typesNamed !== undefined) {
+    const saved = savePreloadList(options.appFile, typesNamed, preloadList);
+    preload = { listed: preloadList.length, preloaded: preloaded.types, ms: preloaded.ms, saved: saved instanceof Error ? saved.message : saved };
+  }
   return {
     app: path.relative(process.cwd(), options.appFile) || options.appFile,
     mode: options.mode,
@@ -371,6 +391,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
     threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, prelaunched: client.prelaunched },
+    preload,
     timeline,
   };
 }
@@ -420,6 +441,13 @@ export function formatReport(report: SynthReport): string {
     const byKind = [...kinds.entries()].sort((a, b) => b[1][0] + b[1][1] - (a[1][0] + a[1][1]))
       .map(([api, [p, s]]) => `${api} ${(p + s).toLocaleString('en-US')}${p > 0 && s > 0 ? ` (${p.toLocaleString('en-US')} pipelined)` : p > 0 ? ' (pipelined)' : ''}`);
     lines.push(`  by kind   ${byKind.join(' · ')}`);
+  }
+  if (report.preload !== undefined) {
+    const { listed, preloaded, ms: preloadMs, saved } = report.preload;
+    const savedNote = saved === true ? 'list of classes saved for the next run' : saved === false ? 'list unchanged' : `list not saved: ${saved}`;
+    lines.push(listed === 0
+      ? `  preload   no list from an earlier run; ${savedNote}`
+      : `  preload   ${listed.toLocaleString('en-US')} classes the last run used: ${preloaded.toLocaleString('en-US')} loaded while the kernel was idle (${ms(preloadMs)}); ${savedNote}`);
   }
   if (report.threads !== undefined) {
     const { kernelBusyMs, hostWaitMs, hostSpinHits, hostSleeps, prelaunched } = report.threads;

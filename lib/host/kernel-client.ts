@@ -86,6 +86,8 @@ export class KernelClient implements KernelConnection {
   readonly #serve = (): void => this.#drainAvailable();
   #seq = 0;
   #nextId = 1;
+  /** See `typesNamed`. */
+  readonly #typesNamed = new Set<string>();
   #depth = 0;
   #deferred: PipelinedRequestError[] = [];
   #callbackHandler: CallbackHandler | undefined;
@@ -152,6 +154,7 @@ export class KernelClient implements KernelConnection {
     const seq = ++this.#seq;
     if ((seq & 1023) === 0) this.#options.onProgress?.(seq);
     this.stats.countSync(request.api);
+    this.#noteType(request);
     const issued = this.#hostTimeline !== undefined ? timelineNow() : 0;
     this.#write(lane.writer, [FrameKind.REQUEST, seq, 0, request]);
     const outerSeq = this.#syncSeq;
@@ -201,6 +204,7 @@ export class KernelClient implements KernelConnection {
       Error.captureStackTrace(site, this.send);
     }
     this.stats.countPipelined(request.api);
+    this.#noteType(request);
     this.#hostTimeline?.push(seq, timelineNow(), 0, 1, this.#depth);
     this.#write(lane.writer, [FrameKind.REQUEST, seq, FLAG_NO_REPLY, request]);
     // Queued once written: a request that could not be encoded was never sent, and an entry
@@ -308,6 +312,22 @@ export class KernelClient implements KernelConnection {
    */
   public get kernelBusy(): { readonly ms: number; readonly requests: number } {
     return this.#link.kernelBusy;
+  }
+
+  /**
+   * Classes whose modules the kernel loaded ahead of their first use (`preloadTypes`), and
+   * the milliseconds that took (ring transport only, 0 over stdio).
+   */
+  public get kernelPreloaded(): { readonly types: number; readonly ms: number } {
+    return this.#options.transport === 'ring' ? this.#link.preloaded : { types: 0, ms: 0 };
+  }
+
+  /**
+   * The classes this client's requests named (constructors, static members), in the order
+   * of first use: what to pass as `preloadTypes` to the next run of the same program.
+   */
+  public get typesNamed(): readonly string[] {
+    return [...this.#typesNamed];
   }
 
   /**
@@ -557,6 +577,12 @@ export class KernelClient implements KernelConnection {
     if (this.#closed) {
       throw new JsiiRingError(ErrorCode.CLOSED, 'This kernel client is closed');
     }
+  }
+
+  /** Remembers the class a request names (create, sget, sset, sinvoke): see `typesNamed`. */
+  #noteType(request: KernelRequest): void {
+    const fqn = (request as { readonly fqn?: unknown }).fqn;
+    if (typeof fqn === 'string' && fqn !== 'Object') this.#typesNamed.add(fqn);
   }
 
   #trace(seq: number, request: KernelRequest, pipelined: boolean, started: number): void {

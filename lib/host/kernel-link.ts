@@ -13,7 +13,7 @@ import type { Codec, CodecName } from '../protocol/codec.js';
 import { isFrame } from '../protocol/frames.js';
 import type { Frame } from '../protocol/frames.js';
 import { ErrorCode, JsiiRingError } from '../errors.js';
-import { BUSY_MS_STAT, CLOSING_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
+import { BUSY_MS_STAT, PRELOAD_MS_STAT, PRELOADED_STAT, CLOSING_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import type { ResolvedClientOptions } from './options.js';
 import { KernelLostError } from './kernel-lost.js';
@@ -153,6 +153,12 @@ export class KernelLink {
   public get kernelBusy(): { readonly ms: number; readonly requests: number } {
     const stats = channelStats(this.buffers.state);
     return { ms: stats[BUSY_MS_STAT] as number, requests: stats[SERVED_STAT] as number };
+  }
+
+  /** Classes the kernel loaded ahead of their first use while idle, and the milliseconds that took. */
+  public get preloaded(): { readonly types: number; readonly ms: number } {
+    const stats = channelStats(this.buffers.state);
+    return { types: stats[PRELOADED_STAT] as number, ms: stats[PRELOAD_MS_STAT] as number };
   }
 
   /** The host side's ring counters. */

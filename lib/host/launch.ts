@@ -47,6 +47,8 @@ export interface WorkerLaunchOptions {
   readonly spin: number;
   readonly callTimeoutMs: number;
   readonly cacheDir?: string | undefined;
+  /** Classes whose modules the kernel loads while idle, in order (`KernelClientOptions.preloadTypes`). */
+  readonly preloadTypes?: readonly string[] | undefined;
 }
 
 /** The defaults of `WorkerLaunchOptions` (the client's defaults). */
@@ -106,14 +108,14 @@ export function launchKernelWorker(options: WorkerLaunchOptions): LaunchedWorker
     // SHARE_ENV: the library sees the environment the program has when it calls it (an app
     // sets CDK_DEFAULT_REGION before `new App()`), as it would natively.
     env: SHARE_ENV,
-    workerData: { buffers, cacheDir: options.cacheDir, spin: options.spin, lifeline, compileCacheDir: activeCompileCacheDir() } satisfies KernelWorkerData,
+    workerData: { buffers, cacheDir: options.cacheDir, spin: options.spin, lifeline, compileCacheDir: activeCompileCacheDir(), preloadTypes: options.preloadTypes ?? [] } satisfies KernelWorkerData,
     transferList: [lifeline],
   }));
 }
 
 /** What must be equal for a prelaunched worker to serve a client (compile cache included). */
 function launchKey(options: WorkerLaunchOptions): string {
-  return JSON.stringify([options.requestRingBytes, options.callbackRingBytes, options.responseRingBytes, options.spin, options.callTimeoutMs, options.cacheDir ?? null, activeCompileCacheDir() ?? null]);
+  return JSON.stringify([options.requestRingBytes, options.callbackRingBytes, options.responseRingBytes, options.spin, options.callTimeoutMs, options.cacheDir ?? null, activeCompileCacheDir() ?? null, options.preloadTypes ?? []]);
 }
 
 let prelaunched: { readonly key: string; readonly launched: LaunchedWorker } | undefined;

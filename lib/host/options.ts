@@ -94,6 +94,16 @@ export interface KernelClientOptions {
    * @default false
    */
   readonly timeline?: boolean;
+  /**
+   * Classes (jsii fqns) the program is expected to use, in the order of first use: the
+   * kernel loads their modules while it has no request to serve, so the program's first
+   * use finds them loaded (see worker/type-preloader.ts; `jsii-ring synth` passes the classes
+   * the app named in its last run, `KernelClient.typesNamed`). Only module loading happens
+   * ahead: no object is created and no member runs. Unknown names are ignored. Ring
+   * transport only.
+   * @default none
+   */
+  readonly preloadTypes?: readonly string[];
 }
 
 /** Transports a client can use. */
@@ -146,6 +156,7 @@ const DEFAULTS: Omit<ResolvedClientOptions, 'cacheDir' | 'onRequest' | 'onProgre
   stdioKernel: 'ours',
   spin: DEFAULT_WORKER_LAUNCH.spin,
   timeline: false,
+  preloadTypes: [],
 };
 
 /** Validates and merges options with the defaults. Bad values throw TypeError/RangeError naming the option. */
@@ -184,6 +195,12 @@ export function resolveClientOptions(options: KernelClientOptions = {}): Resolve
   }
   if (resolved.timeline && resolved.transport !== 'ring') {
     throw new TypeError(`options.timeline needs transport 'ring' (got ${JSON.stringify(resolved.transport)})`);
+  }
+  if (!Array.isArray(resolved.preloadTypes) || resolved.preloadTypes.some((t) => typeof t !== 'string')) {
+    throw new TypeError('options.preloadTypes must be an array of type names');
+  }
+  if (resolved.preloadTypes.length > 0 && resolved.transport !== 'ring') {
+    throw new TypeError(`options.preloadTypes needs transport 'ring' (got ${JSON.stringify(resolved.transport)})`);
   }
   if (typeof resolved.captureCallSites !== 'boolean') {
     throw new TypeError(`options.captureCallSites must be a boolean (got ${typeof resolved.captureCallSites})`);

@@ -151,6 +151,39 @@ export class Kernel {
   }
 
   /**
+   * Loads the module behind class or enum `fqn` now, as its first use would, and nothing
+   * else: no object is created and no member runs (the kernel worker does this while it waits
+   * for requests; see worker/type-preloader.ts). `waiting`: its assembly is not loaded yet;
+   * `loaded`: resolved now; `used`: resolved before (a request needed it first); `skipped`:
+   * no such class or enum, or loading it threw (nothing is reported: the first real use
+   * fails as it would have).
+   */
+  public preloadType(fqn: string): 'loaded' | 'used' | 'waiting' | 'skipped' {
+    const types = this.#core.types;
+    const type = types.tryType(fqn);
+    if (type === undefined) {
+      return types.hasAssemblyFor(fqn) ? 'skipped' : 'waiting';
+    }
+    if (type.kind !== 'class' && type.kind !== 'enum') {
+      return 'skipped';
+    }
+    if (type.symbolResolved) {
+      return 'used';
+    }
+    try {
+      type.symbol();
+      return 'loaded';
+    } catch {
+      return 'skipped';
+    }
+  }
+
+  /** How many assemblies are loaded (changes when a `load` request adds one). */
+  public get assemblyCount(): number {
+    return this.#core.types.assemblyCount;
+  }
+
+  /**
    * True while asynchronous work is outstanding (a `begin` not yet ended, an async
    * callback not yet completed): a transport must then keep the event loop turning.
    */

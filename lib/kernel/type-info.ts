@@ -63,6 +63,11 @@ export class TypeInfo {
     return this.spec as unknown as AnyType;
   }
 
+  /** True once `symbol()` has found the value (its module is loaded). */
+  public get symbolResolved(): boolean {
+    return this.#symbol !== UNRESOLVED;
+  }
+
   /** The constructor (classes) or enum object (enums), found in the module exports. */
   public symbol(): unknown {
     if (this.#symbol !== UNRESOLVED) {

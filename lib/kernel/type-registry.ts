@@ -94,6 +94,16 @@ export class TypeRegistry {
     throw new JsiiFault(`Type '${String(fqn)}' not found`);
   }
 
+  /** True if the assembly `fqn` would belong to is loaded (whether or not it declares it). */
+  public hasAssemblyFor(fqn: string): boolean {
+    return this.#hasAssemblyPrefixing(fqn);
+  }
+
+  /** How many assemblies are loaded. */
+  public get assemblyCount(): number {
+    return this.#assemblies.size;
+  }
+
   /** True if a loaded assembly declares `fqn`. */
   public isVisible(fqn: string): boolean {
     return this.tryType(fqn) !== undefined;

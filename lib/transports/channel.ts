@@ -37,6 +37,8 @@
  *  - STARTED_STAT: when the kernel entered the library code of SERVING_SLOT's request, in
  *    ms since the epoch (`performance.timeOrigin + performance.now()`, comparable across
  *    threads). The watchdog ends a kernel whose call runs past the deadline.
+ *  - PRELOADED_STAT, PRELOAD_MS_STAT: classes whose modules the kernel loaded ahead of their
+ *    first use while idle (worker/type-preloader.ts), and the milliseconds that took.
  *
  * Invariants: seqs are allocated by the host, strictly increasing across both rings; the
  * kernel serves each ring in order, so "completed >= s" means every request of that ring
@@ -55,7 +57,9 @@ const STATE_SLOTS = 8;
 export const BUSY_MS_STAT = 0;
 export const SERVED_STAT = 1;
 export const STARTED_STAT = 2;
-const STATS = 4;
+export const PRELOADED_STAT = 3;
+export const PRELOAD_MS_STAT = 4;
+const STATS = 6;
 /** Bytes after the slots and statistics that hold the death note (UTF-8). */
 const NOTE_BYTES = 8192;
 const NOTE_OFFSET = STATE_SLOTS * 4 + STATS * 8;

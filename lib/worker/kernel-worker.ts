@@ -27,6 +27,8 @@ export interface KernelWorkerData {
   readonly lifeline?: MessagePort;
   /** The host thread's compile cache directory, if it has one on (see host/compile-cache.ts). */
   readonly compileCacheDir?: string;
+  /** Classes whose modules to load while idle, in order (see type-preloader.ts). */
+  readonly preloadTypes?: readonly string[];
 }
 
 /** Held for the thread's whole life: a port nothing references could be collected, and closed. */
@@ -64,7 +66,7 @@ function main(data: KernelWorkerData): void {
   // This thread's own `process` never emits beforeExit while the host is connected: the
   // host asks for it (extension before-exit) when its program is done, as Node would.
   const kernel = new Kernel({ cacheDir: data.cacheDir, emitBeforeExit: () => void (process as NodeJS.EventEmitter).emit('beforeExit', typeof process.exitCode === 'number' ? process.exitCode : 0) });
-  const server = new RingServer(kernel, buffers, data.spin);
+  const server = new RingServer(kernel, buffers, data.spin, data.preloadTypes);
   // A pending Atomics.waitAsync does not keep an event loop alive: hold it open while serving.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   server.run().then(

@@ -20,6 +20,7 @@ import { timelineNow } from '../transports/timeline.js';
 import { SETTLE_AFTER } from '../kernel/async-requests.js';
 import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
+import { TypePreloader } from './type-preloader.js';
 
 /** Extensions this server can carry for the kernel. */
 export const SERVER_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES, EXT_JS_VALUES, EXT_BEFORE_EXIT];
@@ -57,15 +58,21 @@ export class RingServer {
   readonly #origin = performance.timeOrigin;
   /** The kernel's half of the timeline, when the host asked for one (see transports/timeline.ts). */
   #timeline: number[] | undefined;
+  /** Modules to load while idle (see type-preloader.ts); dropped once done. */
+  #preloader: TypePreloader | undefined;
 
-  /** @param spin spin budget of the request and callback readers (the ring package's default if absent) */
-  public constructor(kernel: Kernel, buffers: ChannelBuffers, spin?: number) {
+  /**
+   * @param spin spin budget of the request and callback readers (the ring package's default if absent)
+   * @param preloadTypes classes whose modules to load while no request is waiting, in order
+   */
+  public constructor(kernel: Kernel, buffers: ChannelBuffers, spin?: number, preloadTypes: readonly string[] = []) {
     this.#kernel = kernel;
     this.#requests = new RingReader(buffers.request, { spin });
     this.#callbacks = new RingReader(buffers.callback, { spin });
     this.#responses = new RingWriter(buffers.response);
     this.#state = stateSlots(buffers.state);
     this.#stats = channelStats(buffers.state);
+    this.#preloader = preloadTypes.length > 0 ? new TypePreloader(kernel, preloadTypes, this.#stats) : undefined;
     kernel.callbackHandler = (callback) => this.#runCallback(callback);
   }
 
@@ -76,6 +83,10 @@ export class RingServer {
     for (;;) {
       const idleSince = this.#timeline !== undefined ? timelineNow() : 0;
       let bytes = this.#requests.tryRead();
+      // Idle: load one expected module, then look for a request again.
+      while (bytes === undefined && this.#preloadStep()) {
+        bytes = this.#requests.tryRead();
+      }
       const waited = bytes === undefined ? 1 : 0;
       if (bytes === undefined) {
         bytes = await this.#awaitRequest();
@@ -111,6 +122,15 @@ export class RingServer {
     }
     Atomics.store(this.#state, STATE_SLOT, KernelState.EXITED);
     this.#responses.close();
+  }
+
+  /** One step of the preloader, if it has work; false when it has none for now. */
+  #preloadStep(): boolean {
+    const preloader = this.#preloader;
+    if (preloader === undefined) return false;
+    if (preloader.step()) return true;
+    if (!preloader.pending) this.#preloader = undefined;
+    return false;
   }
 
   /**

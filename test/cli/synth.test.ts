@@ -80,6 +80,31 @@ test('synth honours CDK_OUTDIR and --json reports what it did', async (t) => {
   t.true(fs.existsSync(path.join(out, 'manifest.json')));
 });
 
+test('the classes a run used are preloaded by the next run of the same app; JSII_RING_PRELOAD=0 turns it off', async (t) => {
+  const dir = project({ 'app.ts': APP_TS });
+  const cacheDir = path.join(dir, 'cache');
+  type Report = { preload?: { listed: number; preloaded: number; ms: number; saved: boolean | string }; threads: { prelaunched: boolean } };
+  const first = npx(dir, ['synth', 'app.ts', '--json', '--outdir', 'a'], { JSII_RING_CACHE_DIR: cacheDir });
+  t.is(first.status, 0, first.stderr);
+  t.deepEqual((JSON.parse(first.stdout) as Report).preload, { listed: 0, preloaded: 0, ms: 0, saved: true });
+  const second = npx(dir, ['synth', 'app.ts', '--outdir', 'b', '--json'], { JSII_RING_CACHE_DIR: cacheDir });
+  t.is(second.status, 0, second.stderr);
+  const report = JSON.parse(second.stdout) as Report;
+  // App, Stack, aws_s3.Bucket, CfnOutput; how many the kernel loads before the app asks
+  // depends on timing, the rest the app's own requests load.
+  t.like(report.preload, { listed: 4, saved: false });
+  t.true(report.preload!.preloaded >= 0 && report.preload!.preloaded <= 4);
+  // The worker started before the CLI loaded had the same list: it was the one used.
+  t.true(report.threads.prelaunched);
+  t.is(fs.readFileSync(path.join(dir, 'b', 'StorageStack.template.json'), 'utf8'), fs.readFileSync(path.join(dir, 'a', 'StorageStack.template.json'), 'utf8'));
+  const human = npx(dir, ['synth', 'app.ts', '--outdir', 'c'], { JSII_RING_CACHE_DIR: cacheDir });
+  t.is(human.status, 0, human.stderr);
+  t.regex(human.stderr, /^ {2}preload {3}4 classes the last run used: [0-4] loaded while the kernel was idle \([\d.,]+ ms\); list unchanged$/m);
+  const off = npx(dir, ['synth', 'app.ts', '--json', '--outdir', 'd'], { JSII_RING_CACHE_DIR: cacheDir, JSII_RING_PRELOAD: '0' });
+  t.is(off.status, 0, off.stderr);
+  t.is((JSON.parse(off.stdout) as Report).preload, undefined);
+});
+
 test('--spin 0 makes the host sleep on every wait; the default budget is reported', async (t) => {
   const dir = project({ 'app.ts': APP_TS });
   type Report = { spin: number; threads: { hostSpinHits: number; hostSleeps: number; prelaunched: boolean } };

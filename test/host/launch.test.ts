@@ -68,8 +68,8 @@ test.serial('a prelaunched worker that ended before it was taken is not taken', 
   }
 });
 
-test.serial('the worker options that must match: ring sizes, spin, call deadline, cache directory', (t) => {
-  for (const other of [{ requestRingBytes: 2 << 20 }, { callbackRingBytes: 1 << 20 }, { responseRingBytes: 2 << 20 }, { spin: 0 }, { callTimeoutMs: 1000 }, { cacheDir: '/tmp/elsewhere' }]) {
+test.serial('the worker options that must match: ring sizes, spin, call deadline, cache directory, types to preload', (t) => {
+  for (const other of [{ requestRingBytes: 2 << 20 }, { callbackRingBytes: 1 << 20 }, { responseRingBytes: 2 << 20 }, { spin: 0 }, { callTimeoutMs: 1000 }, { cacheDir: '/tmp/elsewhere' }, { preloadTypes: ['a.B'] }]) {
     prelaunchKernel();
     t.is(takePrelaunched({ ...DEFAULT_WORKER_LAUNCH, ...other }), undefined, JSON.stringify(other));
     t.false(hasPrelaunched());

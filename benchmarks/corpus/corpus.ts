@@ -54,6 +54,7 @@ export interface SynthJson {
   readonly stacks: number;
   readonly timings: { readonly startMs: number; readonly buildMs: number; readonly synthMs: number; readonly totalMs: number };
   readonly calls?: { readonly syncPoints: number; readonly pipelinedTotal: number; readonly callbacks: number };
+  readonly preload?: { readonly listed: number; readonly preloaded: number; readonly ms: number };
 }
 
 /** The environment the CDK CLI gives an app (plus whatever `extra` says). */

@@ -4,10 +4,13 @@
  * worker (pipelined and sync); every cloud assembly compared file by file with the plain
  * run; times as medians over interleaved rounds (each run a fresh process).
  *
- *   node dist/benchmarks/corpus/run.js [--rounds N] [--apps a,b] [--prelaunch-study] [--out results/corpus.json]
+ *   node dist/benchmarks/corpus/run.js [--rounds N] [--apps a,b] [--prelaunch-study] [--preload-study] [--out results/corpus.json]
  *
  * --prelaunch-study adds a timed variant: the worker pipelined with the early start of the
  * kernel worker turned off (JSII_RING_PRELAUNCH=0), reported with process wall times.
+ * --preload-study adds one with type preloading turned off (JSII_RING_PRELOAD=0). Each app's
+ * untimed sync run comes first, so every timed run through the worker finds the list of
+ * classes an earlier run of the app left (what a second `cdk synth` finds).
  *
  * Writes benchmarks/results/corpus.json and prints the markdown section for RESULTS.md.
  */
@@ -19,7 +22,7 @@ import { compareCloudAssemblies } from '../../lib/cloud-assembly.js';
 import { loadCorpus, REPO_ROOT, runOurs, runPlain } from './corpus.js';
 import type { AppRun, CorpusApp } from './corpus.js';
 
-type Variant = 'plain' | 'native' | 'inThread' | 'pipelined' | 'sync' | 'late';
+type Variant = 'plain' | 'native' | 'inThread' | 'pipelined' | 'sync' | 'late' | 'noPreload';
 const TIMED: readonly Variant[] = ['native', 'inThread', 'pipelined'];
 
 interface AppFigures {
@@ -35,6 +38,8 @@ interface AppFigures {
   /** Medians of the process wall time (spawn to exit), ms. */
   readonly processMs: Record<string, number>;
   readonly plainWallMs: number;
+  /** Medians of the pipelined runs' type preloading: classes listed, loaded ahead, ms. */
+  readonly preload: { readonly listed: number; readonly preloaded: number; readonly ms: number };
 }
 
 function median(xs: readonly number[]): number {
@@ -52,6 +57,7 @@ function runVariant(app: CorpusApp, variant: Variant, outdir: string): AppRun {
     case 'sync': return runOurs(app, 'sync', outdir, env);
     case 'inThread': return runOursInThread(app, outdir, env);
     case 'late': return runOurs(app, 'pipelined', outdir, { ...env, JSII_RING_PRELAUNCH: '0' });
+    case 'noPreload': return runOurs(app, 'pipelined', outdir, { ...env, JSII_RING_PRELOAD: '0' });
   }
 }
 
@@ -60,8 +66,8 @@ function runOursInThread(app: CorpusApp, outdir: string, env: Record<string, str
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, apps: { type: 'string' }, out: { type: 'string' }, 'prelaunch-study': { type: 'boolean' } } });
-  const timed: readonly Variant[] = values['prelaunch-study'] === true ? [...TIMED, 'late'] : TIMED;
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, apps: { type: 'string' }, out: { type: 'string' }, 'prelaunch-study': { type: 'boolean' }, 'preload-study': { type: 'boolean' } } });
+  const timed: readonly Variant[] = [...TIMED, ...(values['prelaunch-study'] === true ? ['late' as const] : []), ...(values['preload-study'] === true ? ['noPreload' as const] : [])];
   const rounds = values.rounds !== undefined ? Number(values.rounds) : 3;
   if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError('--rounds must be a positive integer');
   const only = values.apps?.split(',');
@@ -110,13 +116,18 @@ function main(): void {
         buildMs: Object.fromEntries(timed.map((v) => [v, med(v, (run) => run.report!.timings.buildMs)])),
         processMs: Object.fromEntries(timed.map((v) => [v, med(v, (run) => run.wallMs)])),
         plainWallMs: plain.wallMs,
+        preload: {
+          listed: med('pipelined', (run) => run.report!.preload?.listed ?? 0),
+          preloaded: med('pipelined', (run) => run.report!.preload?.preloaded ?? 0),
+          ms: med('pipelined', (run) => run.report!.preload?.ms ?? 0),
+        },
       });
     }
   } finally {
     fs.rmSync(base, { recursive: true, force: true });
   }
   const result = {
-    command: `node dist/benchmarks/corpus/run.js --rounds ${rounds}${values.apps !== undefined ? ` --apps ${values.apps}` : ''}${values['prelaunch-study'] === true ? ' --prelaunch-study' : ''}`,
+    command: `node dist/benchmarks/corpus/run.js --rounds ${rounds}${values.apps !== undefined ? ` --apps ${values.apps}` : ''}${values['prelaunch-study'] === true ? ' --prelaunch-study' : ''}${values['preload-study'] === true ? ' --preload-study' : ''}`,
     node: process.version,
     cpu: `${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} vCPUs`,
     loadAverage: [loadBefore, os.loadavg()[0] ?? NaN],
@@ -155,6 +166,7 @@ function markdown(result: { command: string; node: string; cpu: string; loadAver
     `Process wall time (spawn to exit, what a \`cdk synth\` waits for), medians over the apps: native ${ms(median(result.apps.map((a) => a.processMs['native']!)))} ms, in-thread kernel ${ms(median(result.apps.map((a) => a.processMs['inThread']!)))} ms, worker pipelined ${ms(median(result.apps.map((a) => a.processMs['pipelined']!)))} ms.`,
     '',
     ...prelaunchSection(result.apps, f, ms),
+    ...preloadSection(result.apps, f, ms),
   ].join('\n');
 }
 
@@ -173,6 +185,26 @@ function prelaunchSection(apps: readonly AppFigures[], f: (n: number, digits?: n
     ...rows,
     '',
     `Medians over the apps: process ${ms(med((a) => a.processMs['late']!))} → ${ms(med((a) => a.processMs['pipelined']!))} ms (${f(med((a) => a.processMs['pipelined']! / a.processMs['late']!))}×; native ${ms(med((a) => a.processMs['native']!))} ms); the synth command's total ${ms(med((a) => a.totalMs['late']!))} → ${ms(med((a) => a.totalMs['pipelined']!))} ms.`,
+    '',
+  ];
+}
+
+/** With --preload-study: the classes of the app's last run loaded ahead while the kernel is idle, vs not. */
+function preloadSection(apps: readonly AppFigures[], f: (n: number, digits?: number) => string, ms: (n: number) => string): string[] {
+  if (!apps.every((a) => a.processMs['noPreload'] !== undefined)) return [];
+  const rows = apps.map((a) => `| ${a.name} | ${ms(a.processMs['native']!)} | ${ms(a.processMs['noPreload']!)} | ${ms(a.processMs['pipelined']!)} | ${f(a.processMs['pipelined']! / a.processMs['noPreload']!)}× | ${ms(a.totalMs['noPreload']!)} | ${ms(a.totalMs['pipelined']!)} | ${f(a.totalMs['pipelined']! / a.totalMs['noPreload']!)}× | ${a.preload.preloaded} of ${a.preload.listed} (${ms(a.preload.ms)} ms) | ${a.totalMs['noPreload']! <= Math.max(a.totalMs['native']! + 100, 1.15 * a.totalMs['native']!) ? 'yes' : 'no'} → ${a.totalMs['pipelined']! <= Math.max(a.totalMs['native']! + 100, 1.15 * a.totalMs['native']!) ? 'yes' : 'no'} |`);
+  const med = (g: (a: AppFigures) => number): number => median(apps.map(g));
+  const within = (v: string): number => apps.filter((a) => a.totalMs[v]! <= Math.max(a.totalMs['native']! + 100, 1.15 * a.totalMs['native']!)).length;
+  return [
+    '### Loading the app\'s classes while the kernel is idle (type preloading)',
+    '',
+    '`jsii-ring synth` keeps, per app, the classes its last run used (lib/host/type-preload.ts), and the kernel worker loads their modules while it has no request to serve (lib/worker/type-preloader.ts); `JSII_RING_PRELOAD=0` turns that off. Same apps, same rounds, interleaved with the runs above, the worker pipelined either way; process wall time (spawn to exit), the synth command\'s own total, and the classes loaded ahead (medians), ms:',
+    '',
+    '| app | native, process | no preloading, process | preloading (default), process | preloading / none, process | synth total, no preloading | synth total, preloading | preloading / none, synth total | classes loaded ahead of the listed | total ≤ native + 100 ms or 1.15×: none → preloading |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
+    ...rows,
+    '',
+    `Medians over the apps: process ${ms(med((a) => a.processMs['noPreload']!))} → ${ms(med((a) => a.processMs['pipelined']!))} ms (${f(med((a) => a.processMs['pipelined']! / a.processMs['noPreload']!))}×; native ${ms(med((a) => a.processMs['native']!))} ms); the synth command's total ${ms(med((a) => a.totalMs['noPreload']!))} → ${ms(med((a) => a.totalMs['pipelined']!))} ms (${f(med((a) => a.totalMs['pipelined']! / a.totalMs['noPreload']!))}×); total / native ${f(med((a) => a.totalMs['noPreload']! / a.totalMs['native']!))}× → ${f(med((a) => a.totalMs['pipelined']! / a.totalMs['native']!))}×; apps within native + 100 ms or 1.15×: ${within('noPreload')} → ${within('pipelined')} of ${apps.length}.`,
     '',
   ];
 }

@@ -15,6 +15,7 @@ import type { JitPolicy } from '../host/jit-policy.js';
 import { enableCompileCache, type CompileCacheState } from '../host/compile-cache.js';
 import { DEFAULT_PENDING_CAP, DEFAULT_SPIN } from '../host/options.js';
 import { preloadEnabled, readPreloadList, savePreloadList } from '../host/type-preload.js';
+import { watchdogRunning } from '../host/watchdog.js';
 import type { KernelClientOptions, RequestEvent } from '../host/options.js';
 import { CODEC_NAMES } from '../protocol/codec.js';
 import { HOST_TIMELINE_FIELDS, KERNEL_TIMELINE_FIELDS, summarizeTimeline } from '../transports/timeline.js';
@@ -80,6 +81,9 @@ JSII_RING_CALL_SITES=1 records where each pipelined call was issued, so a call t
 fails later names its line (costs ~2 µs per pipelined call).
 The kernel worker is started before the command's own modules load, so the two overlap;
 JSII_RING_PRELAUNCH=0 starts it later, when the synth command needs it.
+From an app's second run on, the worker loads the classes the app's last run used while it
+waits for requests (the list is kept per app in jsii-ring's cache directory);
+JSII_RING_PRELOAD=0 turns that off.
 
 Exit codes: 0 success, 1 the app or the kernel failed, 2 usage error.`;
 
@@ -113,6 +117,8 @@ export interface SynthReport {
     readonly hostSleeps: number;
     /** The kernel worker was started before the command's modules loaded (prelaunch.ts). */
     readonly prelaunched: boolean;
+    /** The watchdog thread was started (the host slept longer than its grace in a wait; host/watchdog.ts). */
+    readonly watchdog: boolean;
   };
   /**
    * Type preloading (ring transport; host/type-preload.ts): classes listed by the app's last
@@ -390,7 +396,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     resources: summary.resources,
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
-    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, prelaunched: client.prelaunched },
+    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, prelaunched: client.prelaunched, watchdog: watchdogRunning() },
     preload,
     timeline,
   };

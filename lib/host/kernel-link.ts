@@ -19,6 +19,7 @@ import type { ResolvedClientOptions } from './options.js';
 import { KernelLostError } from './kernel-lost.js';
 import type { Loss } from './kernel-lost.js';
 import { launchKernelWorker, startWatchedWorker, takePrelaunched } from './launch.js';
+import { beforeHostSleep } from './watchdog.js';
 import type { LaunchedWorker, WorkerLaunchOptions } from './launch.js';
 import type { Watch } from './watchdog.js';
 
@@ -98,9 +99,11 @@ export class KernelLink {
     this.#launched = launched;
     this.buffers = launched.buffers;
     this.state = stateSlots(this.buffers.state);
-    this.#responses = new RingReader(this.buffers.response, { spin: options.spin });
-    this.requestWriter = new RingWriter(this.buffers.request);
-    this.callbackWriter = new RingWriter(this.buffers.callback);
+    // The watchdog thread starts when this thread has been blocked for a while (watchdog.ts):
+    // only a blocked host needs it to hear of a kernel's death.
+    this.#responses = new RingReader(this.buffers.response, { spin: options.spin, beforeSleep: beforeHostSleep });
+    this.requestWriter = new RingWriter(this.buffers.request, { beforeSleep: beforeHostSleep });
+    this.callbackWriter = new RingWriter(this.buffers.callback, { beforeSleep: beforeHostSleep });
     this.#watch = launched.watch;
     this.worker = launched.worker;
     this.exited = launched.exited;

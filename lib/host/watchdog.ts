@@ -1,6 +1,7 @@
 /**
  * The host's side of the watchdog thread (worker/watchdog-worker.ts): one per process,
- * started with the first kernel link, never keeping the process alive.
+ * started when the host has slept WATCHDOG_GRACE_MS in one wait on a kernel
+ * (`beforeHostSleep`), never keeping the process alive.
  *
  * Why a thread of its own: the host blocks in `Atomics.wait` at every sync point, and
  * nothing on its event loop runs meanwhile (no worker `exit` event, no timer), so it cannot
@@ -18,21 +19,76 @@ import type { WatchdogMessage } from '../worker/watchdog-worker.js';
 const WATCHDOG_ENTRY = path.join(__dirname, '..', 'worker', 'watchdog-worker.js');
 
 let thread: Worker | undefined;
+/** Our end of the watchdog's inbox: messages queue there until the thread reads them. */
+let inbox: MessagePort | undefined;
+/** The thread's end of the inbox, until the thread is started with it. */
+let threadEnd: MessagePort | undefined;
 let nextId = 1;
 
 function post(message: WatchdogMessage, transfer: MessagePort[] = []): void {
-  if (thread === undefined) {
-    thread = new Worker(WATCHDOG_ENTRY);
-    thread.unref();
-    // The watchdog never fails on purpose; if it does, the next link starts another.
-    thread.on('error', () => undefined);
-    thread.once('exit', () => {
-      thread = undefined;
-    });
+  if (inbox === undefined) {
+    const channel = new MessageChannel();
+    inbox = channel.port1;
+    threadEnd = channel.port2;
   }
-  // postMessage queues into the watchdog's port without the host's event loop: a host that
-  // blocks right after this is still watched once the thread is up.
-  thread.postMessage(message, transfer);
+  // Queued in the inbox without the host's event loop; a lifeline queued there whose kernel
+  // ends before the thread starts is heard closing as soon as the thread receives it.
+  inbox.postMessage(message, transfer);
+}
+
+/**
+ * How long a host may sleep waiting on a kernel before the watchdog thread is started. The
+ * thread costs about 45 ms of a core to start (2-vCPU VM), which on a small app's run is
+ * 5-10% of it when paid up front, while the host and the kernel both load their modules. A
+ * host sleeps for a short while many times (the adaptive spin sleeps at once on a busy
+ * machine), and a short sleep needs no watchdog: it ends anyway. So the first GRACE of a
+ * blocking call is slept in one capped sleep, and only a call still blocked after it starts
+ * the thread. The cost: a kernel that ends from outside while the host waits is heard up to
+ * this much later (a death the kernel reports itself is heard at once, as before).
+ */
+export const WATCHDOG_GRACE_MS = 50;
+let graceMs = WATCHDOG_GRACE_MS;
+
+/** Changes the grace (tests); returns the previous one. */
+export function setWatchdogGrace(ms: number): number {
+  const previous = graceMs;
+  graceMs = ms;
+  return previous;
+}
+
+/**
+ * The host rings' `beforeSleep`: lets a blocking call sleep through the grace, then starts the
+ * watchdog thread if channels are watched and it is not running.
+ */
+export function beforeHostSleep(sleptMs: number): number | undefined {
+  if (thread !== undefined || threadEnd === undefined) return undefined;
+  if (sleptMs < graceMs) return graceMs - sleptMs;
+  startWatchdog();
+  return undefined;
+}
+
+/** Starts the watchdog thread now if channels are watched and it is not running. */
+export function startWatchdog(): void {
+  if (thread !== undefined || threadEnd === undefined) return;
+  const end = threadEnd;
+  threadEnd = undefined;
+  const started = new Worker(WATCHDOG_ENTRY, { workerData: { inbox: end }, transferList: [end] });
+  thread = started;
+  started.unref();
+  // The watchdog never fails on purpose; if it does, the next watch starts another inbox.
+  started.on('error', () => undefined);
+  started.once('exit', () => {
+    if (thread === started) {
+      thread = undefined;
+      inbox?.close();
+      inbox = undefined;
+    }
+  });
+}
+
+/** Whether the watchdog thread is running (for tests). */
+export function watchdogRunning(): boolean {
+  return thread !== undefined;
 }
 
 /** A channel under watch. */
@@ -55,7 +111,7 @@ export function watchChannel(buffers: ChannelBuffers, callTimeoutMs: number): Wa
   return {
     lifeline: port2,
     forget: () => {
-      if (thread !== undefined) post({ type: 'forget', id });
+      if (inbox !== undefined) post({ type: 'forget', id });
     },
   };
 }

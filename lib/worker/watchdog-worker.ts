@@ -11,7 +11,7 @@
  *   timers still. This thread's timer sees the call's start stamp grow old, writes a
  *   TIMED_OUT note and marks the rings dead; the host, woken, ends the worker.
  */
-import { isMainThread, parentPort } from 'node:worker_threads';
+import { isMainThread, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { markDead } from 'atomics-ring-buffer';
 import { CLOSING_SLOT, KernelState, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots, writeDeathNote } from '../transports/channel.js';
@@ -93,8 +93,13 @@ function watch(id: number, buffers: ChannelBuffers, lifeline: MessagePort, callT
   lifeline.on('message', () => undefined);
 }
 
-if (!isMainThread && parentPort !== null) {
-  parentPort.on('message', (message: WatchdogMessage) => {
+/** What the host starts the thread with: its end of the inbox the host queues messages in. */
+export interface WatchdogWorkerData {
+  readonly inbox: MessagePort;
+}
+
+if (!isMainThread) {
+  (workerData as WatchdogWorkerData).inbox.on('message', (message: WatchdogMessage) => {
     if (message.type === 'watch') {
       watch(message.id, message.buffers, message.lifeline, message.callTimeoutMs);
     } else {

@@ -32,6 +32,17 @@ export interface RingOptions {
    * @default Infinity
    */
   readonly timeoutMs?: number;
+  /**
+   * Called each time this side is about to sleep in `Atomics.wait` (after its spin, never on
+   * a wait that spinning ended), with how long the blocking call has slept so far (0 on its
+   * first sleep). It may return the longest this sleep should last, in ms: the side then
+   * wakes by then (if nothing woke it first), and calls it again before sleeping on. For what
+   * must be in place before a thread blocks for long and is too costly to set up for short
+   * waits: a thread that can wake it, say. It runs on this side's thread; what it throws
+   * propagates from the read or write.
+   * @default none
+   */
+  readonly beforeSleep?: (sleptMs: number) => number | undefined | void;
 }
 
 /** {@link RingOptions} with every field present. */
@@ -44,6 +55,8 @@ export interface ResolvedRingOptions {
   readonly pause: boolean;
   /** @see RingOptions.timeoutMs */
   readonly timeoutMs: number;
+  /** @see RingOptions.beforeSleep */
+  readonly beforeSleep: ((sleptMs: number) => number | undefined | void) | undefined;
 }
 
 /** Defaults of {@link RingOptions}; see `benchmarks/ring` for how `spin` was chosen. */
@@ -52,6 +65,7 @@ export const DEFAULT_RING_OPTIONS: ResolvedRingOptions = Object.freeze({
   adaptive: true,
   pause: typeof process !== 'undefined' && process.env?.ATOMICS_RING_PAUSE === '1',
   timeoutMs: Infinity,
+  beforeSleep: undefined,
 });
 
 /** Validates `options` and merges them over {@link DEFAULT_RING_OPTIONS}. */
@@ -79,7 +93,11 @@ export function resolveOptions(options: RingOptions | undefined): ResolvedRingOp
       `options.timeoutMs must be a non-negative number of milliseconds or Infinity, got ${String(timeoutMs)}`,
     );
   }
-  return { spin, adaptive, pause, timeoutMs };
+  const beforeSleep = options.beforeSleep;
+  if (beforeSleep !== undefined && typeof beforeSleep !== 'function') {
+    throw new RingError(RingErrorCode.INVALID_OPTION, `options.beforeSleep must be a function, got ${typeof beforeSleep}`);
+  }
+  return { spin, adaptive, pause, timeoutMs, beforeSleep };
 }
 
 /** Whether `value` is an acceptable timeout: a number ≥ 0 (Infinity allowed, NaN not). */

@@ -43,7 +43,7 @@ import {
   snapshotStats,
   statsView,
 } from './stats.js';
-import { PAUSE_ITERATION_WEIGHT, SpinPolicy, atomicsPause, deadlineOf, now, waitAsync } from './wait-policy.js';
+import { PAUSE_ITERATION_WEIGHT, SpinPolicy, atomicsPause, capSleep, deadlineOf, now, waitAsync } from './wait-policy.js';
 
 const EMPTY = new Uint8Array(0);
 /** How long the keep-alive timer of `readAsync` outlives the wait's own timeout. */
@@ -70,6 +70,7 @@ export class RingReader {
   readonly #mask: number;
   readonly #fragmentPayload: number;
   readonly #timeoutMs: number;
+  readonly #beforeSleep: ((sleptMs: number) => number | undefined | void) | undefined;
   readonly #spin: SpinPolicy;
   /** `Atomics.pause` when the `pause` option is on and the runtime has it. */
   readonly #pause: (() => void) | undefined;
@@ -104,6 +105,7 @@ export class RingReader {
     this.#mask = capacity - 1;
     this.#fragmentPayload = frameLimits(capacity).fragmentPayload;
     this.#timeoutMs = resolved.timeoutMs;
+    this.#beforeSleep = resolved.beforeSleep;
     this.#spin = new SpinPolicy(resolved.spin, resolved.adaptive);
     this.#pause = resolved.pause ? atomicsPause : undefined;
     this.#r = Atomics.load(this.#i32, READ_POS_SLOT);
@@ -398,16 +400,25 @@ export class RingReader {
       }
       this.#spin.ranOut();
     }
+    let firstSleep = -1;
     for (;;) {
+      if (Atomics.load(i32, WRITE_POS_SLOT) !== r || Atomics.load(i32, STATE_SLOT) !== 0) {
+        return;
+      }
+      let remaining = deadline === Infinity ? Infinity : deadline - now();
+      if (remaining <= 0) {
+        throw timeoutError();
+      }
+      // Before the flag: whatever it does, a message that arrives meanwhile is seen below.
+      if (this.#beforeSleep !== undefined) {
+        const t = now();
+        if (firstSleep < 0) firstSleep = t;
+        remaining = capSleep(remaining, this.#beforeSleep(t - firstSleep));
+      }
       Atomics.store(i32, READER_WAITING_SLOT, 1);
       if (Atomics.load(i32, WRITE_POS_SLOT) !== r || Atomics.load(i32, STATE_SLOT) !== 0) {
         Atomics.store(i32, READER_WAITING_SLOT, 0);
         return;
-      }
-      const remaining = deadline === Infinity ? Infinity : deadline - now();
-      if (remaining <= 0) {
-        Atomics.store(i32, READER_WAITING_SLOT, 0);
-        throw timeoutError();
       }
       counters[STAT_SLEEPS]! += 1;
       Atomics.wait(i32, READER_WAITING_SLOT, 1, remaining);

@@ -134,3 +134,11 @@ export function now(): number {
 export function deadlineOf(timeoutMs: number): number {
   return timeoutMs === Infinity ? Infinity : now() + timeoutMs;
 }
+
+/**
+ * The sleep a side may take: `remaining` (until its deadline), shortened to what its
+ * `beforeSleep` returned when that is a number ≥ 0 (anything else leaves it as it is).
+ */
+export function capSleep(remaining: number, cap: unknown): number {
+  return typeof cap === 'number' && cap >= 0 && cap < remaining ? cap : remaining;
+}

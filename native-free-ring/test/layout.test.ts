@@ -106,6 +106,7 @@ test('bad options are ERR_INVALID_OPTION naming the option', (t) => {
     [{ timeoutMs: -5 }, /options\.timeoutMs/],
     [{ timeoutMs: NaN }, /options\.timeoutMs/],
     [{ timeoutMs: '10' }, /options\.timeoutMs/],
+    [{ beforeSleep: 'wake-me' }, /options\.beforeSleep/],
     [42, /options must be an object/],
     [null, /options must be an object/],
   ];

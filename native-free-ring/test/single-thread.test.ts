@@ -255,3 +255,38 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+test('beforeSleep runs before each sleep of a blocking read or write, never on a wait that spinning ended', (t) => {
+  const buffer = createRingBuffer(256);
+  let writerSleeps = 0;
+  let readerSleeps = 0;
+  const writer = new RingWriter(buffer, { spin: 0, beforeSleep: () => void writerSleeps++ });
+  const reader = new RingReader(buffer, { spin: 100_000, adaptive: false, beforeSleep: () => void readerSleeps++ });
+  // Something to read: no wait at all.
+  writer.write(new Uint8Array(3));
+  reader.read();
+  t.is(readerSleeps, 0);
+  // Nothing to read: the spin runs out, the reader sleeps until the deadline.
+  t.throws(() => reader.read(200), { code: 'ERR_RING_TIMEOUT' });
+  t.true(readerSleeps >= 1);
+  t.is(readerSleeps, reader.stats.sleeps);
+  // A full ring: the writer (spin 0) sleeps until the deadline.
+  const { maxWholeFrame } = frameLimits(256);
+  while (writer.tryWrite(new Uint8Array(maxWholeFrame - 8))) { /* fill */ }
+  t.is(writerSleeps, 0);
+  t.throws(() => writer.write(new Uint8Array(maxWholeFrame - 8), 200), { code: 'ERR_RING_TIMEOUT' });
+  t.true(writerSleeps >= 1);
+  t.is(writerSleeps, writer.stats.sleeps);
+  // A number it returns caps the sleep: the side wakes by then and asks again, with the time
+  // the call has slept so far.
+  const slept: number[] = [];
+  const napping = new RingReader(createRingBuffer(256), { spin: 0, beforeSleep: (ms) => { slept.push(ms); return 20; } });
+  t.throws(() => napping.read(150), { code: 'ERR_RING_TIMEOUT' });
+  t.true(slept.length >= 3, `slept ${slept.join(', ')}`);
+  t.is(slept[0], 0);
+  t.true(slept.every((ms, i) => i === 0 || ms >= slept[i - 1]!));
+  t.true(slept[slept.length - 1]! >= 40);
+  // What it throws comes out of the call, and the side stays usable.
+  const failing = new RingReader(createRingBuffer(256), { spin: 0, beforeSleep: () => { throw new Error('no sleeping now'); } });
+  t.throws(() => failing.read(50), { message: 'no sleeping now' });
+});

@@ -24,7 +24,8 @@
  *  - NOTE_LENGTH_SLOT: byte length of the death note (why the kernel died), written before
  *    STATE_SLOT becomes DEAD (or TIMED_OUT).
  *  - SERVING_SLOT: seq of the request whose library code the kernel is running (0: none:
- *    idle, writing an answer, or waiting for the host to finish a callback). Written by the
+ *    idle, writing an answer, or waiting for the host to finish a callback; PRELOAD_SERVING:
+ *    loading a class's module ahead of its first use, worker/type-preloader.ts). Written by the
  *    kernel with plain stores: read only by the watchdog and after a death, where a value
  *    one request old is harmless.
  *  - CLOSING_SLOT: 1 once the host is ending the channel on purpose (BYE or terminate), so
@@ -53,6 +54,8 @@ export const STATE_SLOT = 3;
 export const NOTE_LENGTH_SLOT = 4;
 export const SERVING_SLOT = 5;
 export const CLOSING_SLOT = 6;
+/** SERVING_SLOT while the kernel loads a class ahead (no request): held to the same deadline. */
+export const PRELOAD_SERVING = -1;
 const STATE_SLOTS = 8;
 export const BUSY_MS_STAT = 0;
 export const SERVED_STAT = 1;

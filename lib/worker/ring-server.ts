@@ -18,7 +18,7 @@ import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { timelineNow } from '../transports/timeline.js';
 import { SETTLE_AFTER } from '../kernel/async-requests.js';
-import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
+import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, PRELOAD_SERVING, SERVED_STAT, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import { TypePreloader } from './type-preloader.js';
 
@@ -128,7 +128,15 @@ export class RingServer {
   #preloadStep(): boolean {
     const preloader = this.#preloader;
     if (preloader === undefined) return false;
-    if (preloader.step()) return true;
+    // Library code runs (a module's top level): held to the call deadline like a request.
+    this.#enter(PRELOAD_SERVING, performance.now());
+    let stepped: boolean;
+    try {
+      stepped = preloader.step();
+    } finally {
+      this.#state[SERVING_SLOT] = 0;
+    }
+    if (stepped) return true;
     if (!preloader.pending) this.#preloader = undefined;
     return false;
   }

@@ -14,7 +14,7 @@
 import { isMainThread, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { markDead } from 'atomics-ring-buffer';
-import { CLOSING_SLOT, KernelState, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots, writeDeathNote } from '../transports/channel.js';
+import { CLOSING_SLOT, KernelState, PRELOAD_SERVING, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots, writeDeathNote } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 
 /** What the host sends: watch a channel, or forget it. */
@@ -79,7 +79,8 @@ function watch(id: number, buffers: ChannelBuffers, lifeline: MessagePort, callT
         suspect = seq;
         return;
       }
-      kill(buffers, `request #${seq} ran for ${Math.round(ranMs)} ms, past the call deadline of ${callTimeoutMs} ms (options.callTimeoutMs)`, KernelState.TIMED_OUT);
+      const what = seq === PRELOAD_SERVING ? 'loading a class\'s module ahead of its first use (options.preloadTypes)' : `request #${seq}`;
+      kill(buffers, `${what} ran for ${Math.round(ranMs)} ms, past the call deadline of ${callTimeoutMs} ms (options.callTimeoutMs)`, KernelState.TIMED_OUT);
       forget(id);
     }, period);
   }

@@ -14,6 +14,8 @@ export const PROBE = 'jsii-ring-probe';
 export const PROBE_CLASS = `${PROBE}.Probe`;
 /** `new Recorder(file, line)` appends `line` to `file`. */
 export const RECORDER_CLASS = `${PROBE}.Recorder`;
+/** A class whose module never finishes loading (its lazy export spins forever). */
+export const STUCK_CLASS = `${PROBE}.Stuck`;
 
 /** What the package's module does when it is required. */
 export type ModuleBehaviour = 'ok' | 'exit-on-load' | 'throw-on-load' | 'throw-later-on-load';
@@ -79,6 +81,8 @@ class Recorder {
 }
 Object.defineProperty(Recorder, RTTI, { value: { fqn: '${PROBE}.Recorder', version: '1.0.0' } });
 exports.Recorder = Recorder;
+/** A class whose (lazy) export never finishes loading: a module stuck at its top level. */
+Object.defineProperty(exports, 'Stuck', { enumerable: true, get() { for (;;) { /* stuck */ } } });
 `;
 
 const MODULE_PRELUDE: Record<ModuleBehaviour, string> = {
@@ -118,6 +122,7 @@ export function writeProbePackage(root: string, name: string = PROBE, behaviour:
         assembly: name, fqn: `${name}.Recorder`, kind: 'class', name: 'Recorder',
         initializer: { parameters: [{ name: 'file', type: string }, { name: 'line', type: string }] },
       },
+      [`${name}.Stuck`]: { assembly: name, fqn: `${name}.Stuck`, kind: 'class', name: 'Stuck', initializer: {} },
     },
   };
   fs.mkdirSync(packageDir, { recursive: true });

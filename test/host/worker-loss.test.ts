@@ -15,7 +15,7 @@ import { KernelClient } from '../../lib/host/kernel-client.js';
 import { KernelLostError } from '../../lib/host/kernel-lost.js';
 import { DEFAULT_CALL_TIMEOUT_MS, resolveClientOptions } from '../../lib/host/options.js';
 import { calcFqn, loadCalc, refOf } from './calc.js';
-import { PROBE_CLASS, loadProbe, tempRoot, writeProbePackage } from './probe-package.js';
+import { PROBE_CLASS, STUCK_CLASS, loadProbe, tempRoot, writeProbePackage } from './probe-package.js';
 
 const SAFETY_TIMEOUT_MS = 30_000;
 const { root, remove } = tempRoot();
@@ -111,6 +111,17 @@ test('a library call that never returns is ended at the call deadline, naming th
   t.like(lost.serving, { api: 'sinvoke', target: PROBE_CLASS, member: 'spinForever', pipelined: false });
   t.throws(() => client.request({ api: 'stats' }), { is: lost });
   await client.close();
+  t.truthy(lost.workerEnd, 'the worker was ended');
+});
+
+test('a class module that never finishes loading ahead of its use (type preloading) is ended at the call deadline', async (t) => {
+  // The kernel starts loading the listed class once the probe package is loaded, while idle.
+  const client = start({ callTimeoutMs: 1000, preloadTypes: [STUCK_CLASS] });
+  const lost = catchLoss(() => client.request({ api: 'stats' }));
+  t.is(lost.code, 'ERR_RING_TIMEOUT', lost.stack);
+  t.regex(lost.message, /loading a class's module ahead of its first use \(options\.preloadTypes\) ran for \d+ ms, past the call deadline of 1000 ms/);
+  t.is(lost.serving, undefined);
+  await client.close().catch(() => undefined);
   t.truthy(lost.workerEnd, 'the worker was ended');
 });
 

@@ -115,9 +115,13 @@ test('a library call that never returns is ended at the call deadline, naming th
 });
 
 test('a class module that never finishes loading ahead of its use (type preloading) is ended at the call deadline', async (t) => {
-  // The kernel starts loading the listed class once the probe package is loaded, while idle.
+  // The kernel starts loading the listed class once the probe package is loaded and no
+  // request is waiting: give it that moment, then keep asking until a request is stuck behind it.
   const client = start({ callTimeoutMs: 1000, preloadTypes: [STUCK_CLASS] });
-  const lost = catchLoss(() => client.request({ api: 'stats' }));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const lost = catchLoss(() => {
+    for (let i = 0; i < 1000; i++) client.request({ api: 'stats' });
+  });
   t.is(lost.code, 'ERR_RING_TIMEOUT', lost.stack);
   t.regex(lost.message, /loading a class's module ahead of its first use \(options\.preloadTypes\) ran for \d+ ms, past the call deadline of 1000 ms/);
   t.is(lost.serving, undefined);

@@ -43,7 +43,7 @@ import {
   snapshotStats,
   statsView,
 } from './stats.js';
-import { PAUSE_ITERATION_WEIGHT, SpinPolicy, atomicsPause, capSleep, deadlineOf, now, waitAsync } from './wait-policy.js';
+import { PAUSE_ITERATION_WEIGHT, SpinPolicy, atomicsPause, SleepHook, deadlineOf, now, waitAsync } from './wait-policy.js';
 
 const EMPTY = new Uint8Array(0);
 /** How long the keep-alive timer of `readAsync` outlives the wait's own timeout. */
@@ -70,7 +70,7 @@ export class RingReader {
   readonly #mask: number;
   readonly #fragmentPayload: number;
   readonly #timeoutMs: number;
-  readonly #beforeSleep: ((sleptMs: number) => number | undefined | void) | undefined;
+  readonly #beforeSleep: SleepHook | undefined;
   readonly #spin: SpinPolicy;
   /** `Atomics.pause` when the `pause` option is on and the runtime has it. */
   readonly #pause: (() => void) | undefined;
@@ -105,7 +105,7 @@ export class RingReader {
     this.#mask = capacity - 1;
     this.#fragmentPayload = frameLimits(capacity).fragmentPayload;
     this.#timeoutMs = resolved.timeoutMs;
-    this.#beforeSleep = resolved.beforeSleep;
+    this.#beforeSleep = resolved.beforeSleep !== undefined ? new SleepHook(resolved.beforeSleep) : undefined;
     this.#spin = new SpinPolicy(resolved.spin, resolved.adaptive);
     this.#pause = resolved.pause ? atomicsPause : undefined;
     this.#r = Atomics.load(this.#i32, READ_POS_SLOT);
@@ -400,7 +400,7 @@ export class RingReader {
       }
       this.#spin.ranOut();
     }
-    let firstSleep = -1;
+    this.#beforeSleep?.start();
     for (;;) {
       if (Atomics.load(i32, WRITE_POS_SLOT) !== r || Atomics.load(i32, STATE_SLOT) !== 0) {
         return;
@@ -410,11 +410,7 @@ export class RingReader {
         throw timeoutError();
       }
       // Before the flag: whatever it does, a message that arrives meanwhile is seen below.
-      if (this.#beforeSleep !== undefined) {
-        const t = now();
-        if (firstSleep < 0) firstSleep = t;
-        remaining = capSleep(remaining, this.#beforeSleep(t - firstSleep));
-      }
+      if (this.#beforeSleep !== undefined) remaining = this.#beforeSleep.cap(remaining);
       Atomics.store(i32, READER_WAITING_SLOT, 1);
       if (Atomics.load(i32, WRITE_POS_SLOT) !== r || Atomics.load(i32, STATE_SLOT) !== 0) {
         Atomics.store(i32, READER_WAITING_SLOT, 0);

@@ -44,7 +44,7 @@ import {
   snapshotStats,
   statsView,
 } from './stats.js';
-import { PAUSE_ITERATION_WEIGHT, SpinPolicy, atomicsPause, capSleep, deadlineOf, now } from './wait-policy.js';
+import { PAUSE_ITERATION_WEIGHT, SpinPolicy, atomicsPause, SleepHook, deadlineOf, now } from './wait-policy.js';
 
 /**
  * Writes variable-length messages into a ring.
@@ -65,7 +65,7 @@ export class RingWriter {
   readonly #maxWholePayload: number;
   readonly #fragmentPayload: number;
   readonly #timeoutMs: number;
-  readonly #beforeSleep: ((sleptMs: number) => number | undefined | void) | undefined;
+  readonly #beforeSleep: SleepHook | undefined;
   readonly #spin: SpinPolicy;
   /** `Atomics.pause` when the `pause` option is on and the runtime has it. */
   readonly #pause: (() => void) | undefined;
@@ -94,7 +94,7 @@ export class RingWriter {
     this.#maxWholePayload = limits.maxWholeFrame - FRAME_HEADER_BYTES;
     this.#fragmentPayload = limits.fragmentPayload;
     this.#timeoutMs = resolved.timeoutMs;
-    this.#beforeSleep = resolved.beforeSleep;
+    this.#beforeSleep = resolved.beforeSleep !== undefined ? new SleepHook(resolved.beforeSleep) : undefined;
     this.#spin = new SpinPolicy(resolved.spin, resolved.adaptive);
     this.#pause = resolved.pause ? atomicsPause : undefined;
     this.#w = Atomics.load(this.#i32, WRITE_POS_SLOT);
@@ -302,7 +302,7 @@ export class RingWriter {
     const capacity = this.#capacity;
     const counters = this.#counters;
     let waited = false;
-    let firstSleep = -1;
+    this.#beforeSleep?.start();
     for (;;) {
       if (Atomics.load(i32, STATE_SLOT) !== 0) throw this.#stateError();
       const tail = capacity - (this.#w & this.#mask);
@@ -331,43 +331,37 @@ export class RingWriter {
           this.#spin.ranOut();
         }
       }
-      firstSleep = this.#sleep(target, deadline, firstSleep);
+      this.#sleep(target, deadline);
     }
   }
 
   /**
    * One sleep until READ_POS reaches `target`, STATE changes, the deadline, or the end of the
-   * sleep `beforeSleep` allowed. Returns when the blocking write first slept (`firstSleep`,
-   * or now if it is the first sleep; -1 when there is no `beforeSleep`).
+   * sleep `beforeSleep` allowed.
    */
-  #sleep(target: number, deadline: number, firstSleep: number): number {
+  #sleep(target: number, deadline: number): void {
     const i32 = this.#i32;
     if (((Atomics.load(i32, READ_POS_SLOT) - target) | 0) >= 0 || Atomics.load(i32, STATE_SLOT) !== 0) {
-      return firstSleep;
+      return;
     }
     let remaining = deadline === Infinity ? Infinity : deadline - now();
     if (remaining <= 0) {
       throw new RingError(RingErrorCode.TIMEOUT, 'timed out waiting for room in the ring (the reader is not reading)');
     }
     // Before the flag: whatever it does, room made meanwhile is seen below.
-    if (this.#beforeSleep !== undefined) {
-      const t = now();
-      if (firstSleep < 0) firstSleep = t;
-      remaining = capSleep(remaining, this.#beforeSleep(t - firstSleep));
-    }
+    if (this.#beforeSleep !== undefined) remaining = this.#beforeSleep.cap(remaining);
     // WAIT_FOR first, then the flag: a reader that sees the flag also sees the target.
     Atomics.store(i32, WRITER_WAIT_FOR_SLOT, target);
     Atomics.store(i32, WRITER_WAITING_SLOT, 1);
     if (((Atomics.load(i32, READ_POS_SLOT) - target) | 0) >= 0 || Atomics.load(i32, STATE_SLOT) !== 0) {
       Atomics.store(i32, WRITER_WAITING_SLOT, 0);
-      return firstSleep;
+      return;
     }
     this.#counters[STAT_SLEEPS]! += 1;
     Atomics.wait(i32, WRITER_WAITING_SLOT, 1, remaining);
     // Whatever woke us (notify, timeout, spurious), clear the flag so the reader stops notifying;
     // the caller re-checks the condition, so a wake-up racing with this store is not lost.
     Atomics.store(i32, WRITER_WAITING_SLOT, 0);
-    return firstSleep;
   }
 
   /** The error for a write on a ring whose STATE is not 0. */

@@ -136,9 +136,32 @@ export function deadlineOf(timeoutMs: number): number {
 }
 
 /**
- * The sleep a side may take: `remaining` (until its deadline), shortened to what its
- * `beforeSleep` returned when that is a number ≥ 0 (anything else leaves it as it is).
+ * A side's `beforeSleep` option with the one thing it needs across the sleeps of a blocking
+ * call: when that call first slept. `start()` when a blocking call begins waiting;
+ * `cap(remaining)` before each sleep gives the sleep to take.
  */
-export function capSleep(remaining: number, cap: unknown): number {
-  return typeof cap === 'number' && cap >= 0 && cap < remaining ? cap : remaining;
+export class SleepHook {
+  readonly #hook: (sleptMs: number) => number | undefined | void;
+  #firstSleep = -1;
+
+  public constructor(hook: (sleptMs: number) => number | undefined | void) {
+    this.#hook = hook;
+  }
+
+  /** A blocking call begins: its first sleep is still to come. */
+  public start(): void {
+    this.#firstSleep = -1;
+  }
+
+  /**
+   * Calls the hook with how long this call has slept so far (0 on its first sleep), and
+   * returns `remaining` (until the deadline) shortened to what it returned when that is a
+   * number ≥ 0 (anything else leaves it as it is).
+   */
+  public cap(remaining: number): number {
+    const t = now();
+    if (this.#firstSleep < 0) this.#firstSleep = t;
+    const cap: unknown = this.#hook(t - this.#firstSleep);
+    return typeof cap === 'number' && cap >= 0 && cap < remaining ? cap : remaining;
+  }
 }

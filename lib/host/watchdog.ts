@@ -63,30 +63,27 @@ export function setWatchdogGrace(ms: number): number {
 export function beforeHostSleep(sleptMs: number): number | undefined {
   if (thread !== undefined || threadEnd === undefined) return undefined;
   if (sleptMs < graceMs) return graceMs - sleptMs;
-  startWatchdog();
+  startWatchdog(threadEnd);
   return undefined;
 }
 
-/** Starts the watchdog thread now if channels are watched and it is not running. */
-export function startWatchdog(): void {
-  if (thread !== undefined || threadEnd === undefined) return;
-  const end = threadEnd;
+/** Starts the watchdog thread on the inbox's other end (`threadEnd`, present while it is not running). */
+function startWatchdog(end: MessagePort): void {
   threadEnd = undefined;
   const started = new Worker(WATCHDOG_ENTRY, { workerData: { inbox: end }, transferList: [end] });
   thread = started;
   started.unref();
   // The watchdog never fails on purpose; if it does, the next watch starts another inbox.
   started.on('error', () => undefined);
+  // Only this thread's exit can end it: no other starts while it runs.
   started.once('exit', () => {
-    if (thread === started) {
-      thread = undefined;
-      inbox?.close();
-      inbox = undefined;
-    }
+    thread = undefined;
+    inbox?.close();
+    inbox = undefined;
   });
 }
 
-/** Whether the watchdog thread is running (for tests). */
+/** Whether the watchdog thread is running (the synth report, tests). */
 export function watchdogRunning(): boolean {
   return thread !== undefined;
 }

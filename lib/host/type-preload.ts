@@ -41,23 +41,28 @@ function realPath(file: string): string {
   }
 }
 
-/** Where the list of program `appFile` lives. */
-export function preloadListFile(appFile: string, cacheDir?: string): string {
-  const app = realPath(appFile);
+/** Where the list of the program whose real path is `app` lives. */
+function listFileOf(app: string, cacheDir: string | undefined): string {
   const hash = crypto.createHash('sha256').update(app).digest('hex');
   return path.join(resolveCacheDir(cacheDir !== undefined ? { cacheDir } : undefined), PRELOAD_SUBDIR, `${hash}.json`);
 }
 
+/** Where the list of program `appFile` lives. */
+export function preloadListFile(appFile: string, cacheDir?: string): string {
+  return listFileOf(realPath(appFile), cacheDir);
+}
+
 /** The list of program `appFile` from its last successful run; empty if there is none (or it is unusable). */
 export function readPreloadList(appFile: string, cacheDir?: string): string[] {
+  const app = realPath(appFile);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(preloadListFile(appFile, cacheDir), 'utf8'));
+    parsed = JSON.parse(fs.readFileSync(listFileOf(app, cacheDir), 'utf8'));
   } catch {
     return [];
   }
   const list = parsed as { format?: unknown; app?: unknown; types?: unknown } | null;
-  if (typeof list !== 'object' || list === null || list.format !== FORMAT || list.app !== realPath(appFile)) return [];
+  if (typeof list !== 'object' || list === null || list.format !== FORMAT || list.app !== app) return [];
   const types = list.types;
   if (!Array.isArray(types) || types.length > MAX_PRELOAD_TYPES || !types.every((t) => typeof t === 'string' && FQN.test(t))) return [];
   return types as string[];
@@ -71,11 +76,12 @@ export function readPreloadList(appFile: string, cacheDir?: string): string[] {
 export function savePreloadList(appFile: string, types: readonly string[], previous: readonly string[], cacheDir?: string): boolean | Error {
   const kept = types.filter((t) => FQN.test(t)).slice(0, MAX_PRELOAD_TYPES);
   if (kept.length === previous.length && kept.every((t, i) => t === previous[i])) return false;
-  const file = preloadListFile(appFile, cacheDir);
+  const app = realPath(appFile);
+  const file = listFileOf(app, cacheDir);
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(temporary, `${JSON.stringify({ format: FORMAT, app: realPath(appFile), types: kept })}\n`);
+    fs.writeFileSync(temporary, `${JSON.stringify({ format: FORMAT, app, types: kept })}\n`);
     fs.renameSync(temporary, file);
     return true;
   } catch (error) {

@@ -6,7 +6,14 @@
  * mode): the kernel is re-entered through callbacks, so messages of two nesting levels can
  * interleave on one thread.
  */
-import { Packr } from 'msgpackr';
+// msgpackr's pure-JavaScript build: its default Node entry also loads an optional native
+// addon (msgpackr-extract) for decoding strings. That addon costs ~10 ms of start-up in each
+// thread that loads it, needs a private copy of every frame read from shared memory (it is
+// ~5x slower on shared views), and is slower than the JavaScript decoder on the small frames
+// of this protocol (benchmarks/RESULTS.md, "Codec"). The build without `new Function` differs
+// only in how it reads msgpackr records, which this codec does not use.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Packr } = require('msgpackr/index-no-eval') as typeof import('msgpackr');
 import { ErrorCode, JsiiRingError } from '../errors.js';
 
 /** A stateless encoder/decoder of protocol values. */
@@ -23,7 +30,8 @@ export const CODEC_NAMES: readonly CodecName[] = ['msgpack', 'json'];
 class MsgpackCodec implements Codec {
   public readonly name = 'msgpack';
   // Plain maps, no record extension: both sides must agree without shared state.
-  readonly #packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, variableMapSize: true });
+  // copyBuffers: a binary value is copied out, never a view of the frame's (shared) memory.
+  readonly #packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, variableMapSize: true, copyBuffers: true });
 
   public encode(value: unknown): Uint8Array {
     return this.#packr.pack(value);
@@ -31,10 +39,9 @@ class MsgpackCodec implements Codec {
 
   public decode(bytes: Uint8Array): unknown {
     try {
-      // msgpackr's native string extraction is ~10x slower on SharedArrayBuffer-backed
-      // input, so shared views are decoded from a private copy.
-      const input = bytes.buffer instanceof SharedArrayBuffer ? Buffer.from(bytes) : bytes;
-      return this.#packr.unpack(input);
+      // Straight from the view, shared memory included: the decoder copies every string and
+      // (copyBuffers) every binary value out, so nothing refers to the frame afterwards.
+      return this.#packr.unpack(bytes);
     } catch (cause) {
       throw new JsiiRingError(ErrorCode.BAD_FRAME, `Cannot decode a ${bytes.byteLength}-byte msgpack frame: ${(cause as Error).message}`, { cause });
     }

@@ -10,7 +10,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { RingStats, RingWriter } from 'atomics-ring-buffer';
 import type { Callback, KernelApi, KernelRequest, RequestOf, ResponseOf, WireErrorName } from '../protocol/api.js';
-import { EXT_BEFORE_EXIT, EXT_JS_VALUES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, HOST_ID_PREFIX, RUNTIME_ERROR_NAME } from '../protocol/api.js';
+import { EXT_BEFORE_EXIT, EXT_JS_VALUES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, HOST_ID_PREFIX, PROTOCOL_VERSION, RING_SERVER_EXTENSIONS, RUNTIME_ERROR_NAME } from '../protocol/api.js';
 import { FLAG_NO_REPLY, FrameKind } from '../protocol/frames.js';
 import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import { ErrorCode, JsiiFault, JsiiRingError, JsiiRuntimeError } from '../errors.js';
@@ -52,13 +52,17 @@ export class KernelClient implements KernelConnection {
   public static start(options: KernelClientOptions = {}): KernelClient {
     const client = new KernelClient(resolveClientOptions(options));
     client.#connect();
+    client.#link.awaitWelcome();
     return client;
   }
 
   /**
-   * Starts a kernel worker and returns at once: the handshake completes on first use (the
+   * Starts a kernel worker and returns at once: the handshake happens on first use (the
    * first request, or a read of `capabilities`/`welcome`), so the program's own start-up
-   * work overlaps the worker's. A worker that fails to start is reported then.
+   * work overlaps the worker's. Over the ring the host does not even wait for the kernel's
+   * welcome then: it knows what its own kernel worker offers, sends its choice and its
+   * first requests at once, and checks the welcome when it first reads an answer. A worker
+   * that fails to start is reported then.
    */
   public static spawn(options: KernelClientOptions = {}): KernelClient {
     return new KernelClient(resolveClientOptions(options));
@@ -72,9 +76,12 @@ export class KernelClient implements KernelConnection {
     return this.#capabilities ?? this.#connect();
   }
 
-  /** The kernel's greeting (completes the handshake if needed). */
+  /** The kernel's greeting (completes the handshake if needed, and waits for it). */
   public get welcome(): KernelWelcome {
-    if (this.#welcome === undefined) this.#connect();
+    if (this.#welcome === undefined) {
+      this.#connect();
+      this.#link.awaitWelcome();
+    }
     return this.#welcome!;
   }
   public readonly stats = new ClientStats();
@@ -119,14 +126,36 @@ export class KernelClient implements KernelConnection {
     OPEN_CLIENTS.add(this);
   }
 
-  /** The handshake: the kernel's welcome, then our choice. Once. */
+  /**
+   * The handshake: the kernel's welcome, then our choice. Once. Over the ring the kernel is
+   * our own worker, of this very build: the choice is made from what it offers
+   * (RING_SERVER_EXTENSIONS) and sent at once, and the welcome is checked against it when
+   * the first read meets it (KernelLink.expectWelcome), so the host does not wait for the
+   * worker to boot before it can send its first requests.
+   */
   #connect(): ConnectionCapabilities {
     if (this.#capabilities !== undefined) return this.#capabilities;
     const options = this.#options;
-    const welcome = this.#handshake();
-    this.#welcome = welcome;
-    const offered = new Set(welcome.capabilities.extensions);
+    const optimistic = options.transport === 'ring';
+    let offered: ReadonlySet<string>;
+    if (optimistic) {
+      offered = new Set(RING_SERVER_EXTENSIONS);
+    } else {
+      const welcome = this.#handshake();
+      this.#welcome = welcome;
+      offered = new Set(welcome.capabilities.extensions);
+    }
     const chosen = options.extensions.filter((e) => offered.has(e));
+    if (optimistic) {
+      this.#link.expectWelcome((frame) => {
+        const welcome = this.#checkWelcome(frame);
+        const missing = chosen.filter((e) => !welcome.capabilities.extensions.includes(e));
+        if (welcome.capabilities.protocol !== PROTOCOL_VERSION || missing.length > 0) {
+          throw this.#refused(`The kernel worker is not the build this client expected (protocol ${String(welcome.capabilities.protocol)}, expected ${PROTOCOL_VERSION}${missing.length > 0 ? `; it lacks ${missing.join(', ')}` : ''})`);
+        }
+        this.#welcome = welcome;
+      });
+    }
     const hello: HostHello = options.timeline ? { codec: options.codec, extensions: chosen, timeline: true } : { codec: options.codec, extensions: chosen };
     this.#write(this.#lanes[0].writer, [FrameKind.HELLO, 0, 0, hello]);
     this.#link.useCodec(options.codec);
@@ -296,6 +325,14 @@ export class KernelClient implements KernelConnection {
     await this.#link.worker.terminate();
   }
 
+  /**
+   * Whether the kernel's welcome has been read. Over the ring the host speaks first and
+   * reads the welcome with the first answer it waits for (see `spawn`).
+   */
+  public get greeted(): boolean {
+    return this.#welcome !== undefined;
+  }
+
   /** Whether this client took over a worker started before it (`prelaunchKernel`, launch.ts). */
   public get prelaunched(): boolean {
     return this.#link.prelaunched;
@@ -380,14 +417,34 @@ export class KernelClient implements KernelConnection {
       }
       throw error;
     }
+    return this.#checkWelcome(frame);
+  }
+
+  /** The welcome in the kernel's first frame, if it is one and speaks our codec. */
+  #checkWelcome(frame: Frame): KernelWelcome {
     if (frame[0] !== FrameKind.WELCOME) {
-      throw new JsiiRingError(ErrorCode.HANDSHAKE, `The kernel's first frame was kind ${frame[0]}, not a welcome`);
+      throw this.#refused(`The kernel's first frame was kind ${frame[0]}, not a welcome`);
     }
     const welcome = frame[3] as KernelWelcome;
     if (!welcome.capabilities.codecs.includes(this.#options.codec)) {
-      throw new JsiiRingError(ErrorCode.HANDSHAKE, `The kernel does not speak codec '${this.#options.codec}' (it offers ${welcome.capabilities.codecs.join(', ')})`);
+      throw this.#refused(`The kernel does not speak codec '${this.#options.codec}' (it offers ${welcome.capabilities.codecs.join(', ')})`);
     }
     return welcome;
+  }
+
+  /**
+   * A handshake that failed: once the host has spoken (requests may already be on their way)
+   * the client cannot be used any more, so it is closed and the worker ended.
+   */
+  #refused(message: string): JsiiRingError {
+    const error = new JsiiRingError(ErrorCode.HANDSHAKE, message);
+    if (this.#capabilities !== undefined && !this.#closed) {
+      this.#closed = true;
+      OPEN_CLIENTS.delete(this);
+      this.#link.closing();
+      void this.#link.worker.terminate();
+    }
+    return error;
   }
 
   /** Waits for the worker to exit, terminating it if it has not within EXIT_WAIT_MS. */

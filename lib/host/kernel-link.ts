@@ -23,6 +23,9 @@ import { beforeHostSleep } from './watchdog.js';
 import type { LaunchedWorker, WorkerLaunchOptions } from './launch.js';
 import type { Watch } from './watchdog.js';
 
+
+/** The kernel's welcome is JSON whatever codec the host chose. */
+const WELCOME_CODEC: Codec = createCodec('json');
 /** First slice of a blocked write before the host serves the response ring (ms); see `write`. */
 const WRITE_SLICE_MS = 2;
 const WRITE_SLICE_MAX_MS = 1000;
@@ -70,6 +73,9 @@ export class KernelLink {
   readonly #requestTimeoutMs: number;
   /** The handshake is always JSON; `useCodec` switches after it. */
   #codec: Codec = createCodec('json');
+  /** Set by `expectWelcome`: checks the kernel's welcome, still unread. */
+  #welcomeCheck: ((frame: Frame) => void) | undefined;
+  readonly #startTimeoutMs: number;
   #gone: JsiiRingError | undefined;
   readonly #launched: LaunchedWorker;
   readonly #watch: Watch;
@@ -77,6 +83,7 @@ export class KernelLink {
   public constructor(options: ResolvedClientOptions, owner: LinkOwner) {
     this.#owner = owner;
     this.#requestTimeoutMs = options.requestTimeoutMs;
+    this.#startTimeoutMs = options.startTimeoutMs;
     let launched: LaunchedWorker;
     let prelaunched: LaunchedWorker | undefined;
     if (options.transport === 'ring') {
@@ -169,8 +176,24 @@ export class KernelLink {
     return { response: this.#responses.stats, request: this.requestWriter.stats, callback: this.callbackWriter.stats };
   }
 
+  /**
+   * The host spoke first: it sent its HELLO without reading the kernel's welcome (it knew
+   * what its own kernel build offers), so the welcome is still the first frame of the
+   * response ring. Whichever read comes first takes it and hands it to `check` (which
+   * throws if the kernel is not what the host assumed) before any other frame.
+   */
+  public expectWelcome(check: (frame: Frame) => void): void {
+    this.#welcomeCheck = check;
+  }
+
+  /** Reads the kernel's welcome now if it is still unread, waiting up to the start timeout. */
+  public awaitWelcome(): void {
+    if (this.#welcomeCheck !== undefined) this.#takeWelcome(true);
+  }
+
   /** Blocks for the next frame from the kernel (the wait counts as host wait time). */
   public readFrame(timeoutMs: number): Frame {
+    if (this.#welcomeCheck !== undefined) this.#takeWelcome(true);
     let bytes: Uint8Array | null;
     // Only blocking reads are timed: the host is idle for exactly this long.
     const started = performance.now();
@@ -189,6 +212,7 @@ export class KernelLink {
 
   /** The next frame if one is there, without blocking. */
   public tryReadFrame(): Frame | undefined {
+    if (this.#welcomeCheck !== undefined && !this.#takeWelcome(false)) return undefined;
     let bytes: Uint8Array | null | undefined;
     try {
       bytes = this.#responses.tryRead();
@@ -204,6 +228,15 @@ export class KernelLink {
    */
   public remains(): Frame[] {
     const frames: Frame[] = [];
+    // A welcome never read is no answer to anything: skip it.
+    if (this.#welcomeCheck !== undefined) {
+      this.#welcomeCheck = undefined;
+      try {
+        this.#responses.tryRead();
+      } catch {
+        return frames;
+      }
+    }
     for (;;) {
       try {
         const bytes = this.#responses.tryRead();
@@ -285,8 +318,38 @@ export class KernelLink {
     return this.#gone;
   }
 
+  /**
+   * Reads the welcome (`expectWelcome`), blocking up to the start timeout or not at all;
+   * false if `block` is false and it is not there yet. The wait counts as host wait time.
+   */
+  #takeWelcome(block: boolean): boolean {
+    const check = this.#welcomeCheck!;
+    let bytes: Uint8Array | null | undefined;
+    const started = performance.now();
+    try {
+      bytes = block ? this.#responses.read(this.#startTimeoutMs) : this.#responses.tryRead();
+    } catch (error) {
+      const gone = this.peerGone(error);
+      if ((error as { code?: string }).code === 'ERR_RING_TIMEOUT') {
+        throw new JsiiRingError(ErrorCode.TIMEOUT, `The kernel worker did not start within ${this.#startTimeoutMs} ms (options.startTimeoutMs)`, { cause: gone });
+      }
+      throw gone;
+    } finally {
+      if (block) this.#owner.addWaitMs(performance.now() - started);
+    }
+    if (bytes === undefined) return false;
+    if (bytes === null) throw this.peerGone(undefined);
+    this.#welcomeCheck = undefined;
+    check(this.#decodeWith(WELCOME_CODEC, bytes));
+    return true;
+  }
+
   #decode(bytes: Uint8Array): Frame {
-    const frame = this.#codec.decode(bytes);
+    return this.#decodeWith(this.#codec, bytes);
+  }
+
+  #decodeWith(codec: Codec, bytes: Uint8Array): Frame {
+    const frame = codec.decode(bytes);
     if (!isFrame(frame)) {
       throw new JsiiRingError(ErrorCode.BAD_FRAME, 'Received a frame that is not [kind, seq, flags, body]');
     }

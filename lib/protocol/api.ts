@@ -83,6 +83,13 @@ export const EXT_JS_VALUES = 'js-values';
 export const EXT_BEFORE_EXIT = 'before-exit';
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * The extensions our kernel worker's ring server offers in its welcome. A host that
+ * started that worker itself (same build) chooses from these without waiting for the
+ * welcome, and checks the welcome when it reads it (KernelClient, `expectWelcome`).
+ */
+export const RING_SERVER_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES, EXT_JS_VALUES, EXT_BEFORE_EXIT];
+
 /** Fields any request may carry when the extensions are enabled. */
 export interface ExtensionFields {
   /**

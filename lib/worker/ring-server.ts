@@ -9,7 +9,7 @@
  */
 import { RingReader, RingWriter } from 'atomics-ring-buffer';
 import type { Callback, KernelRequest } from '../protocol/api.js';
-import { EXT_ALIAS_NOTICES, EXT_BEFORE_EXIT, EXT_JS_VALUES, EXT_LOAD_PATH, EXT_OBJID, EXT_PIPELINE, FAULT_NAME, PROTOCOL_VERSION, RUNTIME_ERROR_NAME } from '../protocol/api.js';
+import { EXT_ALIAS_NOTICES, EXT_PIPELINE, FAULT_NAME, PROTOCOL_VERSION, RING_SERVER_EXTENSIONS, RUNTIME_ERROR_NAME } from '../protocol/api.js';
 import type { WireErrorName } from '../protocol/api.js';
 import { CODEC_NAMES, createCodec } from '../protocol/codec.js';
 import type { Codec, CodecName } from '../protocol/codec.js';
@@ -21,9 +21,6 @@ import { SETTLE_AFTER } from '../kernel/async-requests.js';
 import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, PRELOAD_SERVING, SERVED_STAT, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import { TypePreloader } from './type-preloader.js';
-
-/** Extensions this server can carry for the kernel. */
-export const SERVER_EXTENSIONS: readonly string[] = [EXT_OBJID, EXT_PIPELINE, EXT_LOAD_PATH, EXT_ALIAS_NOTICES, EXT_JS_VALUES, EXT_BEFORE_EXIT];
 
 /**
  * How long an idle server blocks in a synchronous read before it lets its event loop turn
@@ -167,7 +164,7 @@ export class RingServer {
     const hello = this.#kernel.hello();
     this.#write([FrameKind.WELCOME, 0, 0, {
       hello: hello.hello,
-      capabilities: { protocol: PROTOCOL_VERSION, codecs: CODEC_NAMES, extensions: SERVER_EXTENSIONS },
+      capabilities: { protocol: PROTOCOL_VERSION, codecs: CODEC_NAMES, extensions: RING_SERVER_EXTENSIONS },
     }]);
     const bytes = this.#requests.read();
     if (bytes === null) {

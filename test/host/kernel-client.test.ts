@@ -29,6 +29,32 @@ test('spawn returns before the handshake; the first use completes it, with what 
   await t.notThrowsAsync(KernelClient.spawn().close());
 });
 
+test('over the ring the host sends its first requests before the kernel has greeted; the first answer brings the welcome', async (t) => {
+  const client = KernelClient.spawn();
+  t.teardown(() => client.close());
+  // What was agreed is known at once (the worker is this build), without reading anything.
+  t.deepEqual(client.capabilities, { objid: true, pipeline: true, loadPath: true, jsValues: true, beforeExit: true });
+  client.send({ api: 'create', fqn: 'Object', objid: 'h1' });
+  client.send({ api: 'create', fqn: 'Object', objid: 'h2' });
+  // Nothing was read yet: the worker (which takes tens of ms to boot) has not been waited for.
+  t.false(client.greeted);
+  t.is(client.request({ api: 'stats' }).objectCount, 2);
+  t.true(client.greeted);
+  t.regex(client.welcome.hello, /^jsii-ring@/);
+});
+
+test('a worker that does not greet within startTimeoutMs fails the first wait, not the requests sent before it', async (t) => {
+  const client = KernelClient.spawn({ startTimeoutMs: 1 });
+  t.teardown(() => client.terminate());
+  // Sent without waiting for the worker.
+  t.notThrows(() => client.send({ api: 'create', fqn: 'Object', objid: 'h1' }));
+  const error = t.throws(() => client.request({ api: 'stats' }));
+  t.is((error as { code?: string }).code, 'ERR_RING_TIMEOUT');
+  t.regex(error!.message, /The kernel worker did not start within 1 ms \(options\.startTimeoutMs\)/);
+  // The link is gone: later use says so instead of waiting again.
+  t.throws(() => client.request({ api: 'stats' }), { code: 'ERR_RING_TIMEOUT' });
+});
+
 test('a host that asks for no extension gets plain jsii behaviour', async (t) => {
   const client = KernelClient.start({ extensions: [] });
   t.teardown(() => client.close());

@@ -1,7 +1,8 @@
 /**
- * The host's side of the watchdog thread (worker/watchdog-worker.ts): one per process,
- * started when the host has slept WATCHDOG_GRACE_MS in one wait on a kernel
- * (`beforeHostSleep`), never keeping the process alive.
+ * The host's side of the watchdog thread (worker/watchdog-worker.ts): at most one per
+ * process, started when the host has slept WATCHDOG_GRACE_MS in one wait on a kernel
+ * (`beforeHostSleep`), ended when no kernel is watched any more, never keeping the process
+ * alive.
  *
  * Why a thread of its own: the host blocks in `Atomics.wait` at every sync point, and
  * nothing on its event loop runs meanwhile (no worker `exit` event, no timer), so it cannot
@@ -24,6 +25,8 @@ let inbox: MessagePort | undefined;
 /** The thread's end of the inbox, until the thread is started with it. */
 let threadEnd: MessagePort | undefined;
 let nextId = 1;
+/** Channels watched and not forgotten yet. */
+let watching = 0;
 
 function post(message: WatchdogMessage, transfer: MessagePort[] = []): void {
   if (inbox === undefined) {
@@ -75,17 +78,38 @@ function startWatchdog(end: MessagePort): void {
   started.unref();
   // The watchdog never fails on purpose; if it does, the next watch starts another inbox.
   started.on('error', () => undefined);
-  // Only this thread's exit can end it: no other starts while it runs.
+  // An exit of its own (it never fails on purpose): the next watch starts another inbox.
   started.once('exit', () => {
+    if (thread !== started) return;
     thread = undefined;
     inbox?.close();
     inbox = undefined;
   });
 }
 
+/**
+ * No channel is watched any more: the thread is ended now, not at the process's exit, where
+ * Node would wait for its teardown (15-20 ms on Node 24) after the kernel worker's. Ended
+ * here, it tears down beside the kernel worker. The inbox goes with it; a later watch starts
+ * a new one, and a new thread when a host blocks again.
+ */
+function stopWatchdog(): void {
+  const running = thread;
+  thread = undefined;
+  inbox?.close();
+  inbox = undefined;
+  threadEnd = undefined;
+  if (running !== undefined) void running.terminate();
+}
+
 /** Whether the watchdog thread is running (the synth report, tests). */
 export function watchdogRunning(): boolean {
   return thread !== undefined;
+}
+
+/** The watchdog thread, while it runs (tests and diagnostics). */
+export function watchdogThread(): Worker | undefined {
+  return thread;
 }
 
 /** A channel under watch. */
@@ -105,10 +129,18 @@ export function watchChannel(buffers: ChannelBuffers, callTimeoutMs: number): Wa
   const id = nextId++;
   const { port1, port2 } = new MessageChannel();
   post({ type: 'watch', id, buffers, lifeline: port1, callTimeoutMs }, [port1]);
+  watching++;
+  let forgotten = false;
   return {
     lifeline: port2,
     forget: () => {
-      if (inbox !== undefined) post({ type: 'forget', id });
+      if (forgotten) return;
+      forgotten = true;
+      if (--watching === 0) {
+        stopWatchdog();
+      } else if (inbox !== undefined) {
+        post({ type: 'forget', id });
+      }
     },
   };
 }

@@ -6,9 +6,10 @@
  * (One watchdog per thread, and this file has its own: these tests run in order.)
  */
 import test from 'ava';
+import { once } from 'node:events';
 import { KernelClient } from '../../lib/host/kernel-client.js';
 import { KernelLostError } from '../../lib/host/kernel-lost.js';
-import { setWatchdogGrace, watchdogRunning, WATCHDOG_GRACE_MS } from '../../lib/host/watchdog.js';
+import { setWatchdogGrace, watchdogRunning, watchdogThread, WATCHDOG_GRACE_MS } from '../../lib/host/watchdog.js';
 
 /** A safety net: a missed death fails the request after this long instead of hanging the test. */
 const SAFETY_TIMEOUT_MS = 30_000;
@@ -50,10 +51,36 @@ test.serial('a kernel terminated before the watchdog started is heard once the h
   await client.close().catch(() => undefined);
 });
 
-test.serial('once started, the watchdog serves every later client', async (t) => {
+test.serial('the watchdog ends with the last watched kernel, and starts again when a later client blocks', async (t) => {
+  // The previous test's client is closed: nothing is watched, so the thread was ended then.
+  t.false(watchdogRunning());
+  const previous = setWatchdogGrace(0);
+  t.teardown(() => setWatchdogGrace(previous));
+  const first = KernelClient.start({ spin: 0 });
+  const second = KernelClient.start({ spin: 0 });
+  for (let i = 0; i < 10; i++) first.request({ api: 'stats' });
+  const thread = watchdogThread();
+  t.not(thread, undefined);
+  const exited = once(thread!, 'exit');
+  // Still watching the second kernel: the thread stays.
+  await first.close();
+  t.is(watchdogThread(), thread);
+  for (let i = 0; i < 10; i++) second.request({ api: 'stats' });
+  await second.close();
+  t.false(watchdogRunning());
+  // Ended, not merely forgotten: the thread exits (the test would time out otherwise).
+  const keepAlive = setInterval(() => undefined, 1000);
+  await exited;
+  clearInterval(keepAlive);
+  // A later client that blocks starts a new one, and a death is still heard through it.
+  const third = KernelClient.start({ spin: 0, requestTimeoutMs: SAFETY_TIMEOUT_MS });
+  third.request({ api: 'stats' });
   t.true(watchdogRunning());
-  const client = KernelClient.start({ spin: 0 });
-  t.teardown(() => client.close());
-  for (let i = 0; i < 10; i++) client.request({ api: 'stats' });
-  t.true(watchdogRunning());
+  t.not(watchdogThread(), thread);
+  void third.worker.terminate();
+  const lost = t.throws(() => {
+    for (;;) third.request({ api: 'stats' });
+  });
+  t.is((lost as KernelLostError).code, 'ERR_PEER_GONE');
+  await third.close().catch(() => undefined);
 });

@@ -15,7 +15,7 @@ import type { JitPolicy } from '../host/jit-policy.js';
 import { enableCompileCache, type CompileCacheState } from '../host/compile-cache.js';
 import { DEFAULT_PENDING_CAP, DEFAULT_SPIN } from '../host/options.js';
 import { preloadEnabled, readPreloadList, savePreloadList } from '../host/type-preload.js';
-import { watchdogRunning } from '../host/watchdog.js';
+import { watchdogStarts } from '../host/watchdog.js';
 import type { KernelClientOptions, RequestEvent } from '../host/options.js';
 import { CODEC_NAMES } from '../protocol/codec.js';
 import { HOST_TIMELINE_FIELDS, KERNEL_TIMELINE_FIELDS, summarizeTimeline } from '../transports/timeline.js';
@@ -267,6 +267,7 @@ interface RunOptions {
 async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' | 'jit' | 'compileCache'>> {
   const started = performance.now();
   const startedAt = Date.now();
+  const watchdogStartsBefore = watchdogStarts();
   const progress = new Progress(options.quiet);
   const traceFd = options.trace !== undefined ? fs.openSync(options.trace, 'w') : undefined;
   let synthIssuedAt: number | undefined;
@@ -396,7 +397,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     resources: summary.resources,
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
-    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, prelaunched: client.prelaunched, watchdog: watchdogRunning() },
+    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, prelaunched: client.prelaunched, watchdog: watchdogStarts() > watchdogStartsBefore },
     preload,
     timeline,
   };

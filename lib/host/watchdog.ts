@@ -27,6 +27,8 @@ let threadEnd: MessagePort | undefined;
 let nextId = 1;
 /** Channels watched and not forgotten yet. */
 let watching = 0;
+/** Threads started so far in this process. */
+let starts = 0;
 
 function post(message: WatchdogMessage, transfer: MessagePort[] = []): void {
   if (inbox === undefined) {
@@ -73,6 +75,7 @@ export function beforeHostSleep(sleptMs: number): number | undefined {
 /** Starts the watchdog thread on the inbox's other end (`threadEnd`, present while it is not running). */
 function startWatchdog(end: MessagePort): void {
   threadEnd = undefined;
+  starts++;
   const started = new Worker(WATCHDOG_ENTRY, { workerData: { inbox: end }, transferList: [end] });
   thread = started;
   started.unref();
@@ -105,6 +108,11 @@ function stopWatchdog(): void {
 /** Whether the watchdog thread is running (the synth report, tests). */
 export function watchdogRunning(): boolean {
   return thread !== undefined;
+}
+
+/** How many times the watchdog thread was started in this process (the synth report). */
+export function watchdogStarts(): number {
+  return starts;
 }
 
 /** The watchdog thread, while it runs (tests and diagnostics). */

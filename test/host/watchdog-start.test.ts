@@ -9,7 +9,7 @@ import test from 'ava';
 import { once } from 'node:events';
 import { KernelClient } from '../../lib/host/kernel-client.js';
 import { KernelLostError } from '../../lib/host/kernel-lost.js';
-import { setWatchdogGrace, watchdogRunning, watchdogThread, WATCHDOG_GRACE_MS } from '../../lib/host/watchdog.js';
+import { setWatchdogGrace, watchdogRunning, watchdogStarts, watchdogThread, WATCHDOG_GRACE_MS } from '../../lib/host/watchdog.js';
 
 /** A safety net: a missed death fails the request after this long instead of hanging the test. */
 const SAFETY_TIMEOUT_MS = 30_000;
@@ -73,9 +73,11 @@ test.serial('the watchdog ends with the last watched kernel, and starts again wh
   await exited;
   clearInterval(keepAlive);
   // A later client that blocks starts a new one, and a death is still heard through it.
+  const starts = watchdogStarts();
   const third = KernelClient.start({ spin: 0, requestTimeoutMs: SAFETY_TIMEOUT_MS });
   third.request({ api: 'stats' });
   t.true(watchdogRunning());
+  t.is(watchdogStarts(), starts + 1);
   t.not(watchdogThread(), thread);
   void third.worker.terminate();
   const lost = t.throws(() => {

@@ -241,8 +241,12 @@ export function timeByModeChart(figures: ReadonlyMap<string, ModeFigures>, { sub
     const m = figures.get(`${mode}:off`);
     if (m === undefined) return undefined;
     if (m.split !== undefined) {
-      const wall = m.buildMs.median;
-      return { hostOnly: m.split.hostOnly * wall, both: m.split.both * wall, kernelOnly: m.split.kernelOnly * wall, waiting: m.split.waiting * wall };
+      // The shares are rounded to 4 places and may not sum to exactly 1: scaled by their sum,
+      // the bar is as tall as the median build phase (to 0.1 ms per part).
+      const { hostOnly, both, kernelOnly, waiting } = m.split;
+      const sum = hostOnly + both + kernelOnly + waiting;
+      const scale = sum > 0 ? m.buildMs.median / sum : 0;
+      return { hostOnly: hostOnly * scale, both: both * scale, kernelOnly: kernelOnly * scale, waiting: waiting * scale };
     }
     return breakdown({ wallMs: m.buildMs.median, hostBusyMs: m.build.hostBusyMs, kernelBusyMs: m.build.kernelBusyMs, overlapMs: 0 });
   });

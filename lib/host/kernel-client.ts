@@ -136,24 +136,17 @@ export class KernelClient implements KernelConnection {
   #connect(): ConnectionCapabilities {
     if (this.#capabilities !== undefined) return this.#capabilities;
     const options = this.#options;
-    const optimistic = options.transport === 'ring';
-    let offered: ReadonlySet<string>;
-    if (optimistic) {
-      offered = new Set(RING_SERVER_EXTENSIONS);
+    let offered: readonly string[];
+    if (options.transport === 'ring') {
+      offered = RING_SERVER_EXTENSIONS;
     } else {
-      const welcome = this.#handshake();
-      this.#welcome = welcome;
-      offered = new Set(welcome.capabilities.extensions);
+      this.#welcome = this.#handshake();
+      offered = this.#welcome.capabilities.extensions;
     }
-    const chosen = options.extensions.filter((e) => offered.has(e));
-    if (optimistic) {
+    const chosen = options.extensions.filter((e) => offered.includes(e));
+    if (this.#welcome === undefined) {
       this.#link.expectWelcome((frame) => {
-        const welcome = this.#checkWelcome(frame);
-        const missing = chosen.filter((e) => !welcome.capabilities.extensions.includes(e));
-        if (welcome.capabilities.protocol !== PROTOCOL_VERSION || missing.length > 0) {
-          throw this.#refused(`The kernel worker is not the build this client expected (protocol ${String(welcome.capabilities.protocol)}, expected ${PROTOCOL_VERSION}${missing.length > 0 ? `; it lacks ${missing.join(', ')}` : ''})`);
-        }
-        this.#welcome = welcome;
+        this.#welcome = this.#checkOwnWorker(frame, chosen);
       });
     }
     const hello: HostHello = options.timeline ? { codec: options.codec, extensions: chosen, timeline: true } : { codec: options.codec, extensions: chosen };
@@ -418,6 +411,16 @@ export class KernelClient implements KernelConnection {
       throw error;
     }
     return this.#checkWelcome(frame);
+  }
+
+  /** The welcome of our own kernel worker, if it offers what this client chose without asking. */
+  #checkOwnWorker(frame: Frame, chosen: readonly string[]): KernelWelcome {
+    const welcome = this.#checkWelcome(frame);
+    const missing = chosen.filter((e) => !welcome.capabilities.extensions.includes(e));
+    if (welcome.capabilities.protocol !== PROTOCOL_VERSION || missing.length > 0) {
+      throw this.#refused(`The kernel worker is not the build this client expected (protocol ${String(welcome.capabilities.protocol)}, expected ${PROTOCOL_VERSION}${missing.length > 0 ? `; it lacks ${missing.join(', ')}` : ''})`);
+    }
+    return welcome;
   }
 
   /** The welcome in the kernel's first frame, if it is one and speaks our codec. */

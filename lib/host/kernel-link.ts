@@ -23,9 +23,9 @@ import { beforeHostSleep } from './watchdog.js';
 import type { LaunchedWorker, WorkerLaunchOptions } from './launch.js';
 import type { Watch } from './watchdog.js';
 
-
 /** The kernel's welcome is JSON whatever codec the host chose. */
 const WELCOME_CODEC: Codec = createCodec('json');
+
 /** First slice of a blocked write before the host serves the response ring (ms); see `write`. */
 const WRITE_SLICE_MS = 2;
 const WRITE_SLICE_MAX_MS = 1000;

@@ -53,7 +53,7 @@ Options:
                        3 ms; 0 = always sleep: least CPU, slowest)
   --interrupt-budget N V8's interrupt budget for this process, all modes (default ${KERNEL_INTERRUPT_BUDGET}:
                        optimize only hot library code, leaving the cores to the two threads;
-                       'v8' = V8's own ${V8_DEFAULT_INTERRUPT_BUDGET}); node's own --interrupt-budget wins
+                       'v8' = V8's own ${V8_DEFAULT_INTERRUPT_BUDGET}, no flag set); node's own --interrupt-budget wins
   --app FILE           the app file (instead of giving it as the argument)
   -o, --output DIR     where the cloud assembly goes (default: $CDK_OUTDIR, else cdk.out);
                        also --outdir DIR
@@ -432,7 +432,7 @@ function ms(value: number): string {
 export function formatReport(report: SynthReport): string {
   const lines = [
     `jsii-ring synth ${report.app}: ${report.mode}${report.mode === 'native' ? '' : `, ${report.transport}, ${report.codec}, pending cap ${report.pendingCap}`}` +
-      `, V8 interrupt budget ${report.jit.interruptBudget.toLocaleString('en-US')}${report.jit.source === 'command line' ? ' (node command line)' : ''}` +
+      `, V8 interrupt budget ${report.jit.interruptBudget.toLocaleString('en-US')}${report.jit.source === 'command line' ? ' (node command line)' : report.jit.source === 'v8' ? " (V8's own, left as it is)" : ''}` +
       (report.compileCache.enabled ? ', compile cache on' : ''),
     `  output    ${report.outdir}: ${report.stacks} stacks, ${report.resources.toLocaleString('en-US')} resources`,
     `  time      start ${ms(report.timings.startMs)} · build ${ms(report.timings.buildMs)} · synth ${ms(report.timings.synthMs)} · total ${ms(report.timings.totalMs)}`,

@@ -52,9 +52,15 @@ export const KERNEL_INTERRUPT_BUDGET = 300_000;
 export interface JitPolicy {
   /** The interrupt budget in force (bytecode bytes between tier-up checks). */
   readonly interruptBudget: number;
-  /** `applied`: set now; `command line`: node was started with `--interrupt-budget`, left alone. */
-  readonly source: 'applied' | 'command line';
+  /**
+   * `applied`: set now; `command line`: node was started with `--interrupt-budget`, left
+   * alone; `v8`: V8's own budget was asked for and nothing had changed it, so no flag was set.
+   */
+  readonly source: 'applied' | 'command line' | 'v8';
 }
+
+/** The budget `applyJitPolicy` last set in this process, if it set one. */
+let setBudget: number | undefined;
 
 /**
  * Sets V8's interrupt budget for the whole process (every thread, the kernel worker
@@ -69,7 +75,15 @@ export function applyJitPolicy(interruptBudget: number = KERNEL_INTERRUPT_BUDGET
   if (fromCommandLine !== undefined) {
     return { interruptBudget: fromCommandLine, source: 'command line' };
   }
+  // Setting any V8 flag, even to its default value, makes Node's built-in modules compile
+  // without their embedded code cache in every thread that loads them afterwards (a worker's
+  // bootstrap among them; benchmarks/RESULTS.md, "Tried this landing, not kept"): V8's own
+  // budget, never changed in this process, is left as it is.
+  if (interruptBudget === V8_DEFAULT_INTERRUPT_BUDGET && setBudget === undefined) {
+    return { interruptBudget, source: 'v8' };
+  }
   v8.setFlagsFromString(jitFlag(interruptBudget));
+  setBudget = interruptBudget;
   return { interruptBudget, source: 'applied' };
 }
 

@@ -38,7 +38,28 @@ test("the budget changes what V8 optimizes: a hot function is optimized at V8's 
   const applied = probe(100_000_000);
   t.deepEqual(applied.policy, { interruptBudget: 100_000_000, source: 'applied' });
   t.false(applied.optimized, 'a budget of 100,000,000 keeps it unoptimized');
-  t.true(probe(V8_DEFAULT_INTERRUPT_BUDGET).optimized);
+  const unchanged = probe(V8_DEFAULT_INTERRUPT_BUDGET);
+  t.true(unchanged.optimized);
+  // V8's own budget sets no flag at all (a flag set to its default still costs Node's
+  // built-ins their code cache).
+  t.deepEqual(unchanged.policy, { interruptBudget: V8_DEFAULT_INTERRUPT_BUDGET, source: 'v8' });
+});
+
+test("back to V8's budget after another one sets the flag again", (t) => {
+  const script = `
+    const { applyJitPolicy } = require(${JSON.stringify(POLICY)});
+    applyJitPolicy(100000000);
+    const back = applyJitPolicy(${V8_DEFAULT_INTERRUPT_BUDGET});
+    function hot(a) { let s = 0; for (let i = 0; i < 50; i++) s += a * i; return s; }
+    let total = 0;
+    for (let i = 0; i < 20000; i++) total += hot(i);
+    console.log(JSON.stringify({ back, optimized: (%GetOptimizationStatus(hot) & 64) !== 0 }));
+  `;
+  const child = spawnSync(process.execPath, ['--allow-natives-syntax', '--no-concurrent-recompilation', '-e', script], { encoding: 'utf8' });
+  t.is(child.status, 0, child.stderr);
+  const result = JSON.parse(child.stdout) as { back: { source: string }; optimized: boolean };
+  t.is(result.back.source, 'applied');
+  t.true(result.optimized, "V8's budget is in force again");
 });
 
 test("a budget on node's command line wins and is reported", (t) => {

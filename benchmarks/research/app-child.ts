@@ -19,7 +19,10 @@ childMain<WireOptions, unknown>(async (config) => {
   // Every mode runs under the JIT policy `jsii-ring synth` uses, unless the suite varies it.
   applyJitPolicy(config.interruptBudget ?? KERNEL_INTERRUPT_BUDGET);
   // A gc to call (this thread's and, set before the kernel starts, the worker's) for the
-  // heap figures taken after the timed phases; exposing it changes nothing else.
+  // heap figures taken after the timed phases. Like any V8 flag it also costs Node's built-in
+  // modules their code cache in the threads that load them afterwards: this thread in every
+  // mode, and in the ring modes the kernel worker's bootstrap as well (as under `jsii-ring
+  // synth`, whose JIT policy sets a flag too).
   setFlagsFromString('--expose-gc');
   const { pendingCap, ...rest } = config;
   return runAppOnce({ ...rest, ...(pendingCap === null ? { pendingCap: Infinity } : pendingCap !== undefined ? { pendingCap } : {}) });

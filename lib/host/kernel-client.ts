@@ -140,8 +140,12 @@ export class KernelClient implements KernelConnection {
     if (options.transport === 'ring') {
       offered = RING_SERVER_EXTENSIONS;
     } else {
-      this.#welcome = this.#handshake();
-      offered = this.#welcome.capabilities.extensions;
+      // Another kernel (over stdio): its welcome says what it offers, so wait for it first.
+      this.#link.expectWelcome((frame) => {
+        this.#welcome = this.#checkWelcome(frame);
+      });
+      this.#link.awaitWelcome();
+      offered = this.#welcome!.capabilities.extensions;
     }
     const chosen = options.extensions.filter((e) => offered.includes(e));
     if (this.#welcome === undefined) {
@@ -400,19 +404,6 @@ export class KernelClient implements KernelConnection {
 
   // -------------------------------------------------------------------------------------
 
-  #handshake(): KernelWelcome {
-    let frame: Frame;
-    try {
-      frame = this.#link.readFrame(this.#options.startTimeoutMs);
-    } catch (error) {
-      if ((error as JsiiRingError).code === ErrorCode.TIMEOUT) {
-        throw new JsiiRingError(ErrorCode.TIMEOUT, `The kernel worker did not start within ${this.#options.startTimeoutMs} ms (options.startTimeoutMs)`, { cause: error });
-      }
-      throw error;
-    }
-    return this.#checkWelcome(frame);
-  }
-
   /** The welcome of our own kernel worker, if it offers what this client chose without asking. */
   #checkOwnWorker(frame: Frame, chosen: readonly string[]): KernelWelcome {
     const welcome = this.#checkWelcome(frame);
@@ -440,14 +431,8 @@ export class KernelClient implements KernelConnection {
    * the client cannot be used any more, so it is closed and the worker ended.
    */
   #refused(message: string): JsiiRingError {
-    const error = new JsiiRingError(ErrorCode.HANDSHAKE, message);
-    if (this.#capabilities !== undefined && !this.#closed) {
-      this.#closed = true;
-      OPEN_CLIENTS.delete(this);
-      this.#link.closing();
-      void this.#link.worker.terminate();
-    }
-    return error;
+    if (this.#capabilities !== undefined && !this.#closed) void this.terminate();
+    return new JsiiRingError(ErrorCode.HANDSHAKE, message);
   }
 
   /** Waits for the worker to exit, terminating it if it has not within EXIT_WAIT_MS. */

@@ -59,8 +59,8 @@ export interface JitPolicy {
   readonly source: 'applied' | 'command line' | 'v8';
 }
 
-/** The budget `applyJitPolicy` last set in this process, if it set one. */
-let setBudget: number | undefined;
+/** Whether `applyJitPolicy` has set the flag in this process. */
+let flagSet = false;
 
 /**
  * Sets V8's interrupt budget for the whole process (every thread, the kernel worker
@@ -79,11 +79,11 @@ export function applyJitPolicy(interruptBudget: number = KERNEL_INTERRUPT_BUDGET
   // without their embedded code cache in every thread that loads them afterwards (a worker's
   // bootstrap among them; benchmarks/RESULTS.md, "Tried this landing, not kept"): V8's own
   // budget, never changed in this process, is left as it is.
-  if (interruptBudget === V8_DEFAULT_INTERRUPT_BUDGET && setBudget === undefined) {
+  if (interruptBudget === V8_DEFAULT_INTERRUPT_BUDGET && !flagSet) {
     return { interruptBudget, source: 'v8' };
   }
   v8.setFlagsFromString(jitFlag(interruptBudget));
-  setBudget = interruptBudget;
+  flagSet = true;
   return { interruptBudget, source: 'applied' };
 }
 

@@ -7,11 +7,12 @@
  * interleave on one thread.
  */
 // msgpackr's pure-JavaScript build: its default Node entry also loads an optional native
-// addon (msgpackr-extract) for decoding strings. That addon costs ~10 ms of start-up in each
-// thread that loads it, needs a private copy of every frame read from shared memory (it is
-// ~5x slower on shared views), and is slower than the JavaScript decoder on the small frames
-// of this protocol (benchmarks/RESULTS.md, "Codec"). The build without `new Function` differs
-// only in how it reads msgpackr records, which this codec does not use.
+// addon (msgpackr-extract) for decoding strings. That entry takes ~17-20 ms longer to load in
+// each thread, the addon needs a private copy of every frame read from shared memory (it is
+// ~5x slower on shared views), and it is slower than the JavaScript decoder on most frames of
+// this protocol (benchmarks/RESULTS.md, "The codec without its native addon, ...";
+// benchmarks/protocol/shared-decode.ts). The build without `new Function` differs only in how
+// it reads msgpackr records, which this codec does not use.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Packr } = require('msgpackr/index-no-eval') as typeof import('msgpackr');
 import { ErrorCode, JsiiRingError } from '../errors.js';

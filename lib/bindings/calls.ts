@@ -233,7 +233,9 @@ function dispatch(host: CallHost, kind: ResultKind, declared: string | undefined
   }
   if (kind === 'handle' && connection.capabilities.objid) {
     const objid = connection.allocateId();
-    send(host, { ...request, objid });
+    // The request is this call's own: the id goes on it, no copy.
+    (request as { objid?: string }).objid = objid;
+    send(host, request);
     return host.handle(objid, declared!);
   }
   let response: { readonly result?: unknown; readonly value?: unknown };

@@ -81,9 +81,21 @@ export function sameObject(a: unknown, b: unknown): boolean {
 /** Sweeps dead weak entries when the map has grown this much since the last sweep. */
 const SWEEP_MIN = 1024;
 
+/**
+ * How long a new proxy's entry is held strongly before it becomes a `WeakRef` (ms). A
+ * `WeakRef` keeps its target alive until the job that made it ends anyway, so holding the
+ * entries of one job strongly until shortly after it changes nothing a program can see;
+ * it keeps `new WeakRef` (and V8's list of targets to keep for the job) out of every
+ * `create` and pipelined result, and a short-lived program never pays for it at all.
+ */
+export const PROXY_HOLD_MS = 200;
+
 /** The id → host object table of one connection. */
 export class ObjectTable {
   readonly #weak = new Map<string, WeakRef<object>>();
+  /** Proxies registered since the last `#age()`: weak entries still held strongly (see PROXY_HOLD_MS). */
+  readonly #young = new Map<string, object>();
+  #ageTimer: NodeJS.Timeout | undefined;
   readonly #strong = new Map<string, object>();
   /** alias id → canonical id (the id the kernel first knew the object by). */
   readonly #aliases = new Map<string, string>();
@@ -121,10 +133,11 @@ export class ObjectTable {
   /**
    * Makes a state for `ref` and attaches it to `obj` (which must not have one).
    * `provisional`: the proxy of a pipelined result, which may yet turn out to be an alias.
+   * `id`: the id at the end of `ref`, when the caller has it.
    */
-  public register(obj: object, ref: string, fqn: string, interfaces: readonly string[], host: boolean, provisional = false): ObjectState {
+  public register(obj: object, ref: string, fqn: string, interfaces: readonly string[], host: boolean, provisional = false, id = idOfRef(ref)): ObjectState {
     const state: ObjectState = {
-      id: idOfRef(ref),
+      id,
       ref: Object.freeze({ [TOKEN_REF]: ref }),
       fqn,
       interfaces,
@@ -152,6 +165,7 @@ export class ObjectTable {
     if (Object.prototype.hasOwnProperty.call(obj, STATE)) delete (obj as { [STATE]?: ObjectState })[STATE];
     else STATES.delete(obj);
     if (this.#strong.get(state.id) === obj) this.#strong.delete(state.id);
+    if (this.#young.get(state.id) === obj) this.#young.delete(state.id);
     if (this.#weak.get(state.id)?.deref() === obj) this.#weak.delete(state.id);
   }
 
@@ -186,7 +200,7 @@ export class ObjectTable {
     if (first !== undefined) {
       // The object was already known: references through the alias resolve to it. A
       // strong entry for the alias (a host object registered under it) is left alone.
-      if (!this.#strong.has(objid)) this.#weak.set(objid, new WeakRef(first));
+      if (!this.#strong.has(objid)) this.#put(objid, first, false);
     } else if (second !== undefined) {
       // First time the host meets this object: the alias's proxy becomes its proxy.
       this.#put(root, second, this.#strong.get(objid) === second);
@@ -204,11 +218,11 @@ export class ObjectTable {
 
   /** Number of live entries (for tests and diagnostics). */
   public get size(): { readonly weak: number; readonly strong: number; readonly aliases: number } {
-    return { weak: this.#weak.size, strong: this.#strong.size, aliases: this.#aliases.size };
+    return { weak: this.#weak.size + this.#young.size, strong: this.#strong.size, aliases: this.#aliases.size };
   }
 
   #get(id: string): object | undefined {
-    return this.#strong.get(id) ?? this.#weak.get(id)?.deref();
+    return this.#strong.get(id) ?? this.#young.get(id) ?? this.#weak.get(id)?.deref();
   }
 
   #put(id: string, obj: object, strong: boolean): void {
@@ -216,7 +230,19 @@ export class ObjectTable {
       this.#strong.set(id, obj);
       return;
     }
-    this.#weak.set(id, new WeakRef(obj));
+    this.#young.set(id, obj);
+    if (this.#ageTimer === undefined) {
+      // Unref'd: a program that is done does not wait for it.
+      this.#ageTimer = setTimeout(() => this.#age(), PROXY_HOLD_MS);
+      this.#ageTimer.unref();
+    }
+  }
+
+  /** Turns the entries held since the last call into weak ones. */
+  #age(): void {
+    this.#ageTimer = undefined;
+    for (const [id, obj] of this.#young) this.#weak.set(id, new WeakRef(obj));
+    this.#young.clear();
     if (this.#weak.size >= this.#sweepAt) this.#sweep();
   }
 
@@ -229,7 +255,7 @@ export class ObjectTable {
     for (const [id, ref] of this.#weak) {
       if (ref.deref() === undefined) {
         this.#weak.delete(id);
-        if (!this.#strong.has(id)) this.#aliases.delete(id);
+        if (!this.#strong.has(id) && !this.#young.has(id)) this.#aliases.delete(id);
       }
     }
     this.#sweepAt = Math.max(SWEEP_MIN, this.#weak.size * 2);

@@ -206,9 +206,11 @@ export class BindingRuntime implements BindingHost {
     if (this.hostStackTraces) request = { ...request, [STACKTRACE_FIELD]: hostStackTrace() } as CreateRequest;
     if (connection.capabilities.objid) {
       const objid = connection.allocateId();
-      const state = this.table.register(self, `${request.fqn}@${objid}`, request.fqn, interfaces, host);
+      const state = this.table.register(self, `${request.fqn}@${objid}`, request.fqn, interfaces, host, false, objid);
       try {
-        send(this, { ...request, objid });
+        // The request is this call's own: the id goes on it, no copy.
+        (request as { objid?: string }).objid = objid;
+        send(this, request);
       } catch (e) {
         this.table.unregister(self);
         throw e;
@@ -231,7 +233,7 @@ export class BindingRuntime implements BindingHost {
     const type = this.types.findType(declaredFqn);
     const cls = spec.isClassType(type) ? this.classBinding(declaredFqn) : this.interfaceBinding(declaredFqn);
     const proxy = Object.create(cls.prototype as object) as object;
-    this.table.register(proxy, `${declaredFqn}@${objid}`, declaredFqn, [], false, true);
+    this.table.register(proxy, `${declaredFqn}@${objid}`, declaredFqn, [], false, true, objid);
     return proxy;
   }
 

@@ -471,16 +471,24 @@ export class KernelClient implements KernelConnection {
     return this.#depth === 0 ? this.#lanes[0] : this.#lanes[1];
   }
 
-  /** Blocks until the lane has fewer than `pendingCap` requests in flight. */
+  /**
+   * Blocks until the lane has fewer than `pendingCap` requests in flight. Once the cap is
+   * reached, it waits until the kernel has worked the lane down to half the cap, not just
+   * one request below it: the kernel keeps the other half to serve meanwhile, and a host
+   * that issues faster than the kernel serves is woken once per half a cap instead of once
+   * per request (each wake is a frame the kernel writes and the host reads).
+   */
   #makeRoom(lane: Lane): void {
     this.#drainAvailable();
     lane.inFlight.retireThrough(Atomics.load(this.#state, lane.slot));
-    const excess = lane.inFlight.length - this.#options.pendingCap;
-    if (excess < 0) {
+    const inFlight = lane.inFlight.length;
+    if (inFlight < this.#options.pendingCap) {
       return;
     }
     this.stats.capWaits++;
-    this.#waitForCompletion(lane, lane.inFlight.seqAt(excess));
+    // inFlight >= pendingCap > keep, so the index is in the queue.
+    const keep = this.#options.pendingCap >> 1;
+    this.#waitForCompletion(lane, lane.inFlight.seqAt(inFlight - 1 - keep));
     this.#drainAvailable();
     lane.inFlight.retireThrough(Atomics.load(this.#state, lane.slot));
   }

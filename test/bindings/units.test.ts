@@ -11,7 +11,7 @@ import {
   getDefaultConnection, resultKind, setDefaultConnection, setDefaultConnectionFactory, TypeSystem,
 } from '../../lib/bindings/index.js';
 import { NamespaceIndex } from '../../lib/bindings/namespace.js';
-import { ObjectTable, sameObject, stateOf } from '../../lib/bindings/object-table.js';
+import { ObjectTable, PROXY_HOLD_MS, sameObject, stateOf } from '../../lib/bindings/object-table.js';
 import { idOfRef, fqnOfRef } from '../../lib/bindings/type-system.js';
 import { ErrorCode, JsiiRingError } from '../../lib/errors.js';
 import { openAssembly, type AssemblySource } from '../../lib/kernel/assemblies/index.js';
@@ -187,8 +187,11 @@ test('proxies are held weakly and host objects strongly', async (t) => {
     table.register({}, 'x.C@1', 'x.C', [], false);
     table.register({}, 'x.C@2', 'x.C', [], true);
   })();
-  // WeakRef targets survive until the current job ends: collect after a turn.
-  await new Promise((resolve) => setImmediate(resolve));
+  // Held strongly for PROXY_HOLD_MS (a WeakRef would keep it until the job ends anyway).
+  gc();
+  t.truthy(table.lookup('1'));
+  t.is(table.size.weak, 1);
+  await new Promise((resolve) => setTimeout(resolve, PROXY_HOLD_MS + 20));
   gc();
   await new Promise((resolve) => setImmediate(resolve));
   gc();

@@ -163,6 +163,8 @@ interface Round {
   fullKernelBusy: number;
   fullWall: number;
   bytes: number;
+  /** Requests the bindings sent per call (one: each call is one pipelined request). */
+  requests: number;
 }
 
 interface Setup {
@@ -222,6 +224,7 @@ function measure(s: Setup, op: Op, calls: number, round: number): Round {
         requests = s.sink.recorded;
         return ms;
       });
+      r.requests = requests.length / calls;
       let encoded: Uint8Array[] = [];
       r.encode = best(() => timeMs(() => {
         encoded = frames(requests);
@@ -319,6 +322,7 @@ function main(): void {
     const native = med(op, 'native');
     report[op] = {
       frameBytes: med(op, 'bytes'),
+      requestsPerCall: med(op, 'requests'),
       native,
       hostBindings: med(op, 'bindings'),
       hostEncode: encode,

@@ -16,8 +16,8 @@ export interface KernelClientOptions {
   readonly codec?: CodecName;
   /**
    * The most pipelined requests in flight before the host waits for the kernel to catch
-   * up. `0` makes every call synchronous; `Infinity` never waits (the rings' own
-   * backpressure still applies).
+   * up (then until half of them are served). `0` makes every call synchronous; `Infinity`
+   * never waits (the rings' own backpressure still applies).
    * @default DEFAULT_PENDING_CAP
    */
   readonly pendingCap?: number;

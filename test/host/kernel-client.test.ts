@@ -69,12 +69,17 @@ for (const codec of ['msgpack', 'json'] as const) {
   test(`pipelined creates are all served before the next sync point (${codec})`, async (t) => {
     const client = KernelClient.start({ codec, pendingCap: 16 });
     t.teardown(() => client.close());
+    let most = 0;
     for (let i = 0; i < 1000; i++) {
       client.send({ api: 'create', fqn: 'Object', objid: client.allocateId() });
+      most = Math.max(most, client.pending);
     }
+    t.true(most <= 16, `never more than the cap in flight (saw ${most})`);
     t.is(client.request({ api: 'stats' }).objectCount, 1000);
     t.is(client.stats.pipelinedTotal, 1000);
     t.true(client.stats.capWaits > 0, 'a cap of 16 must have made the host wait');
+    // Each wait lasts until half the cap is left, so 8 sends at least come between waits.
+    t.true(client.stats.capWaits <= 1000 / 8, `${client.stats.capWaits} cap waits`);
   });
 }
 

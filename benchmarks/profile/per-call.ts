@@ -5,8 +5,9 @@
  *
  *   node dist/benchmarks/profile/per-call.js [--calls N] [--rounds R] [--out FILE.json]
  *
- * The calls: `new Construct(root, id)` (a pipelined `create`) and `node.addMetadata(k, v)`
- * on one node (a pipelined `void` invoke), on the `constructs` library.
+ * The calls: `new Construct(root, id)` (a pipelined `create`), `node.addMetadata(k, v)`
+ * on one node (a pipelined `void` invoke), and, for comparison, `node.id` (a string: a sync
+ * read, a round trip), on the `constructs` library.
  *
  * Host side, per call:
  * - bindings: the generated class and proxies, argument conversion, the object table and
@@ -23,7 +24,8 @@
  * - in situ: the kernel thread's busy time per request (dispatch, completion, notices),
  *   as the worker counts it, less the library's own time.
  * A pipelined request has no response to serialize: the kernel publishes its completion
- * (one atomic store) and writes a frame only for a failure or an alias notice.
+ * (one atomic store) and writes a frame only for a failure or an alias notice. A sync read's
+ * response is encoded by the kernel and decoded by the host: both are timed alone too.
  *
  * Median over R rounds (the order of the measurements rotates each round), after an
  * untimed round. Timing loops are `performance.now()` around N calls, so no per-call clock
@@ -44,8 +46,13 @@ import { FLAG_NO_REPLY, FrameKind } from '../../lib/protocol/frames.js';
 import { median } from '../results.js';
 
 type Lib = typeof Constructs;
-const OPS = ['create', 'invoke'] as const;
+const OPS = ['create', 'invoke', 'read'] as const;
 type Op = (typeof OPS)[number];
+const OP_TITLES: Record<Op, string> = {
+  create: 'pipelined create (`new Construct`)',
+  invoke: 'pipelined invoke (`addMetadata`)',
+  read: 'sync read (`node.id`)',
+};
 
 /**
  * A connection in front of another (or of nothing): forwards while `recording` is off,
@@ -64,8 +71,10 @@ class RecordingSwitch implements KernelConnection {
     this.capabilities = inner?.capabilities ?? { objid: true, pipeline: true, loadPath: true, jsValues: true, beforeExit: false };
   }
 
+  /** Sync requests are recorded too, and answered (by the connection behind, or with a string). */
   public request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A> {
-    if (this.recording || this.#inner === undefined) throw new Error(`per-call: unexpected sync request '${request.api}' while recording`);
+    if (this.recording || this.#inner === undefined) this.recorded.push(request);
+    if (this.#inner === undefined) return { value: 'answer', result: 'answer' } as unknown as ResponseOf<A>;
     return (this.#inner as { request(r: unknown): unknown }).request(request) as ResponseOf<A>;
   }
 
@@ -127,8 +136,12 @@ function target(lib: Lib): Target {
 function run(lib: Lib, t: Target, op: Op, calls: number, from: number): void {
   if (op === 'create') {
     for (let i = from; i < from + calls; i++) new lib.Construct(t.root, `c${i}`);
-  } else {
+  } else if (op === 'invoke') {
     for (let i = from; i < from + calls; i++) t.node.addMetadata('step', i);
+  } else {
+    let length = 0;
+    for (let i = from; i < from + calls; i++) length += t.node.id.length;
+    if (length === 0) throw new Error('per-call: empty ids');
   }
 }
 
@@ -163,6 +176,9 @@ interface Round {
   fullKernelBusy: number;
   fullWall: number;
   bytes: number;
+  /** Sync reads: the kernel encoding the response frame, the host decoding it (0 when pipelined). */
+  responseEncode: number;
+  responseDecode: number;
   /** Requests the bindings sent per call (one: each call is one pipelined request). */
   requests: number;
 }
@@ -186,8 +202,8 @@ const ringBuffer = createRingBuffer(RING_BYTES);
 const ringWriter = new RingWriter(ringBuffer);
 const ringReader = new RingReader(ringBuffer);
 
-function frames(requests: readonly KernelRequest[]): Uint8Array[] {
-  return requests.map((r, i) => codec.encode([FrameKind.REQUEST, i + 1, FLAG_NO_REPLY, r]));
+function frames(requests: readonly KernelRequest[], flags: number): Uint8Array[] {
+  return requests.map((r, i) => codec.encode([FrameKind.REQUEST, i + 1, flags, r]));
 }
 
 /** Host busy and kernel busy (µs per call) of `body` on the worker, flushed. */
@@ -227,7 +243,7 @@ function measure(s: Setup, op: Op, calls: number, round: number): Round {
       r.requests = requests.length / calls;
       let encoded: Uint8Array[] = [];
       r.encode = best(() => timeMs(() => {
-        encoded = frames(requests);
+        encoded = frames(requests, op === 'read' ? 0 : FLAG_NO_REPLY);
       }));
       r.bytes = encoded.reduce((n, f) => n + f.byteLength, 0) / calls;
       r.ringWrite = best(() => {
@@ -243,20 +259,36 @@ function measure(s: Setup, op: Op, calls: number, round: number): Round {
     },
     () => {
       const kernel = s.direct.kernel;
+      const results: unknown[] = new Array(calls);
       r.dispatch = best(() => {
         const t = target(s.directLib);
         const requests = s.directSwitch.record(() => run(s.directLib, t, op, calls, 0));
         return timeMs(() => {
-          for (const request of requests) kernel.dispatch(request);
+          for (let i = 0; i < calls; i++) results[i] = kernel.dispatch(requests[i]!);
         });
       });
+      r.responseEncode = 0;
+      r.responseDecode = 0;
+      if (op === 'read') {
+        let responses: Uint8Array[] = [];
+        r.responseEncode = best(() => timeMs(() => {
+          responses = results.map((result, i) => codec.encode([FrameKind.RESPONSE, i + 1, 0, result]));
+        }));
+        r.responseDecode = best(() => timeMs(() => {
+          for (const f of responses) codec.decode(f);
+        }));
+      }
     },
     () => {
       const t = target(s.clientLib);
       const requests = s.clientSwitch.record(() => run(s.clientLib, t, op, calls, 0));
-      const sent = throughWorker(s.client, calls, () => {
-        for (const request of requests) s.client.send(request);
-      });
+      const sent = throughWorker(s.client, calls, op === 'read'
+        ? () => {
+          for (const request of requests) s.client.request(request as RequestOf<'get'> & { readonly api: 'get' });
+        }
+        : () => {
+          for (const request of requests) s.client.send(request);
+        });
       r.sendHostBusy = sent.hostBusy;
       r.sendKernelBusy = sent.kernelBusy;
     },
@@ -327,7 +359,9 @@ function main(): void {
       hostBindings: med(op, 'bindings'),
       hostEncode: encode,
       hostRingWrite: ringWrite,
-      hostClient: Math.max(0, med(op, 'sendHostBusy') - encode - ringWrite),
+      hostClient: Math.max(0, med(op, 'sendHostBusy') - encode - ringWrite - med(op, 'responseDecode')),
+      hostResponseDecode: med(op, 'responseDecode'),
+      kernelResponseEncode: med(op, 'responseEncode'),
       hostSendInSitu: med(op, 'sendHostBusy'),
       hostInSitu: med(op, 'fullHostBusy'),
       kernelDecode: med(op, 'decode'),
@@ -340,26 +374,28 @@ function main(): void {
   }
   for (const op of OPS) {
     const r = report[op]!;
-    r['hostSum'] = r['hostBindings']! + r['hostEncode']! + r['hostRingWrite']! + r['hostClient']!;
-    r['kernelSum'] = r['kernelDecode']! + r['kernelDispatchLessLibrary']!;
+    r['hostSum'] = r['hostBindings']! + r['hostEncode']! + r['hostRingWrite']! + r['hostClient']! + r['hostResponseDecode']!;
+    r['kernelSum'] = r['kernelDecode']! + r['kernelDispatchLessLibrary']! + r['kernelResponseEncode']!;
   }
   const fmt = (n: number | undefined): string => (n === undefined ? '–' : n.toFixed(2));
   const row = (label: string, key: string): string => `| ${label} | ${OPS.map((op) => fmt(report[op]![key])).join(' | ')} |`;
   const lines = [
-    `| µs per call | ${OPS.map((op) => (op === 'create' ? 'pipelined create (`new Construct`)' : 'pipelined invoke (`addMetadata`)')).join(' | ')} |`,
-    '| --- | ---: | ---: |',
+    `| µs per call | ${OPS.map((op) => OP_TITLES[op]).join(' | ')} |`,
+    `| --- |${OPS.map(() => ' ---: |').join('')}`,
     row('host: bindings (class, conversions, object table, request)', 'hostBindings'),
     row('host: encode (msgpack)', 'hostEncode'),
     row('host: ring write', 'hostRingWrite'),
-    row('host: client bookkeeping (send through the worker, less encode and ring write)', 'hostClient'),
+    row('host: decode the response (sync read)', 'hostResponseDecode'),
+    row('host: client bookkeeping (through the worker, less the codec and ring write)', 'hostClient'),
     row('**host, layers summed**', 'hostSum'),
     row('host, whole call through the worker (busy time)', 'hostInSitu'),
     row('kernel: decode (msgpack)', 'kernelDecode'),
     row('kernel: dispatch, less the library', 'kernelDispatchLessLibrary'),
-    row('**kernel, decode + dispatch less the library**', 'kernelSum'),
-    row('kernel thread busy through the worker, less the library (decode not counted)', 'kernelInSituLessLibrary'),
+    row('kernel: encode the response (sync read)', 'kernelResponseEncode'),
+    row('**kernel, decode + dispatch less the library + encode**', 'kernelSum'),
+    row('kernel thread busy through the worker, less the library (request decode not counted)', 'kernelInSituLessLibrary'),
     row('the library itself (the same call made natively)', 'native'),
-    row('wall time per call through the worker, pipelined', 'wallInSitu'),
+    row('wall time per call through the worker', 'wallInSitu'),
     row('frame bytes', 'frameBytes'),
   ];
   const environment = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, loadBefore: loadAvg, loadAfter: os.loadavg()[0]!, date: new Date().toISOString() };

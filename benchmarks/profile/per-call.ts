@@ -28,7 +28,7 @@
  * response is encoded by the kernel and decoded by the host: both are timed alone too.
  *
  * Median over R rounds (the order of the measurements rotates each round), after an
- * untimed round. Timing loops are `performance.now()` around N calls, so no per-call clock
+ * untimed round. Each run through the worker starts with the kernel spinning (`awaken`). Timing loops are `performance.now()` around N calls, so no per-call clock
  * reads are in the figures.
  */
 import * as fs from 'node:fs';
@@ -175,6 +175,11 @@ interface Round {
   fullHostBusy: number;
   fullKernelBusy: number;
   fullWall: number;
+  /** Times the host woke a sleeping kernel, and slept itself, in the run through the worker (not per call). */
+  fullKernelWakes: number;
+  fullHostSleeps: number;
+  sendKernelWakes: number;
+  sendHostSleeps: number;
   bytes: number;
   /** Sync reads: the kernel encoding the response frame, the host decoding it (0 when pipelined). */
   responseEncode: number;
@@ -206,18 +211,49 @@ function frames(requests: readonly KernelRequest[], flags: number): Uint8Array[]
   return requests.map((r, i) => codec.encode([FrameKind.REQUEST, i + 1, flags, r]));
 }
 
+/**
+ * Brings the kernel's wait policy back to spinning. After the steps that leave the worker idle,
+ * its reader may have fallen back to sleeping between requests (the ring's adaptive policy)
+ * and retry spinning only at its next trial, up to a second later; a run timed then pays a
+ * wake-up per request. A busy app keeps the kernel spinning (the example app's synth report:
+ * the kernel woken 32 times in 26,000 requests), so each timed run starts from there: sync
+ * requests until 200 in a row found the kernel awake, for at most 2 s. Returns the requests it took.
+ */
+function awaken(client: KernelClient): number {
+  const until = performance.now() + 2000;
+  let sent = 0;
+  let awake = 0;
+  while (awake < 200 && performance.now() < until) {
+    const before = client.ringStats.request.notifies;
+    client.request({ api: 'stats' });
+    sent++;
+    awake = client.ringStats.request.notifies === before ? awake + 1 : 0;
+  }
+  return sent;
+}
+
 /** Host busy and kernel busy (µs per call) of `body` on the worker, flushed. */
-function throughWorker(client: KernelClient, calls: number, body: () => void): { wall: number; hostBusy: number; kernelBusy: number } {
+function throughWorker(client: KernelClient, calls: number, body: () => void): { wall: number; hostBusy: number; kernelBusy: number; kernelWakes: number; hostSleeps: number } {
   client.flush();
+  awaken(client);
   const wait0 = client.stats.hostWaitMs;
   const busy0 = client.kernelBusy.ms;
+  const rings0 = client.ringStats;
   const wall = timeMs(() => {
     body();
     client.flush();
   });
   const waited = client.stats.hostWaitMs - wait0;
   const kernelBusy = client.kernelBusy.ms - busy0;
-  return { wall: (wall * 1000) / calls, hostBusy: ((wall - waited) * 1000) / calls, kernelBusy: (kernelBusy * 1000) / calls };
+  const rings1 = client.ringStats;
+  return {
+    wall: (wall * 1000) / calls,
+    hostBusy: ((wall - waited) * 1000) / calls,
+    kernelBusy: (kernelBusy * 1000) / calls,
+    // The host woke a sleeping kernel (an Atomics.notify on the request ring), and slept itself.
+    kernelWakes: rings1.request.notifies - rings0.request.notifies,
+    hostSleeps: rings1.response.sleeps - rings0.response.sleeps,
+  };
 }
 
 function measure(s: Setup, op: Op, calls: number, round: number): Round {
@@ -291,6 +327,8 @@ function measure(s: Setup, op: Op, calls: number, round: number): Round {
         });
       r.sendHostBusy = sent.hostBusy;
       r.sendKernelBusy = sent.kernelBusy;
+      r.sendKernelWakes = sent.kernelWakes;
+      r.sendHostSleeps = sent.hostSleeps;
     },
     () => {
       const t = target(s.clientLib);
@@ -298,6 +336,8 @@ function measure(s: Setup, op: Op, calls: number, round: number): Round {
       r.fullHostBusy = full.hostBusy;
       r.fullKernelBusy = full.kernelBusy;
       r.fullWall = full.wall;
+      r.fullKernelWakes = full.kernelWakes;
+      r.fullHostSleeps = full.hostSleeps;
     },
   ];
   for (let i = 0; i < steps.length; i++) steps[(i + round) % steps.length]!();
@@ -370,6 +410,7 @@ function main(): void {
       kernelInSituLessLibrary: Math.max(0, med(op, 'fullKernelBusy') - native),
       kernelInSitu: med(op, 'fullKernelBusy'),
       wallInSitu: med(op, 'fullWall'),
+      kernelWakes: med(op, 'fullKernelWakes'),
     };
   }
   for (const op of OPS) {
@@ -397,6 +438,7 @@ function main(): void {
     row('the library itself (the same call made natively)', 'native'),
     row('wall time per call through the worker', 'wallInSitu'),
     row('frame bytes', 'frameBytes'),
+    `| times the host woke a sleeping kernel, per timed run of ${calls.toLocaleString('en-US')} calls | ${OPS.map((op) => String(report[op]!['kernelWakes'])).join(' | ')} |`,
   ];
   const environment = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, loadBefore: loadAvg, loadAfter: os.loadavg()[0]!, date: new Date().toISOString() };
   process.stdout.write(`${lines.join('\n')}\n\n${JSON.stringify(environment)}\n`);

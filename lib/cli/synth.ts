@@ -115,6 +115,8 @@ export interface SynthReport {
     /** Waits for a kernel answer that ended while the host spun, and those that slept in `Atomics.wait`. */
     readonly hostSpinHits: number;
     readonly hostSleeps: number;
+    /** Requests and callback completions that found the kernel asleep, so the host had to wake it (`Atomics.notify`). */
+    readonly kernelWakes: number;
     /** The kernel worker was started before the command's modules loaded (prelaunch.ts). */
     readonly prelaunched: boolean;
     /** The watchdog thread was started (the host slept longer than its grace in a wait; host/watchdog.ts). */
@@ -296,6 +298,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   let direct: DirectConnection | undefined;
   let kernelBusyMs = 0;
   let responseRing: { readonly spinHits: number; readonly sleeps: number } = { spinHits: 0, sleeps: 0 };
+  let kernelWakes = 0;
   // The classes the app named in its last run, for the worker to load while idle (the list
   // prelaunch.ts started the worker with, read the same way).
   const preloading = options.mode !== 'native' && options.transport === 'ring' && preloadEnabled();
@@ -361,6 +364,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     setDefaultConnection(undefined);
     kernelBusyMs = client?.kernelBusy.ms ?? 0;
     responseRing = client?.ringStats.response ?? responseRing;
+    kernelWakes = client === undefined ? 0 : client.ringStats.request.notifies + client.ringStats.callback.notifies;
     preloaded = client?.kernelPreloaded ?? preloaded;
     // The process ends after the report: the worker's teardown need not be waited for.
     await client?.close({ awaitExit: false });
@@ -397,7 +401,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     resources: summary.resources,
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
-    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, prelaunched: client.prelaunched, watchdog: watchdogStarts() > watchdogStartsBefore },
+    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, kernelWakes, prelaunched: client.prelaunched, watchdog: watchdogStarts() > watchdogStartsBefore },
     preload,
     timeline,
   };
@@ -457,8 +461,8 @@ export function formatReport(report: SynthReport): string {
       : `  preload   ${listed.toLocaleString('en-US')} classes the last run used: ${preloaded.toLocaleString('en-US')} loaded while the kernel was idle (${ms(preloadMs)}); ${savedNote}`);
   }
   if (report.threads !== undefined) {
-    const { kernelBusyMs, hostWaitMs, hostSpinHits, hostSleeps, prelaunched } = report.threads;
-    lines.push(`  threads   kernel busy ${ms(kernelBusyMs)} · host waited for the kernel ${ms(hostWaitMs)} of ${ms(report.timings.totalMs - report.timings.startMs)} (${hostSpinHits.toLocaleString('en-US')} waits spun, ${hostSleeps.toLocaleString('en-US')} slept)` +
+    const { kernelBusyMs, hostWaitMs, hostSpinHits, hostSleeps, kernelWakes: wakes, prelaunched } = report.threads;
+    lines.push(`  threads   kernel busy ${ms(kernelBusyMs)} · host waited for the kernel ${ms(hostWaitMs)} of ${ms(report.timings.totalMs - report.timings.startMs)} (${hostSpinHits.toLocaleString('en-US')} waits spun, ${hostSleeps.toLocaleString('en-US')} slept; kernel woken ${wakes.toLocaleString('en-US')} times)` +
       `${prelaunched ? ' · worker started before the CLI loaded' : ''}`);
   }
   if (report.timeline !== undefined) {

@@ -24,6 +24,7 @@ test('the per-call budget times every layer of a pipelined create and invoke and
       t.true(Number.isFinite(r[key]) && r[key]! > 0, `${op}.${key} = ${r[key]}`);
     }
     t.true(r['hostSum']! >= r['hostBindings']! + r['hostEncode']!, `${op}: the sum has its layers`);
+    t.true(Number.isInteger(r['kernelWakes']! * 2) && r['kernelWakes']! >= 0, `${op}: kernel wakes ${r['kernelWakes']}`);
     // Only the sync read has a response frame to encode and decode.
     t.is(r['kernelResponseEncode']! > 0, op === 'read', `${op}: response encode ${r['kernelResponseEncode']}`);
     t.is(r['hostResponseDecode']! > 0, op === 'read', `${op}: response decode ${r['hostResponseDecode']}`);

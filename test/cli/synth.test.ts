@@ -107,13 +107,15 @@ test('the classes a run used are preloaded by the next run of the same app; JSII
 
 test('--spin 0 makes the host sleep on every wait; the default budget is reported', async (t) => {
   const dir = project({ 'app.ts': APP_TS });
-  type Report = { spin: number; threads: { hostSpinHits: number; hostSleeps: number; prelaunched: boolean } };
+  type Report = { spin: number; threads: { hostSpinHits: number; hostSleeps: number; kernelWakes: number; prelaunched: boolean } };
   const sleeping = npx(dir, ['synth', 'app.ts', '--json', '--spin', '0', '--outdir', 'a']);
   t.is(sleeping.status, 0, sleeping.stderr);
   const slept = JSON.parse(sleeping.stdout) as Report;
   t.is(slept.spin, 0);
   t.is(slept.threads.hostSpinHits, 0);
   t.true(slept.threads.hostSleeps > 0);
+  // The kernel does not spin either: requests find it asleep, and the host wakes it.
+  t.true(slept.threads.kernelWakes > 0);
   // The worker started before the CLI loaded had the same spin budget: it was the one used.
   t.true(slept.threads.prelaunched);
   // Whether the default's waits end spinning depends on the machine's load (the policy is

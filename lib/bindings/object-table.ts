@@ -15,7 +15,6 @@
  * host object, and `sameObject()` says the two are the same. A proxy already handed out
  * for the alias stays a distinct JavaScript object (`!==`), usable as before.
  */
-import { TOKEN_REF } from '../protocol/api.js';
 import type { ObjRef } from '../protocol/api.js';
 import { idOfRef } from './type-system.js';
 
@@ -138,7 +137,8 @@ export class ObjectTable {
   public register(obj: object, ref: string, fqn: string, interfaces: readonly string[], host: boolean, provisional = false, id = idOfRef(ref)): ObjectState {
     const state: ObjectState = {
       id,
-      ref: Object.freeze({ [TOKEN_REF]: ref }),
+      // Written-out key, not `[TOKEN_REF]`: see wireRef in kernel/object-table.ts.
+      ref: Object.freeze({ '$jsii.byref': ref }),
       fqn,
       interfaces,
       host,

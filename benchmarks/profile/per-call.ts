@@ -1,36 +1,41 @@
 /**
- * Where each microsecond of a pipelined create and a pipelined invoke goes, measured
- * without a profiler: every layer is timed alone, in one thread, on the very requests the
- * bindings produce, and the whole path is timed through the worker beside them.
+ * Where each microsecond of a pipelined create and a pipelined invoke goes (and, for
+ * comparison, of a sync read), measured without a profiler: every layer is timed alone, in
+ * one thread, on the very requests the bindings produce, and the whole call is timed through
+ * the worker beside them.
  *
  *   node dist/benchmarks/profile/per-call.js [--calls N] [--rounds R] [--out FILE.json]
  *
  * The calls: `new Construct(root, id)` (a pipelined `create`), `node.addMetadata(k, v)`
- * on one node (a pipelined `void` invoke), and, for comparison, `node.id` (a string: a sync
- * read, a round trip), on the `constructs` library.
+ * on one node (a pipelined `void` invoke), and `node.id` (a string: a sync read, a round
+ * trip), on the `constructs` library.
  *
  * Host side, per call:
  * - bindings: the generated class and proxies, argument conversion, the object table and
- *   the request object, with a connection that only keeps the request;
+ *   the request object, with a connection that only keeps the request (and answers a read);
  * - encode: the codec on those requests' frames;
  * - ring write: the frames written to a ring nobody reads during the loop;
- * - client: `KernelClient.send` of the recorded requests through the worker (host busy time:
- *   wall minus the time it waited), less encode and ring write: the pipeline's bookkeeping;
+ * - decode the response (the read only);
+ * - client: `KernelClient.send` (`request` for the read) of the recorded requests through
+ *   the worker (host busy time: wall minus the time it was blocked reading), less the codec
+ *   and the ring write: the client's own bookkeeping;
  * - in situ: the whole call through the worker, host busy time per call.
  * Kernel side, per call:
  * - decode: the codec on the frames;
  * - dispatch: `Kernel.dispatch` of the recorded requests in this thread, less the library's
  *   own time (the same call made natively);
+ * - encode the response (the read only);
  * - in situ: the kernel thread's busy time per request (dispatch, completion, notices),
  *   as the worker counts it, less the library's own time.
  * A pipelined request has no response to serialize: the kernel publishes its completion
- * (one atomic store) and writes a frame only for a failure or an alias notice. A sync read's
- * response is encoded by the kernel and decoded by the host: both are timed alone too.
+ * (one atomic store) and writes a frame only for a failure or an alias notice.
  *
- * Median over R rounds (the order of the measurements rotates each round), after an
- * untimed round. Each run through the worker starts with the kernel spinning (`awaken`).
- * Between rounds the event loop turns for PROXY_HOLD_MS, as between a program's jobs. Timing loops are `performance.now()` around N calls, so no per-call clock
- * reads are in the figures.
+ * Each layer timed alone counts its fastest of three passes per round; the runs through the
+ * worker are timed once per round. Median over R rounds (the order of the measurements
+ * rotates each round), after an untimed round. Each run through the worker starts with the
+ * kernel spinning (`awaken`). Between rounds the event loop turns for PROXY_HOLD_MS, as
+ * between a program's jobs. Timing loops are `performance.now()` around N calls, so no
+ * per-call clock reads are in the figures.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

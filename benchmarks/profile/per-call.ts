@@ -62,13 +62,13 @@ const OP_TITLES: Record<Op, string> = {
 };
 
 /**
- * A connection in front of another (or of nothing): forwards while `recording` is off,
- * keeps each pipelined request instead while it is on. Ids come from the connection behind
- * it, so recorded requests can be sent to that kernel later.
+ * A connection in front of another (or of nothing): forwards, except inside `record()`,
+ * where it keeps each request instead (in front of nothing it keeps every request). Ids come
+ * from the connection behind it, so recorded requests can be sent to that kernel later.
  */
 class RecordingSwitch implements KernelConnection {
-  public recording = false;
-  public recorded: KernelRequest[] = [];
+  #recording = false;
+  #recorded: KernelRequest[] = [];
   public readonly capabilities: ConnectionCapabilities;
   readonly #inner: KernelConnection | undefined;
   #nextId = 1;
@@ -80,7 +80,7 @@ class RecordingSwitch implements KernelConnection {
 
   /** Sync requests are recorded too, and answered (by the connection behind, or with a string). */
   public request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A> {
-    if (this.recording || this.#inner === undefined) this.recorded.push(request);
+    if (this.#recording || this.#inner === undefined) this.#recorded.push(request);
     if (this.#inner === undefined) return { value: 'answer', result: 'answer' } as unknown as ResponseOf<A>;
     return (this.#inner as { request(r: unknown): unknown }).request(request) as ResponseOf<A>;
   }
@@ -90,7 +90,7 @@ class RecordingSwitch implements KernelConnection {
   }
 
   public send(request: KernelRequest): void {
-    if (this.recording || this.#inner === undefined) this.recorded.push(request);
+    if (this.#recording || this.#inner === undefined) this.#recorded.push(request);
     else this.#inner.send(request);
   }
 
@@ -116,14 +116,14 @@ class RecordingSwitch implements KernelConnection {
 
   /** Runs `body` recording, and returns what it sent. */
   public record(body: () => void): KernelRequest[] {
-    this.recorded = [];
-    this.recording = true;
+    this.#recorded = [];
+    this.#recording = true;
     try {
       body();
     } finally {
-      this.recording = false;
+      this.#recording = false;
     }
-    return this.recorded;
+    return this.#recorded;
   }
 }
 
@@ -276,11 +276,10 @@ function measure(s: Setup, op: Op, calls: number, round: number): Round {
       let requests: KernelRequest[] = [];
       r.bindings = best(() => {
         const t = target(s.sinkLib);
-        s.sink.recording = true;
-        s.sink.recorded = [];
-        const ms = timeMs(() => run(s.sinkLib, t, op, calls, 0));
-        s.sink.recording = false;
-        requests = s.sink.recorded;
+        let ms = 0;
+        requests = s.sink.record(() => {
+          ms = timeMs(() => run(s.sinkLib, t, op, calls, 0));
+        });
         return ms;
       });
       r.requests = requests.length / calls;

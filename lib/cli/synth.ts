@@ -363,8 +363,9 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     }
     setDefaultConnection(undefined);
     kernelBusyMs = client?.kernelBusy.ms ?? 0;
-    responseRing = client?.ringStats.response ?? responseRing;
-    kernelWakes = client === undefined ? 0 : client.ringStats.request.notifies + client.ringStats.callback.notifies;
+    const rings = client?.ringStats;
+    responseRing = rings?.response ?? responseRing;
+    kernelWakes = rings === undefined ? 0 : rings.request.notifies + rings.callback.notifies;
     preloaded = client?.kernelPreloaded ?? preloaded;
     // The process ends after the report: the worker's teardown need not be waited for.
     await client?.close({ awaitExit: false });

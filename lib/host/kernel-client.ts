@@ -487,7 +487,7 @@ export class KernelClient implements KernelConnection {
     }
     this.stats.capWaits++;
     // inFlight >= pendingCap > keep, so the index is in the queue.
-    const keep = this.#options.pendingCap >> 1;
+    const keep = Math.floor(this.#options.pendingCap / 2);
     this.#waitForCompletion(lane, lane.inFlight.seqAt(inFlight - 1 - keep));
     this.#drainAvailable();
     lane.inFlight.retireThrough(Atomics.load(this.#state, lane.slot));

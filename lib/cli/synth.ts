@@ -12,6 +12,7 @@ import { DirectConnection } from '../host/direct-connection.js';
 import { KernelClient } from '../host/kernel-client.js';
 import { applyJitPolicy, KERNEL_INTERRUPT_BUDGET, V8_DEFAULT_INTERRUPT_BUDGET } from '../host/jit-policy.js';
 import type { JitPolicy } from '../host/jit-policy.js';
+import type { KernelBusy } from '../host/stats.js';
 import { enableCompileCache, type CompileCacheState } from '../host/compile-cache.js';
 import { DEFAULT_PENDING_CAP, DEFAULT_SPIN } from '../host/options.js';
 import { preloadEnabled, readPreloadList, savePreloadList } from '../host/type-preload.js';
@@ -121,6 +122,19 @@ export interface SynthReport {
     readonly prelaunched: boolean;
     /** The watchdog thread was started (the host slept longer than its grace in a wait; host/watchdog.ts). */
     readonly watchdog: boolean;
+  };
+  /**
+   * The kernel's busy time (kernel modes, every transport; the same measure in each): serving
+   * requests, callbacks the kernel makes included. `buildMs` is the part before the synth
+   * phase, the rest of `ms` is the synth phase's. In the worker this is the kernel thread's
+   * critical path; in this thread (in-thread transport) it is the part of the run no worker
+   * could overlap with the host's own work, so `buildMs / timings.buildMs` bounds what moving
+   * the kernel to a worker can save.
+   */
+  readonly kernel?: {
+    readonly ms: number; readonly buildMs: number; readonly requests: number;
+    /** Of `ms`, waiting for the callbacks the kernel made (the host's handlers), and how many. */
+    readonly callbackMs: number; readonly callbacks: number;
   };
   /**
    * Type preloading (ring transport; host/type-preload.ts): classes listed by the app's last
@@ -274,11 +288,14 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   const traceFd = options.trace !== undefined ? fs.openSync(options.trace, 'w') : undefined;
   let synthIssuedAt: number | undefined;
   let synthSeq: number | undefined;
+  /** The kernel's busy ms when the synth phase started. */
+  let kernelBusyAtSynth: number | undefined;
   // The synth phase starts when the program calls synth() on a Stage (or the CDK does, at
   // exit): measured at the same place in every mode, before the call, not when it returns.
   const onSynth = (): void => {
     if (synthIssuedAt !== undefined) return;
     synthIssuedAt = performance.now();
+    kernelBusyAtSynth = (client ?? direct)?.kernelBusy.ms;
     // The synth request is the next one the client issues.
     synthSeq = client !== undefined ? client.issued + 1 : undefined;
     progress.phase(options.mode === 'native' ? 'synthesizing'
@@ -297,6 +314,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   /** The in-thread kernel (--transport in-thread). */
   let direct: DirectConnection | undefined;
   let kernelBusyMs = 0;
+  let kernelBusy: KernelBusy | undefined;
   let responseRing: { readonly spinHits: number; readonly sleeps: number } = { spinHits: 0, sleeps: 0 };
   let kernelWakes = 0;
   // The classes the app named in its last run, for the worker to load while idle (the list
@@ -362,7 +380,8 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
       fs.closeSync(traceFd);
     }
     setDefaultConnection(undefined);
-    kernelBusyMs = client?.kernelBusy.ms ?? 0;
+    kernelBusy = (client ?? direct)?.kernelBusy;
+    kernelBusyMs = kernelBusy?.ms ?? 0;
     const rings = client?.ringStats;
     responseRing = rings?.response ?? responseRing;
     kernelWakes = rings === undefined ? 0 : rings.request.notifies + rings.callback.notifies;
@@ -403,6 +422,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
     threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, kernelWakes, prelaunched: client.prelaunched, watchdog: watchdogStarts() > watchdogStartsBefore },
+    kernel: kernelBusy === undefined ? undefined : { ...kernelBusy, buildMs: kernelBusyAtSynth ?? kernelBusy.ms },
     preload,
     timeline,
   };
@@ -460,6 +480,13 @@ export function formatReport(report: SynthReport): string {
     lines.push(listed === 0
       ? `  preload   no list from an earlier run; ${savedNote}`
       : `  preload   ${listed.toLocaleString('en-US')} classes the last run used: ${preloaded.toLocaleString('en-US')} loaded while the kernel was idle (${ms(preloadMs)}); ${savedNote}`);
+  }
+  if (report.kernel !== undefined) {
+    const { ms: busy, buildMs: buildBusy, callbackMs, callbacks } = report.kernel;
+    const share = report.timings.buildMs > 0 ? ` (${((100 * buildBusy) / report.timings.buildMs).toFixed(0)}% of the build phase)` : '';
+    const waited = callbacks > 0 ? ` · of it waiting on ${callbacks.toLocaleString('en-US')} callbacks ${ms(callbackMs)}` : '';
+    lines.push(`  kernel    busy ${ms(busy)}: build ${ms(buildBusy)}${share}, synth ${ms(busy - buildBusy)}${waited}` +
+      (report.transport === 'in-thread' ? '; the build phase\'s rest is the host\'s own work, all a worker could overlap' : ''));
   }
   if (report.threads !== undefined) {
     const { kernelBusyMs, hostWaitMs, hostSpinHits, hostSleeps, kernelWakes: wakes, prelaunched } = report.threads;

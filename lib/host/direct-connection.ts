@@ -9,6 +9,7 @@ import type { Callback, KernelApi, KernelRequest, RequestOf, ResponseOf } from '
 import { ErrorCode, JsiiRingError } from '../errors.js';
 import { Kernel } from '../kernel/kernel.js';
 import type { KernelOptions } from '../kernel/kernel.js';
+import type { KernelBusy } from './stats.js';
 import type { AliasHandler, CallbackHandler, ConnectionCapabilities, KernelConnection } from './connection.js';
 
 /** Options of `DirectConnection`. */
@@ -29,6 +30,13 @@ export class DirectConnection implements KernelConnection {
   #callbackHandler: CallbackHandler | undefined;
   #aliasHandler: AliasHandler | undefined;
   #closed = false;
+  /** How deep the host is in kernel calls (a callback's handler calls back in). */
+  #depth = 0;
+  #busyMs = 0;
+  #served = 0;
+  #callbackMs = 0;
+  #callbacks = 0;
+  #callbackDepth = 0;
 
   public constructor(options: DirectConnectionOptions = {}) {
     const objid = options.objid ?? true;
@@ -39,7 +47,7 @@ export class DirectConnection implements KernelConnection {
 
   public request<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): ResponseOf<A> {
     this.#assertOpen();
-    const response = this.kernel.dispatch(request);
+    const response = this.#dispatch(request);
     if (response instanceof Promise) {
       throw new JsiiRingError(ErrorCode.INVALID_OPTION, `'${request.api}' must be sent with requestAsync() on a direct connection`);
     }
@@ -49,15 +57,43 @@ export class DirectConnection implements KernelConnection {
 
   public async requestAsync<A extends KernelApi>(request: RequestOf<A> & { readonly api: A }): Promise<ResponseOf<A>> {
     this.#assertOpen();
-    const response = await this.kernel.dispatch(request);
+    const response = await this.#dispatch(request);
     this.#deliverAliases();
     return response as ResponseOf<A>;
   }
 
   public send(request: KernelRequest): void {
     this.#assertOpen();
-    this.kernel.dispatch(request);
+    this.#dispatch(request);
     this.#deliverAliases();
+  }
+
+  /**
+   * Milliseconds the kernel has spent serving the host's requests, and how many it served:
+   * the same measure as `KernelClient.kernelBusy` (the kernel's own count in the worker).
+   * A request's time runs from its dispatch to its answer, callbacks it makes included (the
+   * kernel waits for them); the requests a callback's handler makes count within it, not again.
+   * For an async request only its synchronous part counts. Callbacks are timed from the
+   * kernel's call of the handler to its return, as the worker's kernel times them from
+   * sending one to its completion.
+   */
+  public get kernelBusy(): KernelBusy {
+    return { ms: this.#busyMs, requests: this.#served, callbackMs: this.#callbackMs, callbacks: this.#callbacks };
+  }
+
+  #dispatch(request: KernelRequest): unknown {
+    if (this.#depth > 0) {
+      return this.kernel.dispatch(request);
+    }
+    const since = performance.now();
+    this.#depth = 1;
+    try {
+      return this.kernel.dispatch(request);
+    } finally {
+      this.#depth = 0;
+      this.#busyMs += performance.now() - since;
+      this.#served++;
+    }
   }
 
   public allocateId(): string {
@@ -84,7 +120,18 @@ export class DirectConnection implements KernelConnection {
     if (this.#callbackHandler === undefined) {
       throw new JsiiRingError(ErrorCode.CALLBACK_FAILED, `Kernel made callback ${callback.cbid} but no callback handler is installed`);
     }
-    return this.#callbackHandler(callback);
+    this.#callbacks++;
+    if (this.#callbackDepth > 0) {
+      return this.#callbackHandler(callback);
+    }
+    const since = performance.now();
+    this.#callbackDepth = 1;
+    try {
+      return this.#callbackHandler(callback);
+    } finally {
+      this.#callbackDepth = 0;
+      this.#callbackMs += performance.now() - since;
+    }
   }
 
   #deliverAliases(): void {

@@ -23,6 +23,7 @@ import { InFlightQueue, PipelinedRequestError, describeRequest, firstWithOthers 
 import { lossReport } from './kernel-lost.js';
 import type { KernelLostError, Loss } from './kernel-lost.js';
 import { ClientStats } from './stats.js';
+import type { KernelBusy } from './stats.js';
 import { askKernelHeap } from '../transports/heap-probe.js';
 import type { KernelHeap } from '../transports/heap-probe.js';
 import { timelineNow } from '../transports/timeline.js';
@@ -344,7 +345,7 @@ export class KernelClient implements KernelConnection {
    * Milliseconds the kernel has spent serving requests, and how many it served (may lag
    * by one request; ring transport only, 0 over stdio).
    */
-  public get kernelBusy(): { readonly ms: number; readonly requests: number } {
+  public get kernelBusy(): KernelBusy {
     return this.#link.kernelBusy;
   }
 

@@ -13,7 +13,7 @@ import type { Codec, CodecName } from '../protocol/codec.js';
 import { isFrame } from '../protocol/frames.js';
 import type { Frame } from '../protocol/frames.js';
 import { ErrorCode, JsiiRingError } from '../errors.js';
-import { BUSY_MS_STAT, PRELOAD_MS_STAT, PRELOADED_STAT, CLOSING_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
+import { BUSY_MS_STAT, CALLBACK_MS_STAT, CALLBACKS_STAT, PRELOAD_MS_STAT, PRELOADED_STAT, CLOSING_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import type { ResolvedClientOptions } from './options.js';
 import { KernelLostError } from './kernel-lost.js';
@@ -22,6 +22,7 @@ import { launchKernelWorker, startWatchedWorker, takePrelaunched } from './launc
 import { beforeHostSleep } from './watchdog.js';
 import type { LaunchedWorker, WorkerLaunchOptions } from './launch.js';
 import type { Watch } from './watchdog.js';
+import type { KernelBusy } from './stats.js';
 
 /** The kernel's welcome is JSON whatever codec the host chose. */
 const WELCOME_CODEC: Codec = createCodec('json');
@@ -159,10 +160,13 @@ export class KernelLink {
     this.#codec = createCodec(name);
   }
 
-  /** Milliseconds the kernel has spent serving requests, and how many it served. */
-  public get kernelBusy(): { readonly ms: number; readonly requests: number } {
+  /**
+   * Milliseconds the kernel has spent serving requests, and how many it served; of that
+   * time, how long it waited for the callbacks it made to complete, and how many it made.
+   */
+  public get kernelBusy(): KernelBusy {
     const stats = channelStats(this.buffers.state);
-    return { ms: stats[BUSY_MS_STAT] as number, requests: stats[SERVED_STAT] as number };
+    return { ms: stats[BUSY_MS_STAT] as number, requests: stats[SERVED_STAT] as number, callbackMs: stats[CALLBACK_MS_STAT] as number, callbacks: stats[CALLBACKS_STAT] as number };
   }
 
   /** Classes the kernel loaded ahead of their first use while idle, and the milliseconds that took. */

@@ -1,3 +1,17 @@
+/**
+ * The kernel's own account of its time, the same measure on every connection that has one
+ * (the worker's kernel, and our kernel in this thread): milliseconds serving requests and how
+ * many it served; of those milliseconds, how long it waited for the callbacks it made to
+ * complete (the host's handler and the requests the handler made included), and how many it
+ * made (at every depth). A callback made within a callback counts in its outer one's time only.
+ */
+export interface KernelBusy {
+  readonly ms: number;
+  readonly requests: number;
+  readonly callbackMs: number;
+  readonly callbacks: number;
+}
+
 /** Counters a client keeps about its own traffic (for the CLI summary and benchmarks). */
 export class ClientStats {
   /** Requests by api, split by how they were sent. */

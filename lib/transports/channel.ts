@@ -40,6 +40,10 @@
  *    threads). The watchdog ends a kernel whose call runs past the deadline.
  *  - PRELOADED_STAT, PRELOAD_MS_STAT: classes whose modules the kernel loaded ahead of their
  *    first use while idle (worker/type-preloader.ts), and the milliseconds that took.
+ *  - CALLBACK_MS_STAT, CALLBACKS_STAT: milliseconds the kernel spent waiting for callbacks
+ *    to complete (sending each, the host's handler, the requests the handler made, the
+ *    completion), and how many callbacks it made; a callback made within a callback counts
+ *    in its outer one's time only. Part of BUSY_MS_STAT.
  *
  * Invariants: seqs are allocated by the host, strictly increasing across both rings; the
  * kernel serves each ring in order, so "completed >= s" means every request of that ring
@@ -62,7 +66,9 @@ export const SERVED_STAT = 1;
 export const STARTED_STAT = 2;
 export const PRELOADED_STAT = 3;
 export const PRELOAD_MS_STAT = 4;
-const STATS = 6;
+export const CALLBACK_MS_STAT = 5;
+export const CALLBACKS_STAT = 6;
+const STATS = 8;
 /** Bytes after the slots and statistics that hold the death note (UTF-8). */
 const NOTE_BYTES = 8192;
 const NOTE_OFFSET = STATE_SLOTS * 4 + STATS * 8;

@@ -18,7 +18,7 @@ import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { timelineNow } from '../transports/timeline.js';
 import { SETTLE_AFTER } from '../kernel/async-requests.js';
-import { BUSY_MS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, PRELOAD_SERVING, SERVED_STAT, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
+import { BUSY_MS_STAT, CALLBACK_MS_STAT, CALLBACKS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, PRELOAD_SERVING, SERVED_STAT, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import { TypePreloader } from './type-preloader.js';
 
@@ -51,6 +51,8 @@ export class RingServer {
   #aliasNotices = false;
   /** When the request being served from the request ring started. */
   #servingSince = 0;
+  /** How many callbacks deep the kernel is (a handler's request may make another). */
+  #callbackDepth = 0;
   /** Adds to `performance.now()` to give epoch ms, comparable with other threads' clocks. */
   readonly #origin = performance.timeOrigin;
   /** The kernel's half of the timeline, when the host asked for one (see transports/timeline.ts). */
@@ -263,10 +265,17 @@ export class RingServer {
     // library code that never returns, not for host code).
     const outer = this.#state[SERVING_SLOT] as number;
     this.#state[SERVING_SLOT] = 0;
+    const since = performance.now();
+    this.#callbackDepth++;
     try {
       return this.#awaitCompletion(callback);
     } finally {
-      this.#enter(outer, performance.now());
+      const now = performance.now();
+      this.#stats[CALLBACKS_STAT] = (this.#stats[CALLBACKS_STAT] as number) + 1;
+      if (--this.#callbackDepth === 0) {
+        this.#stats[CALLBACK_MS_STAT] = (this.#stats[CALLBACK_MS_STAT] as number) + (now - since);
+      }
+      this.#enter(outer, now);
     }
   }
 

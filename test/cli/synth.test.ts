@@ -171,6 +171,50 @@ test('--timeline writes both threads\' records and summarizes where the time wen
   t.regex(native.stderr, /--timeline needs the kernel over the ring/);
 });
 
+test('the report gives the kernel\'s busy time by phase and its callbacks, in this thread and through the worker', async (t) => {
+  // An aspect the app implements: the kernel calls it back for every construct during synth.
+  const app = `
+import { load } from 'jsii-ring';
+const cdk = load('aws-cdk-lib');
+const app = new cdk.App({ analyticsReporting: false });
+const stack = new cdk.Stack(app, 'Audited');
+for (let i = 0; i < 5; i++) new cdk.aws_sqs.Queue(stack, 'Q' + i);
+class Counter {
+  public resources = 0;
+  public visit(node: unknown): void {
+    if (cdk.CfnResource.isCfnResource(node)) this.resources++;
+  }
+}
+cdk.Aspects.of(app).add(new Counter());
+app.synth();
+`;
+  const dir = project({ 'app.ts': app });
+  type Report = { timings: { startMs: number; buildMs: number }; kernel?: { ms: number; buildMs: number; requests: number; callbackMs: number; callbacks: number } };
+  for (const transport of ['in-thread', 'ring']) {
+    const result = npx(dir, ['synth', 'app.ts', '--json', '--transport', transport, '--outdir', transport]);
+    t.is(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as Report;
+    const kernel = report.kernel;
+    if (kernel === undefined) {
+      t.fail(`${transport}: no kernel figures`);
+      continue;
+    }
+    // The stack, the five queues and the app's own constructs are visited: one callback each.
+    t.true(kernel.callbacks >= 7, `${transport}: ${kernel.callbacks} callbacks`);
+    t.true(kernel.callbackMs > 0 && kernel.callbackMs <= kernel.ms, `${transport}: callbacks ${kernel.callbackMs} of ${kernel.ms} ms`);
+    t.true(kernel.buildMs > 0 && kernel.buildMs < kernel.ms, `${transport}: build ${kernel.buildMs} of ${kernel.ms} ms`);
+    // Busy time before the synth phase fits in it (the loads may run while the app starts).
+    t.true(kernel.buildMs <= report.timings.startMs + report.timings.buildMs, `${transport}: build ${kernel.buildMs} ms`);
+    t.true(kernel.requests > 10, `${transport}: ${kernel.requests} requests`);
+  }
+  const human = npx(dir, ['synth', 'app.ts', '--transport', 'in-thread', '--outdir', 'human']);
+  t.is(human.status, 0, human.stderr);
+  t.regex(human.stderr, /^ {2}kernel {4}busy [\d,]+ ms: build [\d,]+ ms \(\d+% of the build phase\), synth [\d,]+ ms · of it waiting on [\d,]+ callbacks [\d,]+ ms; the build phase's rest is the host's own work/m);
+  const native = npx(dir, ['synth', 'app.ts', '--json', '--mode', 'native', '--outdir', 'native']);
+  t.is(native.status, 0, native.stderr);
+  t.is((JSON.parse(native.stdout) as Report).kernel, undefined);
+});
+
 test('synth honours CDK_CONTEXT_JSON (the kernel worker sees the environment)', async (t) => {
   const app = `
 import { load } from 'jsii-ring';

@@ -1,5 +1,5 @@
 /** The calc fixture, as host tests load it into a `KernelClient`. */
-import type { KernelClient } from '../../lib/host/kernel-client.js';
+import type { KernelConnection } from '../../lib/host/connection.js';
 import type { ObjRef } from '../../lib/protocol/api.js';
 import { ensureFixtures } from '../helpers/fixture.js';
 
@@ -17,7 +17,7 @@ export function refOf(fqn: string, id: string): ObjRef {
 }
 
 /** Loads the calc fixture from its built package directory (the `load-path` extension). */
-export function loadCalc(client: KernelClient): void {
+export function loadCalc(client: Pick<KernelConnection, 'request'>): void {
   const { calc } = ensureFixtures();
   client.request({ api: 'load', name: calc.name, version: calc.version, path: calc.packageDir });
 }

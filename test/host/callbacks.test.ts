@@ -5,6 +5,8 @@
  * that names an id the kernel has not created yet.
  */
 import test from 'ava';
+import type { KernelConnection } from '../../lib/host/connection.js';
+import { DirectConnection } from '../../lib/host/direct-connection.js';
 import { KernelClient } from '../../lib/host/kernel-client.js';
 import { PipelinedRequestError } from '../../lib/host/pipeline.js';
 import { FAULT_NAME, RUNTIME_ERROR_NAME } from '../../lib/protocol/api.js';
@@ -23,7 +25,7 @@ function start(pendingCap = Infinity): KernelClient {
 }
 
 /** Pipelines a host object implementing `interfaces` with `overrides`; returns its ref. */
-function hostObject(client: KernelClient, interfaces: readonly string[], overrides: readonly Override[]): ObjRef {
+function hostObject(client: Pick<KernelConnection, 'allocateId' | 'send'>, interfaces: readonly string[], overrides: readonly Override[]): ObjRef {
   const id = client.allocateId();
   client.send({ api: 'create', fqn: 'Object', args: [], interfaces: interfaces.map(calcFqn), overrides, objid: id });
   return refOf('Object', id);
@@ -126,8 +128,51 @@ test('callbacks nest three deep, each level making sync and pipelined requests',
   ]);
   t.is(client.request({ api: 'get', objref: calc, property: 'label' }).value, 'left 0');
   t.is(client.stats.callbacks, 3);
+  // The kernel counts the three callbacks too, and times only the outermost (the others ran within it).
+  const busy = client.kernelBusy;
+  t.is(busy.callbacks, 3);
+  t.true(busy.callbackMs > 0 && busy.callbackMs <= busy.ms, `${busy.callbackMs} of ${busy.ms} ms`);
   await client.close();
 });
+
+/** Spins for `ms` milliseconds: host work a callback's time must include. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
+for (const [connection, open] of [
+  ['the worker over the ring', () => KernelClient.start({ pendingCap: Infinity })],
+  ['our kernel in this thread', () => new DirectConnection()],
+] as const) {
+  test(`kernel busy time includes the callbacks' handlers, counted apart (${connection})`, async (t) => {
+    const client = open();
+    t.teardown(() => client.close());
+    loadCalc(client);
+    const before = client.kernelBusy;
+    const op = hostObject(client, ['IOperation'], [{ method: 'apply' }]);
+    const pipeline = client.allocateId();
+    client.send({ api: 'create', fqn: PIPELINE, args: [], objid: pipeline });
+    for (let i = 0; i < 3; i++) {
+      client.send({ api: 'invoke', objref: refOf(PIPELINE, pipeline), method: 'add', args: [op], objid: client.allocateId() });
+    }
+    client.setCallbackHandler((cb: Callback) => {
+      busyFor(20);
+      return (cb.invoke?.args?.[0] as number) + 1;
+    });
+    // One request, three callbacks of at least 20 ms each.
+    t.deepEqual(client.request({ api: 'invoke', objref: refOf(PIPELINE, pipeline), method: 'run', args: [1] }), { result: 4 });
+    const after = client.kernelBusy;
+    t.is(after.callbacks - before.callbacks, 3);
+    const callbackMs = after.callbackMs - before.callbackMs;
+    t.true(callbackMs >= 60, `callbacks took ${callbackMs} ms`);
+    t.true(after.ms - before.ms >= callbackMs, `busy ${after.ms - before.ms} ms, callbacks ${callbackMs} ms`);
+    // Every request counts once: the host object's create, the pipeline's, three adds, the run.
+    t.is(after.requests - before.requests, 6);
+  });
+}
 
 test('a throwing handler: the library sees the error (message intact) as the reference delivers it', async (t) => {
   const client = start();

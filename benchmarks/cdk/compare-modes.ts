@@ -62,6 +62,13 @@ export interface ModeFigures {
     readonly readSleeps: number;
   };
   readonly synthCallbacks: number;
+  /**
+   * The kernel's busy time as a share of each phase's wall time (medians of the runs' shares;
+   * null where the kernel's time is not visible: native, stdio). In the host thread this is
+   * the part no worker could overlap with the host's own work, so it bounds a worker's phase
+   * from below, as a share of the in-thread one.
+   */
+  readonly kernelShare: { readonly build: number | null; readonly synth: number | null };
   /** Heap after a full GC once the app is done, MB (medians): this thread's, the kernel worker's (ring modes). */
   readonly heap: { readonly hostMb: number | null; readonly kernelMb: number | null };
   /**
@@ -106,6 +113,11 @@ export function condense(runs: readonly Run[]): ModeFigures {
       readSleeps: build((p) => p.ring.readSleeps),
     },
     synthCallbacks: med((r) => r.phases.synth?.callbacks ?? 0),
+    kernelShare: {
+      build: kernelVisible ? round(summarize(runs.map((r) => (r.phases.build.kernelBusyMs ?? 0) / Math.max(r.phases.build.wallMs, 1e-9))).median, 3) : null,
+      synth: kernelVisible && runs.every((r) => r.phases.synth?.kernelBusyMs != null)
+        ? round(summarize(runs.map((r) => (r.phases.synth?.kernelBusyMs ?? 0) / Math.max(r.phases.synth?.wallMs ?? 0, 1e-9))).median, 3) : null,
+    },
     heap: {
       hostMb: runs.every((r) => r.heap !== undefined) ? med((r) => r.heap?.hostMb ?? 0) : null,
       kernelMb: runs.every((r) => typeof r.heap?.kernelMb === 'number') ? med((r) => r.heap?.kernelMb ?? 0) : null,
@@ -300,6 +312,25 @@ function heapLine(figures: ReadonlyMap<string, ModeFigures>): string {
     'Taken after the timed phases (process ms includes it); each isolate\'s own `v8.getHeapStatistics()`, the kernel\'s through `KernelClient.kernelHeap()`.';
 }
 
+/**
+ * What the in-thread kernel's busy share says a worker could reach at best (validation off):
+ * a worker's phase lasts at least as long as its kernel works, and the kernel's work is the
+ * same in both (the in-thread figure also holds the host's garbage collections that run
+ * inside kernel calls, so the bound is a little low, never high).
+ */
+export function boundLine(figures: ReadonlyMap<string, ModeFigures>): string {
+  const inThread = figures.get('inThread:off');
+  const pipelined = figures.get('ringPipelined:off');
+  if (inThread === undefined || inThread.kernelShare.build === null) return '';
+  const { build, synth } = inThread.kernelShare;
+  const synthMs = synth === null ? null : synth * inThread.synthMs;
+  return `The least a worker could take (validation off): in the host thread the kernel was busy ${fmt(build * 100, 1)} % of the build phase ` +
+    `(${fmt(inThread.build.kernelBusyMs)} of ${fmt(inThread.buildMs.median)} ms, medians)${synth === null ? '' : ` and ${fmt(synth * 100, 1)} % of the synth phase (callbacks included: the kernel waits for them in a worker too)`}. ` +
+    `The rest is the host's own work (bindings, the app's code), the only part a worker can run beside the kernel; so with every crossing free and all of that overlapped, ` +
+    `a worker's build would still take ${fmt(build, 2)}× the in-thread build${synthMs === null ? '' : `, and its synth phase ${fmt(synth ?? 0, 2)}× the in-thread one`}.` +
+    (pipelined?.kernelShare.build != null ? ` Through the worker, pipelined, its kernel was busy ${fmt(pipelined.kernelShare.build * 100, 1)} % of the build phase.` : '');
+}
+
 /** The section of RESULTS.md. */
 function markdownOf(
   ctx: BenchContext,
@@ -349,6 +380,8 @@ function markdownOf(
     splitLine(figures),
     '',
     heapLine(figures),
+    '',
+    boundLine(figures),
     '',
     ...(['ringSync', 'ringPipelined'] as const).map((mode) => {
       const b = (figures.get(`${mode}:off`) as ModeFigures).build;

@@ -168,13 +168,14 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
   fs.mkdirSync(options.outdir, { recursive: true });
 
   const native = options.mode === 'native';
-  const kernelVisible = options.mode === 'ringSync' || options.mode === 'ringPipelined';
+  const kernelVisible = options.mode === 'ringSync' || options.mode === 'ringPipelined' || options.mode === 'inThread';
   let client: KernelClient | undefined;
-  const trace = options.trace === true && kernelVisible ? new RequestTrace() : undefined;
+  const ringMode = options.mode === 'ringSync' || options.mode === 'ringPipelined';
+  const trace = options.trace === true && ringMode ? new RequestTrace() : undefined;
   try {
     const s0 = snapshot(undefined, kernelVisible);
     let clientOptions: KernelClientOptions = native || options.mode === 'inThread' ? {} : clientOptionsFor(options);
-    if (options.timeline === true && kernelVisible) clientOptions = { ...clientOptions, timeline: true };
+    if (options.timeline === true && ringMode) clientOptions = { ...clientOptions, timeline: true };
     clientOptions = withTrace(clientOptions, trace, options.hostWorkUs ?? 0, () => client);
     const inThread = options.mode === 'inThread' ? new DirectConnection() : undefined;
     client = native || inThread !== undefined ? undefined : KernelClient.start(clientOptions);
@@ -184,19 +185,19 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
       cdk: load('aws-cdk-lib', loadOptions) as AppLibraries['cdk'],
       constructs: load('constructs', loadOptions) as AppLibraries['constructs'],
     };
-    const s1 = snapshot(client, kernelVisible);
+    const s1 = snapshot(client ?? inThread, kernelVisible);
     const timelineFrom = timelineNow();
     const traceFrom = trace?.length ?? 0;
     const handle = buildApp(libs, { outdir: options.outdir, scale: options.scale });
     if (connection !== undefined) flush(connection);
-    const s2 = snapshot(client, kernelVisible);
+    const s2 = snapshot(client ?? inThread, kernelVisible);
     const timelineTo = timelineNow();
     const buildTrace = trace?.window(tracePoint(s1), tracePoint(s2), traceFrom, trace.length);
     let s3 = s2;
     if (options.buildOnly !== true) {
       // A string read: the sync point that waits for the files.
       handle.app.synth().directory;
-      s3 = snapshot(client, kernelVisible);
+      s3 = snapshot(client ?? inThread, kernelVisible);
     }
     const phases = {
       load: phaseBetween(s0, s1),

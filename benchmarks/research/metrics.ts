@@ -8,6 +8,10 @@
  *  - kernel busy: `KernelClient.kernelBusy.ms`, time the kernel thread spent serving
  *    requests (ring transport only; may lag by one request); kernel idle = wall − busy;
  *  - ring counters: the host sides' `RingStats` (`KernelClient.ringStats`, ring-counters.ts).
+ *  - our kernel in the host thread (`DirectConnection`): kernel busy is its `kernelBusy.ms`,
+ *    the time inside the kernel's calls (callbacks included, as in the worker), and the host
+ *    "waits" exactly that long (it runs the kernel meanwhile), so host busy is the host's own
+ *    work and the overlap is 0; every request counts as sync.
  *
  * Overlap (host busy ∩ kernel busy) / wall is bounded from below by
  * max(0, host busy + kernel busy − wall) / wall (the two intervals cannot fit in the wall
@@ -15,6 +19,7 @@
  * makes callbacks, the kernel's busy time includes the time it waited for the host's
  * callback handlers, so its overlap figure means little (the build phase makes none).
  */
+import { DirectConnection } from '../../lib/host/direct-connection.js';
 import type { KernelClient } from '../../lib/host/kernel-client.js';
 import { HOST_TIMELINE_FIELDS, KERNEL_TIMELINE_FIELDS } from '../../lib/transports/timeline.js';
 import type { Timeline } from '../../lib/transports/timeline.js';
@@ -62,8 +67,12 @@ export interface PhaseMetrics {
  * Reads the counters of `client`. Without a client (a native run, or before the client
  * starts) every counter is zero, and the kernel's are null unless `kernelVisible`.
  */
-export function snapshot(client: KernelClient | undefined, kernelVisible: boolean): Snapshot {
+export function snapshot(client: KernelClient | DirectConnection | undefined, kernelVisible: boolean): Snapshot {
   const at = performance.now();
+  if (client instanceof DirectConnection) {
+    const busy = client.kernelBusy;
+    return { at, sync: busy.requests, pipelined: 0, flushes: 0, capWaits: 0, callbacks: busy.callbacks, hostWaitMs: busy.ms, kernelBusyMs: busy.ms, kernelServed: busy.requests, ring: zeroCounters() };
+  }
   if (client === undefined) {
     const kernel = kernelVisible ? 0 : null;
     return { at, sync: 0, pipelined: 0, flushes: 0, capWaits: 0, callbacks: 0, hostWaitMs: 0, kernelBusyMs: kernel, kernelServed: kernel, ring: zeroCounters() };

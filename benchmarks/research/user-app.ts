@@ -84,8 +84,9 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
   const startedAt = Date.now();
 
   const native = options.mode === 'native';
-  const kernelVisible = options.mode === 'ringSync' || options.mode === 'ringPipelined';
-  const trace = options.trace === true && kernelVisible ? new RequestTrace() : undefined;
+  const ringMode = options.mode === 'ringSync' || options.mode === 'ringPipelined';
+  const kernelVisible = ringMode || options.mode === 'inThread';
+  const trace = options.trace === true && ringMode ? new RequestTrace() : undefined;
   let client: KernelClient | undefined;
   let direct: DirectConnection | undefined;
   let redirection: Redirection | undefined;
@@ -105,7 +106,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
       // clientOptionsFor installs the host-work hook (none at 0 µs): no per-request
       // callback unless the run asks for host work or a trace.
       let clientOptions = clientOptionsFor({ mode: options.mode, outdir: options.outdir, scale: 1, validation: options.validation, hostWorkUs: options.hostWorkUs ?? 0, ...(options.pendingCap !== undefined ? { pendingCap: options.pendingCap } : {}) });
-      if (options.timeline === true && kernelVisible) clientOptions = { ...clientOptions, timeline: true };
+      if (options.timeline === true && ringMode) clientOptions = { ...clientOptions, timeline: true };
       clientOptions = withTrace(clientOptions, trace, options.hostWorkUs ?? 0, () => client);
       client = KernelClient.start(clientOptions);
       setDefaultConnection(client);
@@ -118,7 +119,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
     const endBuild = (): void => {
       if (s2 !== undefined) return;
       if (connection !== undefined) flush(connection);
-      s2 = snapshot(client, kernelVisible);
+      s2 = snapshot(client ?? direct, kernelVisible);
       timelineTo = timelineNow();
     };
     // Whether the program itself called synth() (not the CDK's handler at exit, later).
@@ -131,7 +132,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
         endBuild();
       });
     }
-    const s1 = snapshot(client, kernelVisible);
+    const s1 = snapshot(client ?? direct, kernelVisible);
     const timelineFrom = timelineNow();
     const traceFrom = trace?.length ?? 0;
     // The program's stdout is kept (and still shown, on stderr: the bench's stdout is its report).
@@ -157,7 +158,7 @@ export async function runUserAppOnce(options: UserAppRunOptions): Promise<UserAp
     if (direct !== undefined && redirection !== undefined && redirection.redirected.size === 0) {
       throw new Error('the program imported no jsii package through jsii-ring (no import was redirected)');
     }
-    const s3 = snapshot(client, kernelVisible);
+    const s3 = snapshot(client ?? direct, kernelVisible);
     const build = s2 as Snapshot;
     const buildTrace = trace?.window(tracePoint(s1), tracePoint(build), traceFrom, trace.length);
     redirection?.uninstall();

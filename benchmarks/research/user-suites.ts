@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compareCloudAssemblies, summarizeCloudAssembly } from '../../lib/cloud-assembly.js';
 import { DEFAULT_PENDING_CAP } from '../../lib/host/options.js';
-import { TIMELINE_MODES, condense, splitShares, timeByModeChart } from '../cdk/compare-modes.js';
+import { TIMELINE_MODES, boundLine, condense, splitShares, timeByModeChart } from '../cdk/compare-modes.js';
 import type { ModeFigures, ModeRun } from '../cdk/compare-modes.js';
 import { MODE_LABELS } from './app-run.js';
 import type { AppMode, AppRunResult } from './app-run.js';
@@ -347,6 +347,7 @@ export const userModesSuite: UserSuite = async (options) => {
       '',
       ...validations.flatMap((v) => [`**Validation ${v ? 'on' : 'off'}**${v ? '' : ' (`CDK_VALIDATION=false`)'}:`, '', table(header, rows(v), align), '']),
       ...(validations.includes(false) ? ['![where the build phase time goes](charts/time-by-mode.svg)', ''] : []),
+      ...(validations.includes(false) && modes.includes('inThread') ? [boundLine(figures), ''] : []),
       reference.line(),
       '',
       ...notes,

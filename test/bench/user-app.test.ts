@@ -132,7 +132,7 @@ test.serial('cdk --app: the modes asked for and native, each identical to native
   t.is(run.status, 0, run.stderr);
   const result = JSON.parse(fs.readFileSync(path.join(out, 'cdk.json'), 'utf8')) as {
     identicalToNative: boolean; produced: string; modeList: string[];
-    modes: Record<string, { buildMs: { median: number }; totalMs: { median: number }; build: { pipelinedRequests: number; syncRequests: number }; split?: Record<string, number> }>;
+    modes: Record<string, { buildMs: { median: number }; totalMs: { median: number }; build: { pipelinedRequests: number; syncRequests: number; kernelBusyMs: number | null }; kernelShare: { build: number | null }; split?: Record<string, number> }>;
   };
   t.deepEqual(result.modeList, ['native', 'inThread', 'ringSync', 'ringPipelined']);
   t.deepEqual(Object.keys(result.modes).sort(), ['inThread:off', 'native:off', 'ringPipelined:off', 'ringSync:off']);
@@ -151,6 +151,14 @@ test.serial('cdk --app: the modes asked for and native, each identical to native
   t.deepEqual([...categories].sort(), ['inThread', 'native', 'ringPipelined', 'ringSync']);
   t.regex(run.stdout, /## app\.js: modes compared/);
   t.regex(run.stdout, /our kernel over the ring, pipelined \| [\d,]+ \(/);
+  // In the host thread the kernel's own time is measured too: the share of the build a worker cannot overlap.
+  const inThread = result.modes['inThread:off'];
+  const share = inThread?.kernelShare.build ?? -1;
+  t.true(share > 0 && share <= 1, `in-thread kernel share ${share}`);
+  t.true((inThread?.build.kernelBusyMs ?? 0) > 0);
+  t.true((inThread?.build.syncRequests ?? 0) > 0, 'in the host thread every request is sync');
+  t.is(result.modes['native:off']?.kernelShare.build, null);
+  t.regex(run.stdout, /The least a worker could take \(validation off\): in the host thread the kernel was busy [\d.]+ % of the build phase/);
 });
 
 test.serial('overlap --app: sync and pipelined at each host-work setting and at equal work', (t) => {

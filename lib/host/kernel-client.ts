@@ -222,6 +222,11 @@ export class KernelClient implements KernelConnection {
     const lane = this.#lane();
     if (lane.inFlight.length >= this.#options.pendingCap) {
       this.#makeRoom(lane);
+    } else {
+      // A callback the kernel made while serving an earlier pipelined request holds the
+      // kernel until this thread reads it: look at every send (a few loads when nothing is
+      // there), not only at the next sync point, which may be far off.
+      this.#drainAvailable();
     }
     const seq = ++this.#seq;
     if ((seq & 1023) === 0) this.#options.onProgress?.(seq);

@@ -90,6 +90,32 @@ test('requests a handler pipelines are served before its callback completes, in 
   await client.close();
 });
 
+test('a callback from a pipelined request is served at the host\'s next send, before any sync point', async (t) => {
+  const client = start();
+  t.teardown(() => client.terminate());
+  const formatter = hostObject(client, ['IFormatter'], [{ property: 'suffix' }]);
+  let served = 0;
+  client.setCallbackHandler(() => {
+    served++;
+    return undefined;
+  });
+  // Pipelined: the kernel calls back while serving it, and waits for the host.
+  client.send({ api: 'sinvoke', fqn: PIPELINE, method: 'decorate', args: [formatter, 'x'] });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let sends = 0;
+  // No sync point below, and the cap is unlimited: only a send that looks for the kernel's
+  // frames serves the callback (the kernel may need a moment to reach it).
+  while (served === 0 && sends < 2_000) {
+    Atomics.wait(pause, 0, 0, 1);
+    client.send({ api: 'sinvoke', fqn: calcFqn('Statics'), method: 'reset', args: [] });
+    sends++;
+  }
+  t.is(served, 1, `served after ${sends} sends`);
+  t.is(client.stats.syncPoints, 1, 'only the load was a sync point');
+  client.flush();
+  await client.close();
+});
+
 test('callbacks nest three deep, each level making sync and pipelined requests', async (t) => {
   const client = start();
   t.teardown(() => client.terminate());

@@ -125,14 +125,14 @@ export interface SynthReport {
   };
   /**
    * The kernel's busy time (kernel modes, every transport; the same measure in each): serving
-   * requests, callbacks the kernel makes included. `buildMs` is the part before the synth
-   * phase, the rest of `ms` is the synth phase's. In the worker this is the kernel thread's
+   * requests, callbacks the kernel makes included, by phase. In the worker this is the kernel thread's
    * critical path; in this thread (in-thread transport) it is the part of the run no worker
    * could overlap with the host's own work, so `buildMs / timings.buildMs` bounds what moving
    * the kernel to a worker can save.
    */
   readonly kernel?: {
-    readonly ms: number; readonly buildMs: number; readonly requests: number;
+    /** Busy ms in all, before the app ran (the start phase: loads), and in the build phase (the rest is the synth phase's). */
+    readonly ms: number; readonly startMs: number; readonly buildMs: number; readonly requests: number;
     /** Of `ms`, waiting for the callbacks the kernel made (the host's handlers), and how many. */
     readonly callbackMs: number; readonly callbacks: number;
   };
@@ -346,6 +346,8 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     watchSynth(kernelCdk(appDir), onSynth);
   }
   const appStarted = performance.now();
+  // What the kernel did before the app ran (the loads) is the start phase's, not the build's.
+  const kernelBusyAtApp = (client ?? direct)?.kernelBusy.ms ?? 0;
   progress.phase(options.mode === 'native' ? 'running the app natively' : 'running the app');
   const restoreStdout = options.stdoutToStderr ? sendStdoutToStderr() : undefined;
   try {
@@ -360,15 +362,29 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     // (A library in this thread, natively or in the in-thread kernel, listens on this
     // process; in the worker it listens on the worker's.)
     if (client === undefined) {
-      (process as NodeJS.EventEmitter).emit('beforeExit', 0);
+      const issued = performance.now();
+      const busy = direct?.kernelBusy.ms;
+      // In this thread the library's own listener (the CDK's synth at exit) is the kernel's work.
+      const exit = (): boolean => (process as NodeJS.EventEmitter).emit('beforeExit', 0);
+      if (direct !== undefined) direct.asKernel(exit);
+      else exit();
+      // The CDK synthesized at exit (no synth() call of the program's own): as over the ring.
+      if (synthIssuedAt === undefined && assemblyWrittenSince(options.outdir, startedAt)) {
+        synthIssuedAt = issued;
+        kernelBusyAtSynth = busy;
+      }
     } else {
       progress.phase(synthIssuedAt === undefined ? 'waiting for the kernel to finish' : 'waiting for the kernel to finish synthesizing');
       client.flush();
       if (client.capabilities.beforeExit) {
         const issued = performance.now();
+        const busy = client.kernelBusy.ms;
         client.request({ api: 'beforeExit' });
         // The CDK synthesized inside the kernel (no synth() call of the program's own).
-        if (synthIssuedAt === undefined && assemblyWrittenSince(options.outdir, startedAt)) synthIssuedAt = issued;
+        if (synthIssuedAt === undefined && assemblyWrittenSince(options.outdir, startedAt)) {
+          synthIssuedAt = issued;
+          kernelBusyAtSynth = busy;
+        }
       }
       checkKernelReached(client, redirection);
       typesNamed = client.typesNamed;
@@ -422,7 +438,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
     threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, kernelWakes, prelaunched: client.prelaunched, watchdog: watchdogStarts() > watchdogStartsBefore },
-    kernel: kernelBusy === undefined ? undefined : { ...kernelBusy, buildMs: kernelBusyAtSynth ?? kernelBusy.ms },
+    kernel: kernelBusy === undefined ? undefined : { ...kernelBusy, startMs: kernelBusyAtApp, buildMs: (kernelBusyAtSynth ?? kernelBusy.ms) - kernelBusyAtApp },
     preload,
     timeline,
   };
@@ -482,10 +498,10 @@ export function formatReport(report: SynthReport): string {
       : `  preload   ${listed.toLocaleString('en-US')} classes the last run used: ${preloaded.toLocaleString('en-US')} loaded while the kernel was idle (${ms(preloadMs)}); ${savedNote}`);
   }
   if (report.kernel !== undefined) {
-    const { ms: busy, buildMs: buildBusy, callbackMs, callbacks } = report.kernel;
+    const { ms: busy, startMs: startBusy, buildMs: buildBusy, callbackMs, callbacks } = report.kernel;
     const share = report.timings.buildMs > 0 ? ` (${((100 * buildBusy) / report.timings.buildMs).toFixed(0)}% of the build phase)` : '';
     const waited = callbacks > 0 ? ` · of it waiting on ${callbacks.toLocaleString('en-US')} callbacks ${ms(callbackMs)}` : '';
-    lines.push(`  kernel    busy ${ms(busy)}: build ${ms(buildBusy)}${share}, synth ${ms(busy - buildBusy)}${waited}` +
+    lines.push(`  kernel    busy ${ms(busy)}: start ${ms(startBusy)}, build ${ms(buildBusy)}${share}, synth ${ms(busy - startBusy - buildBusy)}${waited}` +
       (report.transport === 'in-thread' ? '; the build phase\'s rest is the host\'s own work, all a worker could overlap' : ''));
   }
   if (report.threads !== undefined) {

@@ -81,6 +81,24 @@ export class DirectConnection implements KernelConnection {
     return { ms: this.#busyMs, requests: this.#served, callbackMs: this.#callbackMs, callbacks: this.#callbacks };
   }
 
+  /**
+   * Runs `work` counted as the kernel's (see `kernelBusy`): library code this thread runs
+   * outside any request, such as the CDK's synth when the process is about to exit.
+   */
+  public asKernel<T>(work: () => T): T {
+    if (this.#depth > 0) {
+      return work();
+    }
+    const since = performance.now();
+    this.#depth = 1;
+    try {
+      return work();
+    } finally {
+      this.#depth = 0;
+      this.#busyMs += performance.now() - since;
+    }
+  }
+
   #dispatch(request: KernelRequest): unknown {
     if (this.#depth > 0) {
       return this.kernel.dispatch(request);

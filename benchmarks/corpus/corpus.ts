@@ -55,6 +55,7 @@ export interface SynthJson {
   readonly timings: { readonly startMs: number; readonly buildMs: number; readonly synthMs: number; readonly totalMs: number };
   readonly calls?: { readonly syncPoints: number; readonly pipelinedTotal: number; readonly callbacks: number };
   readonly preload?: { readonly listed: number; readonly preloaded: number; readonly ms: number };
+  readonly kernel?: { readonly ms: number; readonly callbackMs: number; readonly callbacks: number };
 }
 
 /** The environment the CDK CLI gives an app (plus whatever `extra` says). */

@@ -68,7 +68,7 @@ export interface ModeFigures {
    * the part no worker could overlap with the host's own work, so it bounds a worker's phase
    * from below, as a share of the in-thread one.
    */
-  readonly kernelShare: { readonly build: number | null; readonly synth: number | null };
+  readonly kernelShare: { readonly build: number | null; readonly synth: number | null; readonly whole: number | null };
   /** Heap after a full GC once the app is done, MB (medians): this thread's, the kernel worker's (ring modes). */
   readonly heap: { readonly hostMb: number | null; readonly kernelMb: number | null };
   /**
@@ -117,6 +117,9 @@ export function condense(runs: readonly Run[]): ModeFigures {
       build: kernelVisible ? round(summarize(runs.map((r) => (r.phases.build.kernelBusyMs ?? 0) / Math.max(r.phases.build.wallMs, 1e-9))).median, 3) : null,
       synth: kernelVisible && runs.every((r) => r.phases.synth?.kernelBusyMs != null)
         ? round(summarize(runs.map((r) => (r.phases.synth?.kernelBusyMs ?? 0) / Math.max(r.phases.synth?.wallMs ?? 0, 1e-9))).median, 3) : null,
+      // Load, build and synth; the whole run also holds the close, where the kernel does nothing to wait for.
+      whole: kernelVisible && runs.every((r) => r.phases.load.kernelBusyMs !== null && r.phases.synth?.kernelBusyMs != null)
+        ? round(summarize(runs.map((r) => ((r.phases.load.kernelBusyMs ?? 0) + (r.phases.build.kernelBusyMs ?? 0) + (r.phases.synth?.kernelBusyMs ?? 0)) / Math.max(r.totalMs, 1e-9))).median, 3) : null,
     },
     heap: {
       hostMb: runs.every((r) => r.heap !== undefined) ? med((r) => r.heap?.hostMb ?? 0) : null,
@@ -322,12 +325,13 @@ export function boundLine(figures: ReadonlyMap<string, ModeFigures>): string {
   const inThread = figures.get('inThread:off');
   const pipelined = figures.get('ringPipelined:off');
   if (inThread === undefined || inThread.kernelShare.build === null) return '';
-  const { build, synth } = inThread.kernelShare;
+  const { build, synth, whole } = inThread.kernelShare;
   const synthMs = synth === null ? null : synth * inThread.synthMs;
   return `The least a worker could take (validation off): in the host thread the kernel was busy ${fmt(build * 100, 1)} % of the build phase ` +
     `(${fmt(inThread.build.kernelBusyMs)} of ${fmt(inThread.buildMs.median)} ms, medians)${synth === null ? '' : ` and ${fmt(synth * 100, 1)} % of the synth phase (callbacks included: the kernel waits for them in a worker too)`}. ` +
     `The rest is the host's own work (bindings, the app's code), the only part a worker can run beside the kernel; so with every crossing free and all of that overlapped, ` +
-    `a worker's build would still take ${fmt(build, 2)}× the in-thread build${synthMs === null ? '' : `, and its synth phase ${fmt(synth ?? 0, 2)}× the in-thread one`}.` +
+    `a worker's build would still take ${fmt(build, 2)}× the in-thread build${synthMs === null ? '' : `, and its synth phase ${fmt(synth ?? 0, 2)}× the in-thread one`}` +
+    `${whole === null ? '' : `; its whole run (load, build and synth) ${fmt(whole, 2)}× the in-thread whole run`}.` +
     (pipelined?.kernelShare.build != null ? ` Through the worker, pipelined, its kernel was busy ${fmt(pipelined.kernelShare.build * 100, 1)} % of the build phase.` : '');
 }
 

@@ -45,7 +45,7 @@ test('the XML checker rejects what is not well-formed', (t) => {
 function figures(wall: number, hostBusy: number, kernelBusy: number | null, overlapMs: number | null): ModeFigures {
   const s = { median: wall, min: wall, max: wall, n: 1 };
   return {
-    buildMs: s, totalMs: s, processMs: s, loadMs: 0, synthMs: 0, closeMs: 0, synthCallbacks: 0, kernelShare: { build: null, synth: null }, heap: { hostMb: null, kernelMb: null },
+    buildMs: s, totalMs: s, processMs: s, loadMs: 0, synthMs: 0, closeMs: 0, synthCallbacks: 0, kernelShare: { build: null, synth: null, whole: null }, heap: { hostMb: null, kernelMb: null },
     build: { requests: 1, syncRequests: 1, pipelinedRequests: 0, hostWaitMs: wall - hostBusy, hostBusyMs: hostBusy, kernelBusyMs: kernelBusy, overlapMs, overlap: overlapMs === null ? null : overlapMs / wall, readSleeps: 0 },
   };
 }

@@ -124,7 +124,8 @@ export interface SynthReport {
     readonly watchdog: boolean;
   };
   /**
-   * The kernel's busy time (kernel modes, every transport; the same measure in each): serving
+   * The kernel's busy time (kernel modes, over the ring and in this thread; the same measure
+   * in both, not visible over stdio): serving
    * requests, callbacks the kernel makes included, by phase. In the worker this is the kernel thread's
    * critical path; in this thread (in-thread transport) it is the part of the run no worker
    * could overlap with the host's own work, so `buildMs / timings.buildMs` bounds what moving
@@ -396,7 +397,8 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
       fs.closeSync(traceFd);
     }
     setDefaultConnection(undefined);
-    kernelBusy = (client ?? direct)?.kernelBusy;
+    // Over stdio the kernel's time is not visible (the relay only moves frames).
+    kernelBusy = options.transport === 'stdio' ? undefined : (client ?? direct)?.kernelBusy;
     kernelBusyMs = kernelBusy?.ms ?? 0;
     const rings = client?.ringStats;
     responseRing = rings?.response ?? responseRing;

@@ -263,7 +263,12 @@ export function timeByModeChart(figures: ReadonlyMap<string, ModeFigures>, { sub
       const scale = sum > 0 ? m.buildMs.median / sum : 0;
       return { hostOnly: hostOnly * scale, both: both * scale, kernelOnly: kernelOnly * scale, waiting: waiting * scale };
     }
-    return breakdown({ wallMs: m.buildMs.median, hostBusyMs: m.build.hostBusyMs, kernelBusyMs: m.build.kernelBusyMs, overlapMs: 0 });
+    const parts = breakdown({ wallMs: m.buildMs.median, hostBusyMs: m.build.hostBusyMs, kernelBusyMs: m.build.kernelBusyMs, overlapMs: 0 });
+    // Medians of different figures (host busy, kernel busy in the host thread) need not add up
+    // to the median build: scaled to it, as the measured splits are.
+    const sum = parts.hostOnly + parts.both + parts.kernelOnly + parts.waiting;
+    const scale = sum > m.buildMs.median && sum > 0 ? m.buildMs.median / sum : 1;
+    return { hostOnly: parts.hostOnly * scale, both: parts.both * scale, kernelOnly: parts.kernelOnly * scale, waiting: parts.waiting * scale };
   });
   const measured = modes.some((mode) => figures.get(`${mode}:off`)?.split !== undefined);
   const shown = (['hostOnly', 'both', 'kernelOnly', 'waiting'] as const).filter((part) => part !== 'both' || measured);

@@ -297,6 +297,9 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     if (synthIssuedAt !== undefined) return;
     synthIssuedAt = performance.now();
     kernelBusyAtSynth = (client ?? direct)?.kernelBusy.ms;
+    // Through the worker, where the synth request starts in the kernel's own order (pipelined
+    // requests the kernel has yet to serve are the build phase's).
+    client?.markNextRequest();
     // The synth request is the next one the client issues.
     synthSeq = client !== undefined ? client.issued + 1 : undefined;
     progress.phase(options.mode === 'native' ? 'synthesizing'
@@ -380,6 +383,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
       if (client.capabilities.beforeExit) {
         const issued = performance.now();
         const busy = client.kernelBusy.ms;
+        if (synthIssuedAt === undefined) client.markNextRequest();
         client.request({ api: 'beforeExit' });
         // The CDK synthesized inside the kernel (no synth() call of the program's own).
         if (synthIssuedAt === undefined && assemblyWrittenSince(options.outdir, startedAt)) {
@@ -399,6 +403,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     setDefaultConnection(undefined);
     // Over stdio the kernel's time is not visible (the relay only moves frames).
     kernelBusy = options.transport === 'stdio' ? undefined : (client ?? direct)?.kernelBusy;
+    if (kernelBusyAtSynth !== undefined) kernelBusyAtSynth = client?.kernelBusyAtMark ?? kernelBusyAtSynth;
     kernelBusyMs = kernelBusy?.ms ?? 0;
     const rings = client?.ringStats;
     responseRing = rings?.response ?? responseRing;

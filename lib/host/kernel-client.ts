@@ -355,6 +355,21 @@ export class KernelClient implements KernelConnection {
   }
 
   /**
+   * Marks the next request this client issues: the kernel notes its busy ms when it begins
+   * to serve it (ring transport), which `kernelBusyAtMark` then gives. A phase boundary in
+   * the kernel's own order: requests pipelined before it count before it even if the kernel
+   * serves them after the host moved on. Request lane only (not from inside a callback).
+   */
+  public markNextRequest(): void {
+    this.#link.markBusyAt(this.#seq + 1);
+  }
+
+  /** The kernel's busy ms when it began the request `markNextRequest` named; undefined until then or over stdio. */
+  public get kernelBusyAtMark(): number | undefined {
+    return this.#link.busyAtMark;
+  }
+
+  /**
    * Classes whose modules the kernel loaded ahead of their first use (`preloadTypes`), and
    * the milliseconds that took (ring transport only, 0 over stdio).
    */

@@ -13,7 +13,7 @@ import type { Codec, CodecName } from '../protocol/codec.js';
 import { isFrame } from '../protocol/frames.js';
 import type { Frame } from '../protocol/frames.js';
 import { ErrorCode, JsiiRingError } from '../errors.js';
-import { BUSY_MS_STAT, CALLBACK_MS_STAT, CALLBACKS_STAT, PRELOAD_MS_STAT, PRELOADED_STAT, CLOSING_SLOT, KernelState, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
+import { BUSY_AT_MARK_STAT, BUSY_MS_STAT, CALLBACK_MS_STAT, CALLBACKS_STAT, PRELOAD_MS_STAT, PRELOADED_STAT, CLOSING_SLOT, KernelState, MARK_SLOT, SERVED_STAT, SERVING_SLOT, STATE_SLOT, channelStats, readDeathNote, stateSlots, writeDeathNote } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import type { ResolvedClientOptions } from './options.js';
 import { KernelLostError } from './kernel-lost.js';
@@ -167,6 +167,21 @@ export class KernelLink {
   public get kernelBusy(): KernelBusy {
     const stats = channelStats(this.buffers.state);
     return { ms: stats[BUSY_MS_STAT] as number, requests: stats[SERVED_STAT] as number, callbackMs: stats[CALLBACK_MS_STAT] as number, callbacks: stats[CALLBACKS_STAT] as number };
+  }
+
+  /**
+   * Asks the kernel to note its busy time when it begins to serve request `seq` of the
+   * request ring (not yet issued); `busyAtMark` reads it (see channel.ts, MARK_SLOT).
+   */
+  public markBusyAt(seq: number): void {
+    channelStats(this.buffers.state)[BUSY_AT_MARK_STAT] = -1;
+    Atomics.store(stateSlots(this.buffers.state), MARK_SLOT, seq);
+  }
+
+  /** The kernel's busy ms when it began the marked request, or undefined if it has not yet. */
+  public get busyAtMark(): number | undefined {
+    const busy = channelStats(this.buffers.state)[BUSY_AT_MARK_STAT] as number;
+    return busy < 0 ? undefined : busy;
   }
 
   /** Classes the kernel loaded ahead of their first use while idle, and the milliseconds that took. */

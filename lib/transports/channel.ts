@@ -30,6 +30,8 @@
  *    one request old is harmless.
  *  - CLOSING_SLOT: 1 once the host is ending the channel on purpose (BYE or terminate), so
  *    the watchdog takes the worker's exit for no death.
+ *  - MARK_SLOT: seq of a request-ring request at whose start the kernel copies its busy time
+ *    into BUSY_AT_MARK_STAT (0: none). Written by the host before it issues that request.
  *
  * After the Int32 slots, Float64 statistics written by the kernel only (plain stores: a
  * reader may see a value one request old, never a torn one, as the slots are 8-aligned):
@@ -44,6 +46,10 @@
  *    to complete (sending each, the host's handler, the requests the handler made, the
  *    completion), and how many callbacks it made; a callback made within a callback counts
  *    in its outer one's time only. Part of BUSY_MS_STAT.
+ *  - BUSY_AT_MARK_STAT: BUSY_MS_STAT as it was when the kernel began to serve the request
+ *    MARK_SLOT names; -1 until then (set so at creation, and by the host as it names one): where
+ *    a phase begins in the kernel's own order, whatever was still in flight when the host
+ *    crossed into it.
  *
  * Invariants: seqs are allocated by the host, strictly increasing across both rings; the
  * kernel serves each ring in order, so "completed >= s" means every request of that ring
@@ -58,6 +64,7 @@ export const STATE_SLOT = 3;
 export const NOTE_LENGTH_SLOT = 4;
 export const SERVING_SLOT = 5;
 export const CLOSING_SLOT = 6;
+export const MARK_SLOT = 7;
 /** SERVING_SLOT while the kernel loads a class ahead (no request): held to the same deadline. */
 export const PRELOAD_SERVING = -1;
 const STATE_SLOTS = 8;
@@ -68,6 +75,7 @@ export const PRELOADED_STAT = 3;
 export const PRELOAD_MS_STAT = 4;
 export const CALLBACK_MS_STAT = 5;
 export const CALLBACKS_STAT = 6;
+export const BUSY_AT_MARK_STAT = 7;
 const STATS = 8;
 /** Bytes after the slots and statistics that hold the death note (UTF-8). */
 const NOTE_BYTES = 8192;
@@ -96,11 +104,14 @@ export interface ChannelSizes {
 
 /** Allocates the shared memory of one host ↔ kernel channel. */
 export function createChannelBuffers(sizes: ChannelSizes): ChannelBuffers {
+  const state = new SharedArrayBuffer(NOTE_OFFSET + NOTE_BYTES);
+  // No request marked yet (see BUSY_AT_MARK_STAT).
+  channelStats(state)[BUSY_AT_MARK_STAT] = -1;
   return {
     request: createRingBuffer(sizes.requestCapacity),
     callback: createRingBuffer(sizes.callbackCapacity),
     response: createRingBuffer(sizes.responseCapacity),
-    state: new SharedArrayBuffer(NOTE_OFFSET + NOTE_BYTES),
+    state,
   };
 }
 

@@ -18,7 +18,7 @@ import type { Frame, HostHello, WireError } from '../protocol/frames.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { timelineNow } from '../transports/timeline.js';
 import { SETTLE_AFTER } from '../kernel/async-requests.js';
-import { BUSY_MS_STAT, CALLBACK_MS_STAT, CALLBACKS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, PRELOAD_SERVING, SERVED_STAT, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
+import { BUSY_AT_MARK_STAT, BUSY_MS_STAT, CALLBACK_MS_STAT, CALLBACKS_STAT, CB_COMPLETED_SLOT, COMPLETED_SLOT, HOST_WAIT_SLOT, KernelState, MARK_SLOT, PRELOAD_SERVING, SERVED_STAT, SERVING_SLOT, STARTED_STAT, STATE_SLOT, channelStats, stateSlots } from '../transports/channel.js';
 import type { ChannelBuffers } from '../transports/channel.js';
 import { TypePreloader } from './type-preloader.js';
 
@@ -105,6 +105,7 @@ export class RingServer {
         break;
       }
       this.#servingSince = performance.now();
+      if (frame[1] === Atomics.load(this.#state, MARK_SLOT)) this.#stats[BUSY_AT_MARK_STAT] = this.#stats[BUSY_MS_STAT] as number;
       this.#enter(frame[1], this.#servingSince);
       const start = this.#timeline !== undefined ? timelineNow() : 0;
       const pending = this.#serve(frame, COMPLETED_SLOT);

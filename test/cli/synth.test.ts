@@ -205,9 +205,10 @@ app.synth();
     t.true(kernel.buildMs > 0 && kernel.startMs + kernel.buildMs < kernel.ms, `${transport}: start ${kernel.startMs}, build ${kernel.buildMs} of ${kernel.ms} ms`);
     // The loads are the start phase's: in this thread they run before the app does.
     if (transport === 'in-thread') t.true(kernel.startMs > 0, `start ${kernel.startMs} ms`);
-    // The build phase's busy time fits in it (through the worker, requests of the start
-    // phase may still be served as the build begins).
-    t.true(kernel.buildMs <= report.timings.buildMs + (transport === 'ring' ? report.timings.startMs : 0), `${transport}: build ${kernel.buildMs} ms`);
+    // In this thread the build phase's busy time fits in it. Through the worker the phases
+    // are cut in the kernel's own order (the synth request is where its synth begins), so
+    // the build's requests the kernel serves after the host moved on still count as the build's.
+    if (transport === 'in-thread') t.true(kernel.buildMs <= report.timings.buildMs, `build ${kernel.buildMs} ms`);
     t.true(kernel.requests > 10, `${transport}: ${kernel.requests} requests`);
   }
   const human = npx(dir, ['synth', 'app.ts', '--transport', 'in-thread', '--outdir', 'human']);

@@ -161,6 +161,32 @@ test('callbacks nest three deep, each level making sync and pipelined requests',
   await client.close();
 });
 
+test('a marked request: the kernel notes its busy time where it begins to serve it, whatever was pipelined before', async (t) => {
+  const client = start();
+  t.teardown(() => client.terminate());
+  t.is(client.kernelBusyAtMark, undefined, 'nothing marked yet');
+  const op = hostObject(client, ['IOperation'], [{ method: 'apply' }]);
+  const pipeline = client.allocateId();
+  client.send({ api: 'create', fqn: PIPELINE, args: [], objid: pipeline });
+  client.send({ api: 'invoke', objref: refOf(PIPELINE, pipeline), method: 'add', args: [op], objid: client.allocateId() });
+  client.setCallbackHandler((cb: Callback) => {
+    busyFor(40);
+    return cb.invoke?.args?.[0];
+  });
+  // Pipelined: at least 40 ms of the kernel's time (the callback) before the marked request.
+  client.send({ api: 'invoke', objref: refOf(PIPELINE, pipeline), method: 'run', args: [1] });
+  client.markNextRequest();
+  const before = client.kernelBusy.ms;
+  t.deepEqual(client.request({ api: 'invoke', objref: refOf(PIPELINE, pipeline), method: 'run', args: [2] }), { result: 2 });
+  const atMark = client.kernelBusyAtMark;
+  const after = client.kernelBusy;
+  t.truthy(atMark !== undefined, 'the kernel reached the marked request');
+  t.true((atMark ?? 0) >= 40, `busy at the mark ${atMark} ms: the pipelined run's callback came before it`);
+  t.true((atMark ?? 0) >= before && (atMark ?? Infinity) < after.ms, `${before} ≤ ${atMark} < ${after.ms}`);
+  t.true(after.ms - (atMark ?? 0) >= 40, 'the marked request\'s own callback is after the mark');
+  await client.close();
+});
+
 /** Spins for `ms` milliseconds: host work a callback's time must include. */
 function busyFor(ms: number): void {
   const until = performance.now() + ms;

@@ -94,6 +94,9 @@ export function condense(runs: readonly Run[]): ModeFigures {
   const med = (f: (r: Run) => number): number => round(summarize(runs.map(f)).median);
   const build = (f: (p: PhaseMetrics) => number): number => summarize(runs.map((r) => f(r.phases.build))).median;
   const kernelVisible = runs.every((r) => r.phases.build.kernelBusyMs !== null);
+  /** Median over the runs of busy / wall, when every run saw the kernel's time. */
+  const share = (busy: (r: Run) => number | null | undefined, wall: (r: Run) => number): number | null =>
+    kernelVisible && runs.every((r) => busy(r) != null) ? round(summarize(runs.map((r) => (busy(r) ?? 0) / Math.max(wall(r), 1e-9))).median, 3) : null;
   return {
     buildMs: roundSummary(summarize(runs.map((r) => r.phases.build.wallMs))),
     totalMs: roundSummary(summarize(runs.map((r) => r.totalMs))),
@@ -114,12 +117,13 @@ export function condense(runs: readonly Run[]): ModeFigures {
     },
     synthCallbacks: med((r) => r.phases.synth?.callbacks ?? 0),
     kernelShare: {
-      build: kernelVisible ? round(summarize(runs.map((r) => (r.phases.build.kernelBusyMs ?? 0) / Math.max(r.phases.build.wallMs, 1e-9))).median, 3) : null,
-      synth: kernelVisible && runs.every((r) => r.phases.synth?.kernelBusyMs != null)
-        ? round(summarize(runs.map((r) => (r.phases.synth?.kernelBusyMs ?? 0) / Math.max(r.phases.synth?.wallMs ?? 0, 1e-9))).median, 3) : null,
+      build: share((r) => r.phases.build.kernelBusyMs, (r) => r.phases.build.wallMs),
+      synth: share((r) => r.phases.synth?.kernelBusyMs, (r) => r.phases.synth?.wallMs ?? 0),
       // Load, build and synth; the whole run also holds the close, where the kernel does nothing to wait for.
-      whole: kernelVisible && runs.every((r) => r.phases.load.kernelBusyMs !== null && r.phases.synth?.kernelBusyMs != null)
-        ? round(summarize(runs.map((r) => ((r.phases.load.kernelBusyMs ?? 0) + (r.phases.build.kernelBusyMs ?? 0) + (r.phases.synth?.kernelBusyMs ?? 0)) / Math.max(r.totalMs, 1e-9))).median, 3) : null,
+      whole: share((r) => {
+        const { load, build: b, synth } = r.phases;
+        return load.kernelBusyMs === null || b.kernelBusyMs === null || synth?.kernelBusyMs == null ? null : load.kernelBusyMs + b.kernelBusyMs + synth.kernelBusyMs;
+      }, (r) => r.totalMs),
     },
     heap: {
       hostMb: runs.every((r) => r.heap !== undefined) ? med((r) => r.heap?.hostMb ?? 0) : null,
@@ -255,20 +259,13 @@ export function timeByModeChart(figures: ReadonlyMap<string, ModeFigures>, { sub
   const parts = modes.map((mode) => {
     const m = figures.get(`${mode}:off`);
     if (m === undefined) return undefined;
-    if (m.split !== undefined) {
-      // The shares are rounded to 4 places and may not sum to exactly 1: scaled by their sum,
-      // the bar is as tall as the median build phase (to 0.1 ms per part).
-      const { hostOnly, both, kernelOnly, waiting } = m.split;
-      const sum = hostOnly + both + kernelOnly + waiting;
-      const scale = sum > 0 ? m.buildMs.median / sum : 0;
-      return { hostOnly: hostOnly * scale, both: both * scale, kernelOnly: kernelOnly * scale, waiting: waiting * scale };
-    }
+    // The shares are rounded to 4 places and may not sum to exactly 1: scaled by their sum,
+    // the bar is as tall as the median build phase (to 0.1 ms per part).
+    if (m.split !== undefined) return scaledTo(m.split, m.buildMs.median);
     const parts = breakdown({ wallMs: m.buildMs.median, hostBusyMs: m.build.hostBusyMs, kernelBusyMs: m.build.kernelBusyMs, overlapMs: 0 });
     // Medians of different figures (host busy, kernel busy in the host thread) need not add up
-    // to the median build: scaled to it, as the measured splits are.
-    const sum = parts.hostOnly + parts.both + parts.kernelOnly + parts.waiting;
-    const scale = sum > m.buildMs.median && sum > 0 ? m.buildMs.median / sum : 1;
-    return { hostOnly: parts.hostOnly * scale, both: parts.both * scale, kernelOnly: parts.kernelOnly * scale, waiting: parts.waiting * scale };
+    // to the median build: scaled down to it, as the measured splits are.
+    return partsSum(parts) > m.buildMs.median ? scaledTo(parts, m.buildMs.median) : parts;
   });
   const measured = modes.some((mode) => figures.get(`${mode}:off`)?.split !== undefined);
   const shown = (['hostOnly', 'both', 'kernelOnly', 'waiting'] as const).filter((part) => part !== 'both' || measured);
@@ -287,6 +284,17 @@ export function timeByModeChart(figures: ReadonlyMap<string, ModeFigures>, { sub
     xLabel: 'mode',
     yLabel: 'build phase, ms (median)',
   });
+}
+
+function partsSum(p: TimeBreakdown): number {
+  return p.hostOnly + p.both + p.kernelOnly + p.waiting;
+}
+
+/** The parts scaled so they sum to `total` (all 0 if they sum to 0). */
+function scaledTo(p: TimeBreakdown, total: number): TimeBreakdown {
+  const sum = partsSum(p);
+  const scale = sum > 0 ? total / sum : 0;
+  return { hostOnly: p.hostOnly * scale, both: p.both * scale, kernelOnly: p.kernelOnly * scale, waiting: p.waiting * scale };
 }
 
 /** Each part's colour, the same whether or not the overlap part is drawn. */

@@ -78,13 +78,18 @@ function runOursInThread(app: CorpusApp, outdir: string, env: Record<string, str
 
 const USAGE = 'usage: node dist/benchmarks/corpus/run.js [--rounds N] [--apps a,b] [--prelaunch-study] [--preload-study] [--out FILE]';
 
+/** A bad command line: what is wrong and the usage on stderr, exit code 2. */
+function usageError(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
 function main(): void {
   let values: { rounds?: string; apps?: string; out?: string; help?: boolean; 'prelaunch-study'?: boolean; 'preload-study'?: boolean };
   try {
     ({ values } = parseArgs({ options: { rounds: { type: 'string' }, apps: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'prelaunch-study': { type: 'boolean' }, 'preload-study': { type: 'boolean' } } }));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    process.exit(2);
+    usageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
@@ -92,17 +97,11 @@ function main(): void {
   }
   const timed: readonly Variant[] = [...TIMED, ...(values['prelaunch-study'] === true ? ['late' as const] : []), ...(values['preload-study'] === true ? ['noPreload' as const] : [])];
   const rounds = values.rounds !== undefined ? Number(values.rounds) : 3;
-  if (!Number.isSafeInteger(rounds) || rounds < 1) {
-    process.stderr.write(`--rounds must be a positive integer, not '${values.rounds}'\n${USAGE}\n`);
-    process.exit(2);
-  }
+  if (!Number.isSafeInteger(rounds) || rounds < 1) usageError(`--rounds must be a positive integer, not '${values.rounds}'`);
   const only = values.apps?.split(',');
   const corpus = loadCorpus();
   const unknown = only?.filter((name) => !corpus.some((a) => a.name === name)) ?? [];
-  if (unknown.length > 0) {
-    process.stderr.write(`no such app in examples/corpus: ${unknown.join(', ')}\n${USAGE}\n`);
-    process.exit(2);
-  }
+  if (unknown.length > 0) usageError(`no such app in examples/corpus: ${unknown.join(', ')}`);
   const apps = corpus.filter((a) => only === undefined || only.includes(a.name));
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-ring-corpus-bench-'));
   const loadBefore = os.loadavg()[0]!;

@@ -168,9 +168,9 @@ export async function runAppOnce(options: AppRunOptions): Promise<AppRunResult> 
   fs.mkdirSync(options.outdir, { recursive: true });
 
   const native = options.mode === 'native';
-  const kernelVisible = options.mode === 'ringSync' || options.mode === 'ringPipelined' || options.mode === 'inThread';
-  let client: KernelClient | undefined;
   const ringMode = options.mode === 'ringSync' || options.mode === 'ringPipelined';
+  const kernelVisible = ringMode || options.mode === 'inThread';
+  let client: KernelClient | undefined;
   const trace = options.trace === true && ringMode ? new RequestTrace() : undefined;
   try {
     const s0 = snapshot(undefined, kernelVisible);

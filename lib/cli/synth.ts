@@ -289,17 +289,21 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   const traceFd = options.trace !== undefined ? fs.openSync(options.trace, 'w') : undefined;
   let synthIssuedAt: number | undefined;
   let synthSeq: number | undefined;
-  /** The kernel's busy ms when the synth phase started. */
+  /** The kernel's busy ms when the synth phase started, by this thread's clock. */
   let kernelBusyAtSynth: number | undefined;
+  // Where the synth phase starts for the kernel: through the worker the kernel notes it when
+  // it begins the next request (pipelined requests it has yet to serve are the build's);
+  // the value by this thread's clock is the fallback, and the figure in this thread.
+  const markSynthStart = (): number | undefined => {
+    client?.markNextRequest();
+    return (client ?? direct)?.kernelBusy.ms;
+  };
   // The synth phase starts when the program calls synth() on a Stage (or the CDK does, at
   // exit): measured at the same place in every mode, before the call, not when it returns.
   const onSynth = (): void => {
     if (synthIssuedAt !== undefined) return;
     synthIssuedAt = performance.now();
-    kernelBusyAtSynth = (client ?? direct)?.kernelBusy.ms;
-    // Through the worker, where the synth request starts in the kernel's own order (pipelined
-    // requests the kernel has yet to serve are the build phase's).
-    client?.markNextRequest();
+    kernelBusyAtSynth = markSynthStart();
     // The synth request is the next one the client issues.
     synthSeq = client !== undefined ? client.issued + 1 : undefined;
     progress.phase(options.mode === 'native' ? 'synthesizing'
@@ -317,7 +321,6 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
   let client: KernelClient | undefined;
   /** The in-thread kernel (--transport in-thread). */
   let direct: DirectConnection | undefined;
-  let kernelBusyMs = 0;
   let kernelBusy: KernelBusy | undefined;
   let responseRing: { readonly spinHits: number; readonly sleeps: number } = { spinHits: 0, sleeps: 0 };
   let kernelWakes = 0;
@@ -367,7 +370,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     // process; in the worker it listens on the worker's.)
     if (client === undefined) {
       const issued = performance.now();
-      const busy = direct?.kernelBusy.ms;
+      const busy = markSynthStart();
       // In this thread the library's own listener (the CDK's synth at exit) is the kernel's work.
       const exit = (): boolean => (process as NodeJS.EventEmitter).emit('beforeExit', 0);
       if (direct !== undefined) direct.asKernel(exit);
@@ -382,8 +385,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
       client.flush();
       if (client.capabilities.beforeExit) {
         const issued = performance.now();
-        const busy = client.kernelBusy.ms;
-        if (synthIssuedAt === undefined) client.markNextRequest();
+        const busy = synthIssuedAt === undefined ? markSynthStart() : undefined;
         client.request({ api: 'beforeExit' });
         // The CDK synthesized inside the kernel (no synth() call of the program's own).
         if (synthIssuedAt === undefined && assemblyWrittenSince(options.outdir, startedAt)) {
@@ -404,7 +406,6 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     // Over stdio the kernel's time is not visible (the relay only moves frames).
     kernelBusy = options.transport === 'stdio' ? undefined : (client ?? direct)?.kernelBusy;
     if (kernelBusyAtSynth !== undefined) kernelBusyAtSynth = client?.kernelBusyAtMark ?? kernelBusyAtSynth;
-    kernelBusyMs = kernelBusy?.ms ?? 0;
     const rings = client?.ringStats;
     responseRing = rings?.response ?? responseRing;
     kernelWakes = rings === undefined ? 0 : rings.request.notifies + rings.callback.notifies;
@@ -444,7 +445,7 @@ async function runApp(options: RunOptions): Promise<Omit<SynthReport, 'compare' 
     resources: summary.resources,
     timings: { startMs: appStarted - started, buildMs: buildEnd - appStarted, synthMs: ended - buildEnd, totalMs: ended - started },
     calls: client?.stats.toJSON(),
-    threads: client === undefined ? undefined : { kernelBusyMs, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, kernelWakes, prelaunched: client.prelaunched, watchdog: watchdogStarts() > watchdogStartsBefore },
+    threads: client === undefined ? undefined : { kernelBusyMs: kernelBusy?.ms ?? 0, hostWaitMs: client.stats.hostWaitMs, hostSpinHits: responseRing.spinHits, hostSleeps: responseRing.sleeps, kernelWakes, prelaunched: client.prelaunched, watchdog: watchdogStarts() > watchdogStartsBefore },
     kernel: kernelBusy === undefined ? undefined : { ...kernelBusy, startMs: kernelBusyAtApp, buildMs: (kernelBusyAtSynth ?? kernelBusy.ms) - kernelBusyAtApp },
     preload,
     timeline,

@@ -100,18 +100,9 @@ export class DirectConnection implements KernelConnection {
   }
 
   #dispatch(request: KernelRequest): unknown {
-    if (this.#depth > 0) {
-      return this.kernel.dispatch(request);
-    }
-    const since = performance.now();
-    this.#depth = 1;
-    try {
-      return this.kernel.dispatch(request);
-    } finally {
-      this.#depth = 0;
-      this.#busyMs += performance.now() - since;
-      this.#served++;
-    }
+    // The host's own requests are counted; a callback handler's count within their callback.
+    if (this.#depth === 0) this.#served++;
+    return this.asKernel(() => this.kernel.dispatch(request));
   }
 
   public allocateId(): string {

@@ -1,9 +1,10 @@
 /**
  * The kernel's own account of its time, the same measure on every connection that has one
  * (the worker's kernel, and our kernel in this thread): milliseconds serving requests and how
- * many it served (the host's own requests: those a callback's handler makes count within it); of those milliseconds, how long it waited for the callbacks it made to
- * complete (the host's handler and the requests the handler made included), and how many it
- * made (at every depth). A callback made within a callback counts in its outer one's time only.
+ * many it served (the host's own requests: those a callback's handler makes count within it);
+ * of those milliseconds, how long it waited for the callbacks it made to complete (the host's
+ * handler and the requests the handler made included), and how many it made (at every depth).
+ * A callback made within a callback counts in its outer one's time only.
  */
 export interface KernelBusy {
   readonly ms: number;
